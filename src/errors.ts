@@ -52,7 +52,12 @@ export class UsageError extends AijourneyError {
 
 /** The run cannot go on: a missing or rejected key, too many provider failures. Exit 3. */
 export class RunError extends AijourneyError {
-  constructor(message: string, hint?: string) {
+  constructor(
+    message: string,
+    hint?: string,
+    /** What finished before the run stopped (a partial run record), so nothing is lost. */
+    readonly partial?: unknown,
+  ) {
     super(message, EXIT.runFailed, hint);
   }
 }

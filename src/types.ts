@@ -154,6 +154,8 @@ export interface CompletionRequest {
 /** One provider endpoint, ready to call. Adapters translate SDK errors into ProviderError. */
 export interface ModelClient {
   readonly spec: ProviderSpec;
+  /** The base URL actually used (after env defaults), part of the cache key. */
+  readonly baseUrl?: string;
   complete(request: CompletionRequest): Promise<Completion>;
 }
 

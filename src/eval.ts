@@ -1,0 +1,171 @@
+import { performance } from 'node:perf_hooks';
+import { priceDataInfo, resolvePrice } from './cost/prices.js';
+import { RunError } from './errors.js';
+import { calibrate, toFewShot, type Calibration, type LabeledItem } from './judge/calibrate.js';
+import { makeCorrector } from './judge/correct.js';
+import { suggestLabels } from './judge/label-next.js';
+import { trustLevel } from './judge/trust.js';
+import { createClient as defaultCreateClient, type ClientOptions } from './providers/registry.js';
+import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
+import type { CallContext, ResponseCache } from './run/call.js';
+import { executePlan, type Progress } from './run/execute.js';
+import { createLimiter } from './run/limiter.js';
+import { planCalls, renderMessages } from './run/plan.js';
+import { makeCheck } from './score/checks.js';
+import type { ScorerConfig } from './score/score.js';
+import { summarize } from './summarize.js';
+import type { CallResult, ModelClient, ProviderSpec, Task } from './types.js';
+import { VERSION } from './version.js';
+
+export interface EvalOptions {
+  /** Environment to read keys and base URLs from (never process.env behind the caller's back). */
+  env: Record<string, string | undefined>;
+  /** Overrides `settings.concurrency`. */
+  concurrency?: number;
+  cache?: ResponseCache;
+  /** Aborting stops issuing calls; calls in flight are cancelled. */
+  signal?: AbortSignal;
+  /** Stops issuing new calls when it returns a reason (budgets, interrupts). */
+  stopReason?: (spentUsd: number) => string | null;
+  onProgress?: (progress: Progress) => void;
+  /** Injectable for tests. */
+  createClient?: (spec: ProviderSpec, options: ClientOptions) => Promise<ModelClient>;
+  now?: () => number;
+  clock?: () => Date;
+  /** Seed of the corrected-quality Monte Carlo. */
+  seed?: number;
+}
+
+function addCost(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
+}
+
+/** Every labeled output, with the input shown for it: the first prompt variant rendered for its example. */
+export function labeledItems(task: Task): LabeledItem[] {
+  const prompt = task.prompts[0]!;
+  return task.examples.flatMap((example) => {
+    const input = renderMessages(prompt, example.vars).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+    return example.labels.map((label) => ({ example, label, input }));
+  });
+}
+
+function providerInfo(client: ModelClient, role: ProviderInfo['role']): ProviderInfo {
+  const price = resolvePrice(client.spec);
+  return {
+    id: client.spec.id,
+    type: client.spec.type,
+    model: client.spec.model,
+    baseUrl: client.baseUrl ?? null,
+    price: price && { source: price.source, inputPerMtok: price.inputPerMtok, outputPerMtok: price.outputPerMtok },
+    role,
+  };
+}
+
+function judgeRecord(calibration: Calibration): JudgeRecord {
+  const selected = calibration.candidates.find((c) => c.selected);
+  const trust = trustLevel(selected);
+  return {
+    selected: calibration.selected.id,
+    trust: trust.level,
+    trustReason: trust.why,
+    trustNext: trust.next,
+    candidates: calibration.candidates.map(({ verdicts: _verdicts, ...rest }) => rest),
+    labels: calibration.items.map((item, i) => ({
+      example: item.example.index,
+      output: item.label.output,
+      verdict: item.label.verdict,
+      judged: Object.fromEntries(calibration.candidates.map((c) => [c.id, c.verdicts[i] ?? null])),
+    })),
+  };
+}
+
+/**
+ * The whole flow for one task: plan, create clients (a missing key fails here, before any call),
+ * calibrate the judge on the labels, run and score every call, summarize. Returns the run record,
+ * complete or not; throws RunError when a key is rejected (the partial record rides on the error).
+ */
+export async function evaluate(task: Task, options: EvalOptions): Promise<RunRecord> {
+  const now = options.now ?? (() => performance.now());
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock().toISOString();
+  const plan = planCalls(task);
+  const create = options.createClient ?? defaultCreateClient;
+  const clientOptions: ClientOptions = { env: options.env, timeoutMs: task.settings.timeoutMs, maxRetries: task.settings.maxRetries };
+
+  const clients = new Map<string, ModelClient>();
+  const roles = new Map<string, ProviderInfo['role']>();
+  const specs: Array<[ProviderSpec, ProviderInfo['role']]> = [
+    ...task.providers.map((p): [ProviderSpec, ProviderInfo['role']] => [p, 'model']),
+    ...(task.judge?.candidates ?? []).map((c): [ProviderSpec, ProviderInfo['role']] => [c.provider, 'judge']),
+  ];
+  for (const [spec, role] of specs) {
+    if (!clients.has(spec.id)) clients.set(spec.id, await create(spec, clientOptions));
+    if (!roles.has(spec.id)) roles.set(spec.id, role);
+  }
+
+  let spentUsd = 0;
+  let done = 0;
+  let errors = 0;
+  let judgeCost: number | null = 0;
+  const ctx: CallContext = { cache: options.cache, now, signal: options.signal, onSpend: (usd) => (spentUsd += usd) };
+  const limit = createLimiter(options.concurrency ?? task.settings.concurrency);
+  const stopReason = () => (options.signal?.aborted ? 'interrupted' : (options.stopReason?.(spentUsd) ?? null));
+
+  let calibration: Calibration | null = null;
+  if (task.judge) {
+    calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, limit);
+    for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
+  }
+  const scorer: ScorerConfig = { checks: task.checks.map(makeCheck) };
+  if (task.judge && calibration) {
+    scorer.judge = {
+      client: clients.get(calibration.selected.provider.id)!,
+      candidate: calibration.selected,
+      fewShot: calibration.items.map(toFewShot),
+      samples: task.judge.samples,
+    };
+  }
+
+  const splits = new Set<CallResult>();
+  const outcome = await executePlan(plan, {
+    clients,
+    scorer,
+    limit,
+    ctx,
+    stopReason,
+    onResult: (result, extra) => {
+      done++;
+      if (result.pass === null) errors++;
+      if (extra.judgeSplit) splits.add(result);
+      if (result.judge?.source === 'judge') judgeCost = addCost(judgeCost, extra.judgeCostUsd);
+      options.onProgress?.({ done, total: plan.length, errors, spentUsd });
+    },
+  });
+
+  const results = outcome.results.filter((r): r is CallResult => r !== undefined);
+  const selectedReport = calibration?.candidates.find((c) => c.selected);
+  const corrector = selectedReport ? makeCorrector(selectedReport.confusion, options.seed) : undefined;
+  const summary = summarize(task, results, corrector);
+  const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
+  const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : outcome.stoppedBy;
+  const record: RunRecord = {
+    schema: RUN_SCHEMA,
+    tool: { name: 'aijourney', version: VERSION },
+    task: { name: task.name, file: task.file },
+    startedAt,
+    finishedAt: clock().toISOString(),
+    complete: results.length === plan.length,
+    stopReason: results.length === plan.length ? null : stop,
+    plannedCalls: plan.length,
+    providers: [...clients.values()].map((c) => providerInfo(c, roles.get(c.spec.id)!)),
+    priceData: priceDataInfo(),
+    results,
+    summary,
+    judge: calibration ? judgeRecord(calibration) : null,
+    judgeCostUsd: task.judge ? judgeCost : null,
+    costUsd: { models, judge: task.judge ? judgeCost : 0, total: addCost(models, task.judge ? judgeCost : 0), spentNow: spentUsd },
+    labelNext: task.judge ? suggestLabels(task, results, splits) : [],
+  };
+  if (outcome.fatal) throw new RunError(outcome.fatal.message, undefined, record);
+  return record;
+}

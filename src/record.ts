@@ -1,0 +1,69 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CandidateReport } from './judge/calibrate.js';
+import type { TrustLevel } from './judge/trust.js';
+import type { SummaryRowFull } from './summarize.js';
+import type { CallResult, ProviderType } from './types.js';
+
+export const RUN_SCHEMA = 'aijourney.run/1';
+
+export interface ProviderInfo {
+  id: string;
+  type: ProviderType;
+  model: string;
+  baseUrl: string | null;
+  price: { source: string; inputPerMtok: number; outputPerMtok: number } | null;
+  role: 'model' | 'judge';
+}
+
+export interface JudgeRecord {
+  selected: string;
+  trust: TrustLevel;
+  trustReason: string;
+  trustNext: string | null;
+  candidates: Array<Omit<CandidateReport, 'verdicts'>>;
+  /** The calibration set, in order, with each candidate's leave-one-out verdict. */
+  labels: Array<{ example: number; output: string; verdict: 'pass' | 'fail'; judged: Record<string, 'pass' | 'fail' | null> }>;
+}
+
+export interface LabelSuggestion {
+  prompt: string;
+  provider: string;
+  example: number;
+  repeat: number;
+  output: string;
+  why: string;
+}
+
+/** The run record: the single source for every table, report and gate. A public contract (README). */
+export interface RunRecord {
+  schema: typeof RUN_SCHEMA;
+  tool: { name: 'aijourney'; version: string };
+  task: { name: string; file: string };
+  startedAt: string;
+  finishedAt: string;
+  /** False when the run stopped before making every planned call. */
+  complete: boolean;
+  stopReason: string | null;
+  plannedCalls: number;
+  providers: ProviderInfo[];
+  priceData: { source: string; version: string; date: string | null };
+  results: CallResult[];
+  summary: SummaryRowFull[];
+  judge: JudgeRecord | null;
+  /** What judging cost (calibration and grading), apart from the models under test. */
+  judgeCostUsd: number | null;
+  costUsd: { models: number | null; judge: number | null; total: number | null; spentNow: number };
+  labelNext: LabelSuggestion[];
+}
+
+export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedAt' | 'task'>): string {
+  const stamp = record.startedAt.replace(/[:.]/g, '-');
+  const slug = record.task.name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'task';
+  return join(dir, `${stamp}-${slug}.json`);
+}
+
+export async function writeRecord(path: string, record: RunRecord): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(record, null, 2)}\n`);
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { callCost } from '../cost/prices.js';
+import { ProviderError } from '../errors.js';
+import type { Completion, CompletionRequest, ModelClient, Usage } from '../types.js';
+
+/** A completion as stored in the response cache: enough to replay it exactly. */
+export interface CachedCompletion {
+  text: string;
+  usage: Usage | null;
+  toolInput?: unknown;
+  /** Latency of the original call. */
+  latencyMs: number;
+}
+
+/** Where completions are kept between runs. Errors are never stored. */
+export interface ResponseCache {
+  get(key: string): CachedCompletion | undefined;
+  set(key: string, value: CachedCompletion): void;
+}
+
+export interface CallOutcome {
+  completion: Completion | null;
+  error: ProviderError | null;
+  latencyMs: number;
+  /** Cost of this answer (the original cost when replayed from the cache). */
+  costUsd: number | null;
+  cached: boolean;
+  retries: number;
+}
+
+export interface CallContext {
+  cache?: ResponseCache;
+  /** Monotonic clock in ms. */
+  now: () => number;
+  signal?: AbortSignal;
+  /** Told of money actually spent now (cached replays spend nothing). */
+  onSpend?: (usd: number) => void;
+}
+
+/**
+ * Everything that changes an answer: provider type, base URL, model, params, messages,
+ * structured-output request and the repeat (or judge sample) index. Never the API key.
+ */
+export function cacheKey(client: ModelClient, request: CompletionRequest, repeat: number): string {
+  const { type, model } = client.spec;
+  const material = JSON.stringify([type, client.baseUrl ?? null, model, request.params, request.messages, request.structured ?? null, repeat]);
+  return createHash('sha256').update(material).digest('hex');
+}
+
+/** One provider call with caching, timing and cost. Fatal errors (authentication) are thrown. */
+export async function callModel(
+  client: ModelClient,
+  request: CompletionRequest,
+  repeat: number,
+  ctx: CallContext,
+): Promise<CallOutcome> {
+  const key = ctx.cache ? cacheKey(client, request, repeat) : '';
+  const hit = ctx.cache?.get(key);
+  if (hit) {
+    const completion: Completion = { text: hit.text, usage: hit.usage, toolInput: hit.toolInput };
+    return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, hit.usage), cached: true, retries: 0 };
+  }
+  const started = ctx.now();
+  try {
+    const completion = await client.complete({ ...request, signal: ctx.signal });
+    const latencyMs = Math.round(ctx.now() - started);
+    const costUsd = callCost(client.spec, completion.usage);
+    if (costUsd !== null) ctx.onSpend?.(costUsd);
+    ctx.cache?.set(key, { text: completion.text, usage: completion.usage, toolInput: completion.toolInput, latencyMs });
+    return { completion, error: null, latencyMs, costUsd, cached: false, retries: Math.max(0, (completion.attempts ?? 1) - 1) };
+  } catch (err) {
+    const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
+    if (error.fatal) throw error;
+    return { completion: null, error, latencyMs: Math.round(ctx.now() - started), costUsd: null, cached: false, retries: 0 };
+  }
+}

@@ -1,0 +1,81 @@
+import { ProviderError } from '../errors.js';
+import { scoreOutput, type ScorerConfig } from '../score/score.js';
+import type { CallResult } from '../types.js';
+import { callModel, type CallContext } from './call.js';
+import type { Limiter } from './limiter.js';
+import type { PlannedCall } from './plan.js';
+import type { ModelClient } from '../types.js';
+
+export interface Progress {
+  done: number;
+  total: number;
+  errors: number;
+  /** Money spent by this process so far (cached replays count 0). */
+  spentUsd: number;
+}
+
+export interface ExecuteOptions {
+  clients: Map<string, ModelClient>;
+  scorer: ScorerConfig;
+  limit: Limiter;
+  ctx: CallContext;
+  /** Checked before each call starts; a string stops issuing calls and says why. */
+  stopReason: () => string | null;
+  onResult?: (result: CallResult, extra: { judgeSplit: boolean; judgeCostUsd: number | null }) => void;
+}
+
+export interface ExecuteOutcome {
+  /** In plan order; a call that never started is absent (undefined) when the run stopped early. */
+  results: Array<CallResult | undefined>;
+  stoppedBy: string | null;
+  /** Set when a fatal provider error (authentication) stopped the run. */
+  fatal: ProviderError | null;
+}
+
+/** Runs every planned call under the shared limit, scoring each as it lands. */
+export async function executePlan(plan: PlannedCall[], options: ExecuteOptions): Promise<ExecuteOutcome> {
+  const results: Array<CallResult | undefined> = new Array(plan.length);
+  let stoppedBy: string | null = null;
+  let fatal: ProviderError | null = null;
+
+  const runOne = async (call: PlannedCall, index: number): Promise<void> => {
+    stoppedBy ??= fatal ? 'authentication failed' : options.stopReason();
+    if (stoppedBy) return;
+    const client = options.clients.get(call.provider.id)!;
+    try {
+      const outcome = await callModel(client, { messages: call.messages, params: call.provider.params }, call.repeat, options.ctx);
+      const base = {
+        prompt: call.prompt.id,
+        provider: call.provider.id,
+        example: call.example.index,
+        repeat: call.repeat,
+        usage: outcome.completion?.usage ?? null,
+        costUsd: outcome.costUsd,
+        latencyMs: outcome.latencyMs,
+        cached: outcome.cached,
+        retries: outcome.retries,
+      };
+      if (!outcome.completion) {
+        results[index] = { ...base, output: null, error: outcome.error?.message ?? 'no reply', checks: [], judge: null, pass: null };
+        options.onResult?.(results[index]!, { judgeSplit: false, judgeCostUsd: null });
+        return;
+      }
+      const output = outcome.completion.text;
+      const score = await scoreOutput(call, output, options.scorer, options.ctx);
+      results[index] = { ...base, output, error: score.error, checks: score.checks, judge: score.judge, pass: score.pass };
+      options.onResult?.(results[index]!, {
+        judgeSplit: score.judgeOutcome?.split ?? false,
+        judgeCostUsd: score.judgeOutcome?.costUsd ?? null,
+      });
+    } catch (err) {
+      if (err instanceof ProviderError && err.fatal) {
+        fatal ??= err;
+        return;
+      }
+      throw err;
+    }
+  };
+
+  await Promise.all(plan.map((call, i) => options.limit(() => runOne(call, i))));
+  return { results, stoppedBy: fatal ? null : stoppedBy, fatal };
+}

@@ -1,0 +1,51 @@
+import { askJudge, type JudgeOutcome } from '../judge/ask.js';
+import type { FewShot } from '../judge/prompt.js';
+import type { CallContext } from '../run/call.js';
+import type { PlannedCall } from '../run/plan.js';
+import type { CheckResult, JudgeCandidate, JudgeVerdict, ModelClient } from '../types.js';
+import { makeCheck } from './checks.js';
+
+/** What scoring adds to a successful call. */
+export interface Score {
+  checks: CheckResult[];
+  judge: JudgeVerdict | null;
+  pass: boolean | null;
+  /** Set when the judge could not be asked (provider error): the call is then an error row. */
+  error: string | null;
+  judgeOutcome: JudgeOutcome | null;
+}
+
+export interface ScorerConfig {
+  checks: ReturnType<typeof makeCheck>[];
+  judge?: { client: ModelClient; candidate: JudgeCandidate; fewShot: FewShot[]; samples: number };
+}
+
+function userInput(call: PlannedCall): string {
+  return call.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+}
+
+/**
+ * Checks first; the judge only grades outputs every check passed (a failed check already fails
+ * the output, and judging it would spend money to learn nothing). A human label on this exact
+ * output (trimmed) replaces the judge's verdict.
+ */
+export async function scoreOutput(call: PlannedCall, output: string, config: ScorerConfig, ctx: CallContext): Promise<Score> {
+  const checks = config.checks.map((check) => check({ output, expected: call.example.expected }));
+  const checksPass = checks.every((c) => c.pass);
+  if (!config.judge || !checksPass) {
+    return { checks, judge: null, pass: checksPass, error: null, judgeOutcome: null };
+  }
+  const label = call.example.labels.find((l) => l.output.trim() === output.trim());
+  if (label) {
+    const reason = `human label${label.critique ? `: ${label.critique}` : ''}`;
+    return { checks, judge: { verdict: label.verdict, reason, source: 'label' }, pass: label.verdict === 'pass', error: null, judgeOutcome: null };
+  }
+  const { client, candidate, fewShot, samples } = config.judge;
+  const outcome = await askJudge(client, candidate, { input: userInput(call), expected: call.example.expected, output }, fewShot, samples, ctx);
+  if (outcome.verdict === null) {
+    return { checks, judge: null, pass: null, error: outcome.error, judgeOutcome: outcome };
+  }
+  const judge: JudgeVerdict = { verdict: outcome.verdict, reason: outcome.reason, source: 'judge' };
+  if (outcome.unparseable > 0) judge.unparseable = true;
+  return { checks, judge, pass: outcome.verdict === 'pass', error: null, judgeOutcome: outcome };
+}
