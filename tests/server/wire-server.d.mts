@@ -1,0 +1,126 @@
+/**
+ * Types of the local wire-compatible test server (wire-server.mjs).
+ *
+ * Routes: `POST /v1/chat/completions` and `POST /chat/completions` (OpenAI Chat Completions),
+ * `POST /v1/messages` (Anthropic Messages). Point the SDKs at `openaiBaseUrl` / `anthropicBaseUrl`.
+ *
+ * Usage reported (deterministic, so tests can compute expected costs), unless a rule gives `usage`:
+ * - input tokens  = max(1, ceil(C / 4)) where C is the sum of the character counts (JS string length)
+ *   of every message's text plus the system prompt (Anthropic `system`, or OpenAI system/developer
+ *   messages), without separators;
+ * - output tokens = max(1, ceil(reply.length / 4)); `tokenCount(reply)`.
+ * An `empty` fault reports 0 output tokens. Anthropic cache token fields are always 0.
+ *
+ * Matching text: the system prompt and all message texts joined with "\n".
+ */
+
+export type FaultKind = '429' | '500' | '503' | '529' | 'timeout' | 'reset' | 'truncated' | 'nonjson' | 'empty';
+
+export declare const FAULT_KINDS: FaultKind[];
+
+/** What rules and reply functions see of a request. */
+export interface WireRequestView {
+  protocol: 'openai' | 'anthropic';
+  model: string;
+  /** System prompt text (several joined with "\n"). */
+  system: string;
+  /** Non-system messages with their content flattened to text. */
+  messages: { role: string; content: string }[];
+  /** System prompt and all message texts joined with "\n": what `match` is tested against. */
+  text: string;
+  /** Characters counted for input tokens (see above). */
+  inputChars: number;
+  /** Text of the last user message ("" when none). */
+  lastUser: string;
+  /** The parsed JSON body as sent. */
+  body: any;
+}
+
+export interface WireRule {
+  /** A substring of the request text, or a regex tested against it. First matching rule wins. */
+  match: string | RegExp;
+  reply: string | ((req: WireRequestView) => string);
+  /** Overrides the computed token counts. */
+  usage?: { input: number; output: number };
+  /** Overrides the server-wide latency for matching requests. */
+  latencyMs?: number;
+  /** Every attempt matching this rule fails with this fault. */
+  fault?: FaultKind;
+}
+
+export interface WireServerOptions {
+  /** Fixed port; @default 0 (ephemeral). */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  rules?: WireRule[];
+  /** Reply when no rule matches; @default `"echo: " + last user message`. */
+  defaultReply?: string | ((req: WireRequestView) => string);
+  /** Delay before answering. @default 0 */
+  latencyMs?: number;
+  /** Extra delay, uniform in [0, jitterMs), deterministic per request number. @default 0 */
+  jitterMs?: number;
+  /**
+   * Random faults: attempt number n (0-based, in arrival order since the last reset) fails when a
+   * seeded hash of (seed, n) falls below `rate`; the kind is drawn the same way from `kinds`.
+   */
+  faults?: { rate: number; kinds: FaultKind[]; seed?: number };
+  /** Each distinct request body fails its first `count` attempts with `kind`, then succeeds. */
+  failFirst?: { count: number; kind: FaultKind };
+  /** When set, a request with another key (OpenAI: Bearer; Anthropic: x-api-key, else Bearer) gets 401 with the API's error JSON. */
+  apiKey?: string;
+  /**
+   * `retry-after-ms` sent with 429/500/503/529 faults (plus `retry-after` in whole seconds), so the
+   * SDKs retry at once; null sends no such header (the SDKs then use their own backoff).
+   * Anthropic's SDK ignores a zero delay, hence the default of 1. @default 1
+   */
+  retryAfterMs?: number | null;
+}
+
+/** One request received. Headers are never stored (they hold keys). */
+export interface WireRequestRecord {
+  protocol: 'openai' | 'anthropic';
+  path: string;
+  body: any;
+  /** 1-based attempt number of this exact body (SDK retries resend the same body). */
+  attempt: number;
+  /** The fault injected into this attempt, or null. */
+  fault: FaultKind | null;
+  /** Status sent (200 for timeout/reset/truncated/nonjson/empty faults). */
+  status: number;
+}
+
+export interface WireStats {
+  total: number;
+  openai: number;
+  anthropic: number;
+  faults: number;
+  byKind: Partial<Record<FaultKind, number>>;
+}
+
+export interface WireServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  /** `${url}/v1`, for the OpenAI SDK's baseURL. */
+  openaiBaseUrl: string;
+  /** `${url}`, for the Anthropic SDK's baseURL. */
+  anthropicBaseUrl: string;
+  /** Every request received since the last reset (a live array). */
+  requests: WireRequestRecord[];
+  stats(): WireStats;
+  /** Clears the request log, counters and per-body attempt counts. */
+  reset(): void;
+  /** Shallow-merges new options; applies to requests arriving afterwards. */
+  setOptions(partial: Partial<WireServerOptions>): void;
+  /** Stops listening and drops open connections (including hung `timeout` faults). */
+  close(): Promise<void>;
+}
+
+export declare function startWireServer(options?: WireServerOptions): Promise<WireServer>;
+
+/** max(1, ceil(text.length / 4)). */
+export declare function tokenCount(text: string): number;
+
+/** Rules from parsed JSON (an array, or `{ rules: [...] }`); "/.../" match strings become regexes. */
+export declare function parseRules(json: unknown): WireRule[];

@@ -1,0 +1,322 @@
+// A local server speaking the OpenAI Chat Completions and Anthropic Messages wire protocols,
+// so the real SDKs can be tested (and benchmarked) without a network. Plain ESM on purpose:
+// scripts and benchmarks import it without compiling. Types and semantics: wire-server.d.mts.
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+export const FAULT_KINDS = ['429', '500', '503', '529', 'timeout', 'reset', 'truncated', 'nonjson', 'empty'];
+
+/** Tokens the server reports for a text: ceil(characters / 4), at least 1. */
+export function tokenCount(text) {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** Deterministic uniform [0, 1) from (seed, n): a stateless mulberry32 step. */
+function uniform(seed, n) {
+  let t = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) >>> 0;
+  t = (t + 0x6d2b79f5) | 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+function partsText(content) {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((p) => (typeof p === 'string' ? p : typeof p?.text === 'string' ? p.text : typeof p?.content === 'string' ? p.content : partsText(p?.content)))
+    .join('');
+}
+
+/** The normalized view of a request that rules and reply functions see. */
+function describe(protocol, body) {
+  const raw = Array.isArray(body.messages) ? body.messages : [];
+  const system = [];
+  if (protocol === 'anthropic' && body.system !== undefined) system.push(partsText(body.system));
+  const messages = [];
+  for (const m of raw) {
+    const content = partsText(m?.content);
+    if (m?.role === 'system' || m?.role === 'developer') system.push(content);
+    else messages.push({ role: m?.role, content });
+  }
+  const texts = [...system, ...messages.map((m) => m.content)];
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  return {
+    protocol,
+    model: typeof body.model === 'string' ? body.model : '',
+    system: system.join('\n'),
+    messages,
+    text: texts.join('\n'),
+    inputChars: texts.reduce((n, t) => n + t.length, 0),
+    lastUser: lastUser?.content ?? '',
+    body,
+  };
+}
+
+function matches(match, text) {
+  if (match instanceof RegExp) {
+    match.lastIndex = 0;
+    return match.test(text);
+  }
+  return text.includes(String(match));
+}
+
+function errorBody(protocol, status, type, message) {
+  if (protocol === 'anthropic') return { type: 'error', error: { type, message } };
+  return { error: { message, type, param: null, code: type === 'authentication_error' ? 'invalid_api_key' : null } };
+}
+
+const FAULT_ERRORS = {
+  429: { openai: 'rate_limit_exceeded', anthropic: 'rate_limit_error', message: 'Rate limit reached for requests (test server).' },
+  500: { openai: 'server_error', anthropic: 'api_error', message: 'Internal server error (test server).' },
+  503: { openai: 'server_error', anthropic: 'api_error', message: 'The server is overloaded or not ready yet (test server).' },
+  529: { openai: 'overloaded_error', anthropic: 'overloaded_error', message: 'Overloaded (test server).' },
+};
+
+function normalizeOptions(options) {
+  return {
+    rules: [],
+    defaultReply: undefined,
+    latencyMs: 0,
+    jitterMs: 0,
+    faults: undefined,
+    failFirst: undefined,
+    apiKey: undefined,
+    retryAfterMs: 1,
+    ...options,
+  };
+}
+
+export async function startWireServer(options = {}) {
+  let opts = normalizeOptions(options);
+  const requests = [];
+  const bodyAttempts = new Map();
+  let seq = 0;
+  const pending = new Set();
+  const counts = { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {} };
+
+  function send(res, status, body, headers = {}) {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  function pickFault(rule, attempt, n) {
+    if (opts.failFirst && attempt <= opts.failFirst.count) return opts.failFirst.kind;
+    if (rule?.fault) return rule.fault;
+    const f = opts.faults;
+    if (f && f.rate > 0 && f.kinds?.length && uniform(f.seed ?? 1, 2 * n) < f.rate) {
+      return f.kinds[Math.floor(uniform(f.seed ?? 1, 2 * n + 1) * f.kinds.length)];
+    }
+    return null;
+  }
+
+  function sendFault(res, protocol, kind, model) {
+    const known = FAULT_ERRORS[kind];
+    if (known) {
+      const headers = {};
+      if (opts.retryAfterMs != null) {
+        headers['retry-after-ms'] = String(opts.retryAfterMs);
+        headers['retry-after'] = String(Math.ceil(opts.retryAfterMs / 1000));
+      }
+      return send(res, Number(kind), errorBody(protocol, Number(kind), known[protocol], known.message), headers);
+    }
+    if (kind === 'timeout') return; // never answer: the client's timeout fires
+    if (kind === 'reset') return res.socket?.destroy();
+    if (kind === 'truncated') {
+      const full = JSON.stringify(successBody(protocol, model, 'truncated reply', { input: 1, output: 1 }, null));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(full.slice(0, Math.floor(full.length / 2)));
+    }
+    if (kind === 'nonjson') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+    }
+    if (kind === 'empty') return send(res, 200, successBody(protocol, model, '', { input: 1, output: 0 }, null, true));
+    return send(res, 500, errorBody(protocol, 500, 'api_error', `unknown fault kind ${kind}`));
+  }
+
+  function successBody(protocol, model, reply, usage, tool, empty = false) {
+    const id = Math.random().toString(36).slice(2, 14);
+    if (protocol === 'openai') {
+      return {
+        id: `chatcmpl-${id}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+      };
+    }
+    const content = empty ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : [{ type: 'text', text: reply }];
+    return {
+      id: `msg_${id}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content,
+      stop_reason: tool && !empty ? 'tool_use' : 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: usage.input, output_tokens: usage.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    };
+  }
+
+  /** Anthropic's forced tool: answer with a tool_use block when the reply parses as JSON. */
+  function forcedTool(body, reply) {
+    const choice = body.tool_choice;
+    if (!Array.isArray(body.tools) || choice?.type !== 'tool' || typeof choice.name !== 'string') return null;
+    try {
+      return { name: choice.name, input: JSON.parse(reply) };
+    } catch {
+      return null;
+    }
+  }
+
+  function handle(req, res, raw) {
+    const path = (req.url ?? '').split('?')[0];
+    const protocol = path === '/v1/chat/completions' || path === '/chat/completions' ? 'openai' : path === '/v1/messages' ? 'anthropic' : null;
+    if (req.method !== 'POST' || !protocol) {
+      return send(res, 404, errorBody(protocol ?? 'openai', 404, 'not_found_error', `no route for ${req.method} ${path}`));
+    }
+    let body;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return send(res, 400, errorBody(protocol, 400, 'invalid_request_error', 'request body is not valid JSON'));
+    }
+    const n = seq++;
+    const attempt = (bodyAttempts.get(raw) ?? 0) + 1;
+    bodyAttempts.set(raw, attempt);
+    const entry = { protocol, path, body, attempt, fault: null, status: 200 };
+    requests.push(entry);
+    counts.total++;
+    counts[protocol]++;
+
+    if (opts.apiKey !== undefined) {
+      // Anthropic's SDK (1.x) sends its key as a Bearer token; older clients use x-api-key.
+      const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      const given = protocol === 'anthropic' ? req.headers['x-api-key'] ?? bearer : bearer;
+      if (given !== opts.apiKey) {
+        entry.status = 401;
+        const msg = protocol === 'openai' ? 'Incorrect API key provided.' : 'invalid x-api-key';
+        return send(res, 401, errorBody(protocol, 401, protocol === 'openai' ? 'invalid_request_error' : 'authentication_error', msg));
+      }
+    }
+
+    const view = describe(protocol, body);
+    const rule = (opts.rules ?? []).find((r) => matches(r.match, view.text));
+    const fault = pickFault(rule, attempt, n);
+    const latency = (rule?.latencyMs ?? opts.latencyMs ?? 0) + (opts.jitterMs ? uniform(opts.faults?.seed ?? 1, -n - 1) * opts.jitterMs : 0);
+
+    if (fault) {
+      entry.fault = fault;
+      entry.status = FAULT_ERRORS[fault] ? Number(fault) : 200;
+      counts.faults++;
+      counts.byKind[fault] = (counts.byKind[fault] ?? 0) + 1;
+    }
+
+    const answer = () => {
+      if (res.destroyed) return;
+      if (fault) return sendFault(res, protocol, fault, view.model);
+      const source = rule ? rule.reply : opts.defaultReply;
+      let reply;
+      try {
+        reply = source === undefined ? `echo: ${view.lastUser}` : typeof source === 'function' ? String(source(view)) : String(source);
+      } catch (err) {
+        entry.status = 500;
+        return send(res, 500, errorBody(protocol, 500, 'api_error', `reply function threw: ${err?.message ?? err}`));
+      }
+      const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply) };
+      const tool = protocol === 'anthropic' ? forcedTool(body, reply) : null;
+      send(res, 200, successBody(protocol, view.model, reply, usage, tool));
+    };
+    if (latency > 0) {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        answer();
+      }, latency);
+      pending.add(timer);
+    } else answer();
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    port,
+    openaiBaseUrl: `${url}/v1`,
+    anthropicBaseUrl: url,
+    requests,
+    stats: () => ({ ...counts, byKind: { ...counts.byKind } }),
+    reset() {
+      requests.length = 0;
+      bodyAttempts.clear();
+      seq = 0;
+      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {} });
+    },
+    setOptions(partial) {
+      opts = { ...opts, ...partial };
+    },
+    close() {
+      for (const t of pending) clearTimeout(t);
+      pending.clear();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Rules from JSON: `match` strings written as "/.../" become regexes. */
+export function parseRules(json) {
+  const list = Array.isArray(json) ? json : json?.rules ?? [];
+  return list.map((r) => {
+    const m = r.match;
+    if (typeof m === 'string' && m.length >= 2 && m.startsWith('/') && m.endsWith('/')) return { ...r, match: new RegExp(m.slice(1, -1)) };
+    return r;
+  });
+}
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--port') out.port = Number(value);
+    else if (flag === '--latency') out.latencyMs = Number(value);
+    else if (flag === '--jitter') out.jitterMs = Number(value);
+    else if (flag === '--fault-rate') out.faults = { ...out.faults, rate: Number(value) };
+    else if (flag === '--fault-kinds') out.faults = { ...out.faults, kinds: value.split(',').map((k) => k.trim()) };
+    else if (flag === '--fault-seed') out.faults = { ...out.faults, seed: Number(value) };
+    else if (flag === '--rules') {
+      const json = JSON.parse(readFileSync(value, 'utf8'));
+      out.rules = parseRules(json);
+      if (!Array.isArray(json) && json.defaultReply !== undefined) out.defaultReply = json.defaultReply;
+    } else throw new Error(`unknown flag ${flag}`);
+    i++;
+  }
+  if (out.faults) out.faults = { rate: 0, kinds: FAULT_KINDS, seed: 1, ...out.faults };
+  return out;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const server = await startWireServer(parseArgs(process.argv.slice(2)));
+  process.stdout.write(JSON.stringify({ url: server.url, openaiBaseUrl: server.openaiBaseUrl, anthropicBaseUrl: server.anthropicBaseUrl }) + '\n');
+  const stop = () => server.close().then(() => process.exitCode = 0);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
