@@ -47,6 +47,13 @@ export function cacheKey(client: ModelClient, request: CompletionRequest, repeat
   return createHash('sha256').update(material).digest('hex');
 }
 
+/** Thrown when a call was cut short by the run's abort signal: the call is not finished, not failed. */
+export class CallAborted extends Error {
+  constructor() {
+    super('call aborted');
+  }
+}
+
 /** One provider call with caching, timing and cost. Fatal errors (authentication) are thrown. */
 export async function callModel(
   client: ModelClient,
@@ -69,6 +76,7 @@ export async function callModel(
     ctx.cache?.set(key, { text: completion.text, usage: completion.usage, toolInput: completion.toolInput, latencyMs });
     return { completion, error: null, latencyMs, costUsd, cached: false, retries: Math.max(0, (completion.attempts ?? 1) - 1) };
   } catch (err) {
+    if (ctx.signal?.aborted) throw new CallAborted();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
     if (error.fatal) throw error;
     return { completion: null, error, latencyMs: Math.round(ctx.now() - started), costUsd: null, cached: false, retries: 0 };

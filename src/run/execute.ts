@@ -1,7 +1,7 @@
 import { ProviderError } from '../errors.js';
 import { scoreOutput, type ScorerConfig } from '../score/score.js';
 import type { CallResult } from '../types.js';
-import { callModel, type CallContext } from './call.js';
+import { CallAborted, callModel, type CallContext } from './call.js';
 import type { Limiter } from './limiter.js';
 import type { PlannedCall } from './plan.js';
 import type { ModelClient } from '../types.js';
@@ -68,6 +68,7 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         judgeCostUsd: score.judgeOutcome?.costUsd ?? null,
       });
     } catch (err) {
+      if (err instanceof CallAborted) return; // interrupted: left out, so a re-run makes it again
       if (err instanceof ProviderError && err.fatal) {
         fatal ??= err;
         return;

@@ -1,0 +1,87 @@
+import { Command, CommanderError, Option } from 'commander';
+import { AijourneyError, EXIT } from './errors.js';
+import { VERSION } from './version.js';
+
+/**
+ * The CLI entry: parses flags and calls library functions, lazy-importing each command so
+ * `--help` and `--version` never load an SDK. The only place that exits the process.
+ */
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function program(io: Io, setCode: (code: number) => void): Command {
+  const cmd = new Command('aijourney')
+    .description('Quick LLM litmus tests and evals: quality with honest intervals, a judge checked against your labels, real cost and latency.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  cmd
+    .command('eval')
+    .description('run the prompts of a task on its providers, score them, and print quality, cost and latency')
+    .argument('<task>', 'task file (YAML)')
+    .option('-j, --concurrency <n>', 'calls in flight at once (overrides settings.concurrency)')
+    .option('-o, --output <file>', 'also write the run record to FILE (.json); repeatable', collect)
+    .option('--json', 'print the run record as JSON on stdout and nothing else')
+    .option('--runs-dir <dir>', 'where every run record is saved', '.aijourney/runs')
+    .option('--seed <n>', 'seed of the corrected-quality Monte Carlo', '1')
+    .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
+    .action(async (task: string, opts) => {
+      const { runEvalCommand } = await import('./commands/eval.js');
+      setCode(await runEvalCommand(task, opts, io));
+    });
+
+  cmd
+    .command('validate')
+    .description('check a task file (schema, rules, template variables) without calling any model')
+    .argument('<task>', 'task file (YAML)')
+    .action(async (task: string) => {
+      const { runValidateCommand } = await import('./commands/validate.js');
+      setCode(await runValidateCommand(task, io));
+    });
+
+  return cmd;
+}
+
+/** Writes and waits until the text is flushed (process.exit would cut a piped write short). */
+export function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.write(text)) resolve();
+    else stream.once('drain', resolve);
+  });
+}
+
+/** Runs the CLI and returns the exit code (for in-process tests); `main` exits with it. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program(io, (c) => (code = c)).parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.badInput;
+    }
+    if (err instanceof AijourneyError) {
+      await write(io.stderr, `aijourney: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+      return err.exitCode;
+    }
+    const detail = io.env.AIJOURNEY_DEBUG ? `\n${(err as Error)?.stack ?? err}` : ' (set AIJOURNEY_DEBUG=1 for the stack)';
+    await write(io.stderr, `aijourney: internal error: ${(err as Error)?.message ?? err}${detail}\nThis is a bug in aijourney; please report it with the command you ran.\n`);
+    return EXIT.runFailed;
+  }
+  return code;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const code = await run(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
+  process.exit(code);
+}

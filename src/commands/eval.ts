@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { write, type Io } from '../cli.js';
+import { EXIT, RunError, UsageError } from '../errors.js';
+import { evaluate } from '../eval.js';
+import { defaultRecordPath, writeRecord, type RunRecord } from '../record.js';
+import { renderRun } from '../render/terminal.js';
+import { loadTask } from '../task/load.js';
+import { startProgress } from './progress.js';
+
+export interface EvalFlags {
+  concurrency?: string;
+  output?: string[];
+  json?: boolean;
+  runsDir: string;
+  seed: string;
+  color: boolean;
+}
+
+/** How long calls in flight may finish after Ctrl-C before they are cancelled. */
+const GRACE_MS = 3000;
+
+function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
+  return n;
+}
+
+function checkOutputs(outputs: string[]): void {
+  for (const file of outputs) {
+    if (!file.endsWith('.json')) throw new UsageError(`-o ${file}: unsupported output format (supported: .json)`);
+  }
+}
+
+export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Promise<number> {
+  const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
+  const seed = Number(flags.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
+  const outputs = flags.output ?? [];
+  checkOutputs(outputs);
+  const task = await loadTask(file);
+
+  const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
+  const progress = flags.json ? null : startProgress(io, task.name);
+  const controller = new AbortController();
+  let interrupted: string | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return controller.abort(); // a second Ctrl-C: stop waiting
+    interrupted = `interrupted by ${signal}`;
+    progress?.note(`${signal}: finishing calls in flight (up to ${GRACE_MS / 1000} s), then saving what is done`);
+    setTimeout(() => controller.abort(), GRACE_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let record: RunRecord;
+  let failure: RunError | null = null;
+  try {
+    record = await evaluate(task, {
+      env: io.env,
+      concurrency,
+      seed,
+      signal: controller.signal,
+      stopReason: () => interrupted,
+      onProgress: (p) => progress?.update(p),
+    });
+  } catch (err) {
+    if (!(err instanceof RunError) || !err.partial) throw err;
+    failure = err;
+    record = err.partial as RunRecord;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress?.stop();
+  }
+
+  const saved = defaultRecordPath(resolve(io.cwd, flags.runsDir), record);
+  await writeRecord(saved, record);
+  for (const out of outputs) await writeRecord(resolve(io.cwd, out), record);
+
+  if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
+  else await write(io.stdout, `${renderRun(record, { color })}\nRun record: ${saved}\n`);
+
+  if (failure) throw failure;
+  if (interrupted) return EXIT.interrupted;
+  if (record.results.length > 0 && record.results.every((r) => r.pass === null)) {
+    throw new RunError(`every call failed (first error: ${record.results[0]!.error})`, 'check the provider, its base URL and the model name');
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,17 @@
+import { write, type Io } from '../cli.js';
+import { EXIT } from '../errors.js';
+import { planCalls } from '../run/plan.js';
+import { loadTask } from '../task/load.js';
+
+/** Loads and validates the task (schema, normalize, rules); prints what a run would do. */
+export async function runValidateCommand(file: string, io: Io): Promise<number> {
+  const task = await loadTask(file);
+  const calls = planCalls(task).length;
+  const labels = task.examples.reduce((n, e) => n + e.labels.length, 0);
+  const judge = task.judge ? `; judge: ${task.judge.candidates.map((c) => c.id).join(', ')} (${labels} labeled outputs)` : '';
+  await write(
+    io.stdout,
+    `${file}: ok: task "${task.name}": ${task.prompts.length} prompt(s) x ${task.providers.length} provider(s) x ${task.examples.length} example(s) x ${task.settings.repeat} repeat(s) = ${calls} calls${judge}\n`,
+  );
+  return EXIT.ok;
+}

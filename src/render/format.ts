@@ -1,0 +1,58 @@
+import type { Interval } from '../types.js';
+
+/** Formatting of numbers for people: every number with its unit, unknowns spelled out. */
+
+export function usd(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'unknown';
+  if (value === 0) return '$0';
+  if (Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`;
+  return `$${value.toFixed(value < 10 ? 4 : 2)}`;
+}
+
+export function pct(value: number | null | undefined, digits = 0): string {
+  return value === null || value === undefined ? 'n/a' : `${(value * 100).toFixed(digits)}%`;
+}
+
+export function interval(q: Interval | null | undefined): string {
+  if (!q || q.rate === null) return 'n/a';
+  return `${pct(q.rate)} [${pct(q.low)}, ${pct(q.high)}]`;
+}
+
+export function ms(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'n/a';
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
+export function num(value: number | null | undefined, digits = 2): string {
+  return value === null || value === undefined ? 'n/a' : value.toFixed(digits);
+}
+
+export function pValue(p: number): string {
+  return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(p < 0.1 ? 3 : 2)}`;
+}
+
+/** One line, at most `max` characters, control characters made visible. */
+export function oneLine(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export interface Palette {
+  enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+
+/** ANSI colours only on a TTY and when NO_COLOR is not set (https://no-color.org). */
+export function palette(enabled: boolean): Palette {
+  if (!enabled) {
+    const id = (s: string) => s;
+    return { enabled, bold: id, dim: id, red: id, green: id, yellow: id };
+  }
+  return { enabled, bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39) };
+}

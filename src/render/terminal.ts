@@ -1,0 +1,118 @@
+import Table from 'cli-table3';
+import type { RunRecord } from '../record.js';
+import { interval, ms, num, oneLine, palette, pct, pValue, usd, type Palette } from './format.js';
+
+export interface RenderOptions {
+  color: boolean;
+  /** How many failing calls to list. @default 20 */
+  maxFailures?: number;
+}
+
+function table(head: string[], color: boolean): Table.Table {
+  return new Table({ head, style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] } });
+}
+
+const SIGNIFICANT = 0.05;
+
+function vsFirst(row: RunRecord['summary'][number], first: RunRecord['summary'][number] | undefined): string {
+  if (!row.vsFirst || !first) return '(baseline row)';
+  const { b, c, pValue: p } = row.vsFirst;
+  if (b + c === 0) return 'same results';
+  if (p >= SIGNIFICANT) return `not distinguishable (${pValue(p)})`;
+  return `${c > b ? 'better' : 'worse'} (${pValue(p)}, ${c}↑ ${b}↓)`;
+}
+
+function calibrationSection(record: RunRecord, p: Palette): string[] {
+  const judge = record.judge;
+  if (!judge) return [];
+  const lines: string[] = [];
+  if (judge.candidates.length > 0) {
+    const t = table(['judge', 'n', 'agreement [95% CI]', 'TPR', 'TNR', 'J', 'kappa', 'unparseable', 'flip rate', 'cost', 'p50'], p.enabled);
+    for (const c of judge.candidates) {
+      t.push([
+        `${c.selected ? '▶ ' : '  '}${c.id}`,
+        String(c.n),
+        `${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}`,
+        pct(c.tpr),
+        pct(c.tnr),
+        num(c.j),
+        num(c.kappa),
+        String(c.unparseable),
+        c.flipRate === null ? 'n/a' : pct(c.flipRate),
+        usd(c.costUsd),
+        ms(c.latencyP50Ms),
+      ]);
+    }
+    lines.push(p.bold(`Judge calibration (leave-one-out on ${judge.labels.length} labeled outputs; ▶ = selected)`), t.toString());
+    const sel = judge.candidates.find((c) => c.selected);
+    if (sel) {
+      const m = sel.confusion;
+      lines.push(
+        `Confusion of ${sel.id}:           judge pass   judge fail`,
+        `  human pass              ${String(m.tp).padStart(10)}   ${String(m.fn).padStart(10)}`,
+        `  human fail              ${String(m.fp).padStart(10)}   ${String(m.tn).padStart(10)}`,
+      );
+    }
+  }
+  const colour = judge.trust === 'TRUSTED' ? p.green : judge.trust === 'PROVISIONAL' ? p.yellow : p.red;
+  lines.push(`Judge ${judge.selected}: ${colour(p.bold(judge.trust))} (${judge.trustReason})`);
+  if (judge.trustNext) lines.push(`  ${judge.trustNext}`);
+  if (record.labelNext.length > 0) {
+    lines.push('Label next (aijourney label): these outputs would tell the most about the judge');
+    for (const s of record.labelNext) lines.push(`  example ${s.example} · ${s.provider} · "${oneLine(s.output, 50)}" (${s.why})`);
+  }
+  return lines;
+}
+
+function summarySection(record: RunRecord, p: Palette): string[] {
+  const calibrated = record.judge !== null && record.judge.trust !== 'UNCALIBRATED';
+  const head = ['prompt', 'provider', 'calls', 'passed', 'errors', 'quality [95% CI]'];
+  if (record.judge) head.push('corrected [95% CI]');
+  if (record.summary.length > 1) head.push('vs first row');
+  head.push('cost', '$/1k calls', 'p50', 'p95', 'max');
+  const t = table(head, p.enabled);
+  const first = record.summary[0];
+  for (const row of record.summary) {
+    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), row.errors ? p.red(String(row.errors)) : '0', interval(row.quality)];
+    if (record.judge) cells.push(calibrated ? interval(row.corrected) : 'uncalibrated');
+    if (record.summary.length > 1) cells.push(vsFirst(row, first));
+    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
+    t.push(cells);
+  }
+  const lines = [p.bold('Results'), t.toString()];
+  lines.push(p.dim('quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson.'));
+  if (calibrated) lines.push(p.dim("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval)."));
+  return lines;
+}
+
+function failureSection(record: RunRecord, p: Palette, max: number): string[] {
+  const failing = record.results.filter((r) => r.pass !== true);
+  if (failing.length === 0) return [];
+  const t = table(['prompt', 'provider', 'ex', 'output', 'why'], p.enabled);
+  for (const r of failing.slice(0, max)) {
+    const reasons = r.error
+      ? [p.red(`error: ${r.error}`)]
+      : [...r.checks.filter((c) => !c.pass).map((c) => `${c.type}: ${c.reason}`), ...(r.judge?.verdict === 'fail' ? [`judge: ${r.judge.reason}`] : [])];
+    t.push([r.prompt, r.provider, `${r.example}${r.repeat ? `#${r.repeat}` : ''}`, r.output === null ? '-' : oneLine(r.output, 40), oneLine(reasons.join('; '), 70)]);
+  }
+  const more = failing.length > max ? ` (first ${max} of ${failing.length}; all in the run record)` : '';
+  return [p.bold(`Failing calls${more}`), t.toString()];
+}
+
+function costLine(record: RunRecord): string[] {
+  const { models, judge, total, spentNow } = record.costUsd;
+  const lines = [`Cost: models ${usd(models)} + judge ${usd(judge)} = ${usd(total)}${spentNow !== total ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`];
+  const unknown = record.providers.filter((pr) => pr.price === null).map((pr) => pr.id);
+  const data = record.priceData;
+  lines.push(`Prices: ${data.source} ${data.version}${data.date ? ` (data of ${data.date})` : ''}; task-file overrides where given${unknown.length ? `; unknown price: ${unknown.join(', ')}` : ''}`);
+  return lines;
+}
+
+/** The terminal report of a run: calibration, results, failures, cost. Reads only the run record. */
+export function renderRun(record: RunRecord, options: RenderOptions): string {
+  const p = palette(options.color);
+  const sections: string[][] = [];
+  if (!record.complete) sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'})`)]);
+  sections.push(calibrationSection(record, p), summarySection(record, p), failureSection(record, p, options.maxFailures ?? 20), costLine(record));
+  return sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
+}
