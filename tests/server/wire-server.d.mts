@@ -70,7 +70,7 @@ export interface WireServerOptions {
   /** When set, a request with another key (OpenAI: Bearer; Anthropic: x-api-key, else Bearer) gets 401 with the API's error JSON. */
   apiKey?: string;
   /**
-   * `retry-after-ms` sent with 429/500/503/529 faults (plus `retry-after` in whole seconds), so the
+   * `retry-after-ms` sent with 429/500/503/529 faults (plus `retry-after` in whole seconds, rounded down), so the
    * SDKs retry at once; null sends no such header (the SDKs then use their own backoff).
    * Anthropic's SDK ignores a zero delay, hence the default of 1. @default 1
    */

@@ -118,7 +118,7 @@ export async function startWireServer(options = {}) {
       const headers = {};
       if (opts.retryAfterMs != null) {
         headers['retry-after-ms'] = String(opts.retryAfterMs);
-        headers['retry-after'] = String(Math.ceil(opts.retryAfterMs / 1000));
+        headers['retry-after'] = String(Math.floor(opts.retryAfterMs / 1000));
       }
       return send(res, Number(kind), errorBody(protocol, Number(kind), known[protocol], known.message), headers);
     }
