@@ -1,0 +1,81 @@
+/**
+ * Loading a task file: read -> YAML -> schema -> normalize -> rules. Every problem found is
+ * collected with its path and line:column and thrown at once as a TaskError, before any model
+ * is called. A stage runs only when the one before it found nothing: normalize needs a schema-valid
+ * task, and rules need a normalized one.
+ */
+import { dirname } from 'node:path';
+import type { Document, LineCounter } from 'yaml';
+import { TaskError, type TaskIssue } from '../errors.js';
+import type { Task } from '../types.js';
+import { fromZodIssues, typeName, type DraftIssue } from './issues.js';
+import { normalizeTask } from './normalize.js';
+import { locate } from './positions.js';
+import { checkRules } from './rules.js';
+import { taskSchema } from './schema.js';
+import { MAX_TASK_BYTES, readText, type ReadFile } from './source.js';
+import { parseYaml } from './yaml.js';
+
+export interface LoadTaskOptions {
+  /** Reads a file's bytes (the task file and data files). @default fs.promises.readFile */
+  readFile?: ReadFile;
+}
+
+/**
+ * Reads, parses and validates a task file.
+ * @throws TaskError listing every problem as `file:line:col: path: message`.
+ */
+export async function loadTask(file: string, options: LoadTaskOptions = {}): Promise<Task> {
+  const read = await readText(file, file, MAX_TASK_BYTES, options.readFile);
+  if (!read.ok) throw new TaskError([{ ...read.issue, file: read.issue.file ?? file, path: '' }]);
+  return parseTask(read.text, file, dirname(file), options);
+}
+
+/**
+ * Validates task YAML already in memory. `file` names it in messages and becomes `Task.file`;
+ * data files are resolved against `baseDir`.
+ * @throws TaskError listing every problem.
+ */
+export async function parseTask(text: string, file: string, baseDir: string = dirname(file), options: LoadTaskOptions = {}): Promise<Task> {
+  const yaml = parseYaml(text);
+  if (!yaml.ok) throw taskError(file, yaml.issues);
+  const { doc, lineCounter, value } = yaml;
+  const fail = (issues: DraftIssue[]) => taskError(file, issues, doc, lineCounter);
+
+  if (value === null || value === undefined) {
+    throw fail([{ path: [], message: 'empty task file: expected a mapping with name, prompt, providers and examples', line: 1, column: 1 }]);
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw fail([{ path: [], message: `expected a mapping with name, prompt, providers and examples, got ${typeName(value)}` }]);
+  }
+
+  const parsed = taskSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw fail(fromZodIssues(parsed.error.issues));
+
+  const { task, issues } = await normalizeTask(parsed.data, { file, baseDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
+  issues.push(...checkRules(parsed.data, task));
+  if (issues.length > 0) throw fail(issues);
+  return task;
+}
+
+/** Locates every issue (in the task file unless it names another) and sorts them by position. */
+function taskError(file: string, drafts: DraftIssue[], doc?: Document, lineCounter?: LineCounter): TaskError {
+  const issues: TaskIssue[] = drafts.map((draft) => {
+    const where =
+      draft.line !== undefined
+        ? { line: draft.line, column: draft.column ?? 1 }
+        : doc && lineCounter
+          ? locate(doc, lineCounter, draft.path, draft.atKey)
+          : { line: 1, column: 1 };
+    return { file: draft.file ?? file, path: draft.path.join('.'), message: draft.message, ...where };
+  });
+  const rank = (i: TaskIssue) => (i.file === file ? 0 : 1);
+  issues.sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file) || a.line! - b.line! || a.column! - b.column!);
+  const seen = new Set<string>();
+  return new TaskError(
+    issues.filter((issue) => {
+      const key = JSON.stringify(issue);
+      return seen.has(key) ? false : (seen.add(key), true);
+    }),
+  );
+}

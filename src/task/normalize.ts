@@ -1,0 +1,169 @@
+/**
+ * Stage two: the schema-valid task as written -> the `Task` every later step uses.
+ * Fills defaults and ids, converts snake_case to camelCase, loads file examples and attaches
+ * top-level labels. Cross-field judgments are left to rules.ts.
+ */
+import type { CheckSpec, Example, Gates, JudgeCandidate, JudgeSpec, ModelParams, PromptVariant, ProviderSpec, Task } from '../types.js';
+import { loadDataset } from './dataset.js';
+import type { DraftIssue } from './issues.js';
+import type { CheckInput, ProviderRefInput, TaskInput } from './schema.js';
+import type { ReadFile } from './source.js';
+
+export interface NormalizeContext {
+  /** The task file's path as given; becomes `Task.file`. */
+  file: string;
+  /** Directory data files are resolved against. */
+  baseDir: string;
+  readFile?: ReadFile;
+}
+
+export interface NormalizeResult {
+  task: Task;
+  issues: DraftIssue[];
+}
+
+export async function normalizeTask(input: TaskInput, ctx: NormalizeContext): Promise<NormalizeResult> {
+  const issues: DraftIssue[] = [];
+  const examples = await normalizeExamples(input, ctx, issues);
+  attachLabels(input, examples, issues);
+  const task: Task = {
+    name: input.name,
+    ...(input.description === undefined ? {} : { description: input.description }),
+    file: ctx.file,
+    prompts: normalizePrompts(input),
+    providers: input.providers.map(normalizeProvider),
+    examples,
+    checks: (input.checks ?? []).map(normalizeCheck),
+    ...(input.judge ? { judge: normalizeJudge(input.judge) } : {}),
+    gates: normalizeGates(input.gates ?? {}),
+    settings: {
+      concurrency: input.settings.concurrency,
+      repeat: input.settings.repeat,
+      timeoutMs: input.settings.timeout_ms,
+      maxRetries: input.settings.max_retries,
+    },
+  };
+  return { task, issues };
+}
+
+function normalizePrompts(input: TaskInput): PromptVariant[] {
+  if (input.prompts) {
+    return input.prompts.map((p, i) =>
+      typeof p === 'string'
+        ? { id: `p${i + 1}`, user: p }
+        : { id: p.id ?? `p${i + 1}`, ...(p.system === undefined ? {} : { system: p.system }), user: p.user },
+    );
+  }
+  return input.prompt === undefined ? [] : [{ id: 'default', user: input.prompt }];
+}
+
+/** `openai:gpt-4o-mini` or the object form -> ProviderSpec. The schema has vetted the prefix. */
+export function normalizeProvider(ref: ProviderRefInput): ProviderSpec {
+  if (typeof ref === 'string') {
+    const colon = ref.indexOf(':');
+    return { id: ref, type: ref.slice(0, colon) as ProviderSpec['type'], model: ref.slice(colon + 1), params: {} };
+  }
+  const { stop, ...rest } = ref.params ?? {};
+  const params: ModelParams = { ...rest, ...(stop === undefined ? {} : { stop: typeof stop === 'string' ? [stop] : stop }) };
+  return {
+    id: ref.id ?? `${ref.type}:${ref.model}`,
+    type: ref.type,
+    model: ref.model,
+    ...(ref.base_url === undefined ? {} : { baseUrl: ref.base_url }),
+    ...(ref.api_key_env === undefined ? {} : { apiKeyEnv: ref.api_key_env }),
+    params,
+    ...(ref.price ? { price: { inputPerMtok: ref.price.input_per_mtok, outputPerMtok: ref.price.output_per_mtok } } : {}),
+  };
+}
+
+async function normalizeExamples(input: TaskInput, ctx: NormalizeContext, issues: DraftIssue[]): Promise<Example[]> {
+  if (Array.isArray(input.examples)) {
+    return input.examples.map((e, index) => ({
+      index,
+      vars: stringValues(e.vars ?? {}),
+      ...(e.expected === undefined ? {} : { expected: String(e.expected) }),
+      labels: (e.labels ?? []).map((l) => ({ ...l, output: String(l.output) })),
+    }));
+  }
+  const loaded = await loadDataset(input.examples, ctx.baseDir, ctx.readFile);
+  issues.push(...loaded.issues);
+  return loaded.rows.map((row, index) => ({ index, ...row }));
+}
+
+/** Top-level `labels:` entries join the example whose variables are exactly theirs. */
+function attachLabels(input: TaskInput, examples: Example[], issues: DraftIssue[]): void {
+  if (!input.labels || examples.length === 0) return;
+  const byVars = new Map<string, Example[]>();
+  for (const example of examples) {
+    const key = varsKey(example.vars);
+    byVars.set(key, [...(byVars.get(key) ?? []), example]);
+  }
+  input.labels.forEach((label, i) => {
+    const matches = byVars.get(varsKey(stringValues(label.vars)));
+    if (!matches) {
+      issues.push({ path: ['labels', i, 'vars'], message: 'matches no example (an example with exactly these vars is needed)' });
+      return;
+    }
+    const entry = { output: String(label.output), verdict: label.verdict, ...(label.critique === undefined ? {} : { critique: label.critique }) };
+    for (const example of matches) example.labels.push({ ...entry });
+  });
+}
+
+function varsKey(vars: Record<string, string>): string {
+  return JSON.stringify(Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function stringValues(vars: Record<string, string | number | boolean>): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)]));
+}
+
+function normalizeCheck(check: CheckInput): CheckSpec {
+  switch (check.type) {
+    case 'equals':
+      return { type: 'equals', ...(check.value === undefined ? {} : { value: String(check.value) }), ignoreCase: check.ignore_case };
+    case 'contains':
+    case 'icontains':
+    case 'not-contains':
+      return { type: check.type, value: check.value };
+    case 'regex':
+      return { type: 'regex', pattern: check.pattern, ...(check.flags === undefined ? {} : { flags: check.flags }) };
+    case 'json':
+      return { type: 'json' };
+    case 'json-schema':
+      return { type: 'json-schema', schema: check.schema };
+    case 'max-length':
+      return { type: 'max-length', value: check.value };
+  }
+}
+
+/**
+ * Either form -> candidates. A missing rubric stays '' here and is reported by rules.ts.
+ * Ids default to the provider id, suffixed `#2`, `#3` when a model appears again.
+ */
+function normalizeJudge(judge: NonNullable<TaskInput['judge']>): JudgeSpec {
+  const entries =
+    judge.model !== undefined
+      ? [{ id: undefined, model: judge.model, rubric: judge.rubric }]
+      : (judge.candidates ?? []).map((c) => ({ id: c.id, model: c.model, rubric: c.rubric ?? judge.rubric }));
+  const used = new Set(entries.flatMap((e) => (e.id === undefined ? [] : [e.id])));
+  const candidates: JudgeCandidate[] = entries.map((entry) => {
+    const provider = normalizeProvider(entry.model);
+    let id = entry.id;
+    if (id === undefined) {
+      id = provider.id;
+      for (let n = 2; used.has(id); n++) id = `${provider.id}#${n}`;
+      used.add(id);
+    }
+    return { id, provider, rubric: entry.rubric ?? '' };
+  });
+  return { candidates, samples: judge.samples };
+}
+
+function normalizeGates(gates: NonNullable<TaskInput['gates']>): Gates {
+  const out: Gates = {};
+  if (gates.min_quality !== undefined) out.minQuality = gates.min_quality;
+  if (gates.max_cost_usd !== undefined) out.maxCostUsd = gates.max_cost_usd;
+  if (gates.max_p95_latency_ms !== undefined) out.maxP95LatencyMs = gates.max_p95_latency_ms;
+  if (gates.max_error_rate !== undefined) out.maxErrorRate = gates.max_error_rate;
+  return out;
+}

@@ -1,0 +1,138 @@
+/**
+ * Stage three: checks across fields that no single field's schema can make: one of prompt/prompts,
+ * unique ids, template variables present in the examples, `equals` having something to compare
+ * with, regexes that compile, a rubric for every judge candidate.
+ */
+import type { Task } from '../types.js';
+import { templateVars } from '../template.js';
+import type { DraftIssue, Path } from './issues.js';
+import type { TaskInput } from './schema.js';
+import { didYouMean } from './suggest.js';
+
+export function checkRules(input: TaskInput, task: Task): DraftIssue[] {
+  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input)];
+}
+
+function promptRules(input: TaskInput): DraftIssue[] {
+  if (input.prompt !== undefined && input.prompts !== undefined) {
+    return [{ path: ['prompt'], message: 'use either `prompt` or `prompts`, not both' }];
+  }
+  if (input.prompt === undefined && input.prompts === undefined) {
+    return [{ path: ['prompts'], message: 'required: `prompt: <template>` or a `prompts:` list' }];
+  }
+  return [];
+}
+
+function idRules(input: TaskInput, task: Task): DraftIssue[] {
+  const issues: DraftIssue[] = [];
+  const promptPath = (i: number): Path => {
+    const written = input.prompts?.[i];
+    return typeof written === 'object' && written.id !== undefined ? ['prompts', i, 'id'] : ['prompts', i];
+  };
+  issues.push(...duplicates(task.prompts.map((p) => p.id), 'prompt id', 'prompts', promptPath));
+  const providerPath = (i: number): Path => {
+    const written = input.providers[i];
+    return typeof written === 'object' && written.id !== undefined ? ['providers', i, 'id'] : ['providers', i];
+  };
+  issues.push(...duplicates(task.providers.map((p) => p.id), 'provider id', 'providers', providerPath));
+  return issues;
+}
+
+/** One issue per repeated id, at the repeat, naming the first. */
+function duplicates(ids: Array<string | undefined>, what: string, list: string, pathOf: (i: number) => Path): DraftIssue[] {
+  const first = new Map<string, number>();
+  const issues: DraftIssue[] = [];
+  ids.forEach((id, i) => {
+    if (id === undefined) return;
+    const seen = first.get(id);
+    if (seen === undefined) first.set(id, i);
+    else issues.push({ path: pathOf(i), message: `duplicate ${what} "${id}" (also ${list}.${seen}); give each an \`id\`` });
+  });
+  return issues;
+}
+
+/** Every `{{var}}` must be a variable of every example. */
+function variableRules(input: TaskInput, task: Task): DraftIssue[] {
+  // No examples means they failed to load, already reported; every variable would look unknown.
+  if (task.examples.length === 0) return [];
+  const known = [...new Set(task.examples.flatMap((e) => Object.keys(e.vars)))];
+  const issues: DraftIssue[] = [];
+  for (const { path, text } of templates(input)) {
+    for (const name of templateVars(text)) {
+      if (!known.includes(name)) {
+        const have = known.length > 0 ? known.join(', ') : 'no variables';
+        issues.push({ path, message: `unknown variable {{${name}}} (examples have: ${have})${didYouMean(name, known)}` });
+        continue;
+      }
+      const missing = task.examples.filter((e) => !Object.hasOwn(e.vars, name)).map((e) => `examples.${e.index}`);
+      if (missing.length > 0) issues.push({ path, message: `variable {{${name}}} is missing from ${listSome(missing)}` });
+    }
+  }
+  return issues;
+}
+
+function templates(input: TaskInput): Array<{ path: Path; text: string }> {
+  if (input.prompts) {
+    return input.prompts.flatMap((p, i) =>
+      typeof p === 'string'
+        ? [{ path: ['prompts', i], text: p }]
+        : [
+            ...(p.system === undefined ? [] : [{ path: ['prompts', i, 'system'], text: p.system }]),
+            { path: ['prompts', i, 'user'], text: p.user },
+          ],
+    );
+  }
+  return input.prompt === undefined ? [] : [{ path: ['prompt'], text: input.prompt }];
+}
+
+function checkSpecRules(task: Task): DraftIssue[] {
+  const issues: DraftIssue[] = [];
+  task.checks.forEach((check, i) => {
+    if (check.type === 'equals' && check.value === undefined && task.examples.length > 0) {
+      const missing = task.examples.filter((e) => e.expected === undefined).map((e) => `examples.${e.index}`);
+      if (missing.length > 0) {
+        issues.push({ path: ['checks', i], message: `equals without \`value\` compares with \`expected\`, which is missing from ${listSome(missing)}` });
+      }
+    }
+    if (check.type === 'regex') {
+      try {
+        new RegExp(check.pattern, check.flags);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        issues.push({ path: ['checks', i, 'pattern'], message: `invalid regular expression: ${message}` });
+      }
+    }
+  });
+  return issues;
+}
+
+function judgeRules(input: TaskInput): DraftIssue[] {
+  const judge = input.judge;
+  if (!judge) return [];
+  if (judge.model !== undefined && judge.candidates !== undefined) {
+    return [{ path: ['judge', 'candidates'], message: 'use either `model` or `candidates`, not both' }];
+  }
+  if (judge.model === undefined && judge.candidates === undefined) {
+    return [{ path: ['judge'], message: 'needs `model` and `rubric`, or a `candidates` list' }];
+  }
+  if (judge.model !== undefined) return judge.rubric === undefined ? [{ path: ['judge', 'rubric'], message: 'required' }] : [];
+  const issues: DraftIssue[] = [];
+  const seen = new Map<string, number>();
+  (judge.candidates ?? []).forEach((c, i) => {
+    if (c.rubric === undefined && judge.rubric === undefined) {
+      issues.push({ path: ['judge', 'candidates', i], message: 'needs a `rubric` (here, or `judge.rubric` for all candidates)' });
+    }
+    if (c.id !== undefined) return;
+    const key = JSON.stringify([c.model, c.rubric ?? judge.rubric]);
+    const first = seen.get(key);
+    if (first !== undefined) issues.push({ path: ['judge', 'candidates', i], message: `same model and rubric as judge.candidates.${first}` });
+    else seen.set(key, i);
+  });
+  const ids = (judge.candidates ?? []).map((c) => c.id);
+  issues.push(...duplicates(ids, 'candidate id', 'judge.candidates', (i) => ['judge', 'candidates', i, 'id']));
+  return issues;
+}
+
+function listSome(items: string[], max = 5): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}

@@ -1,0 +1,224 @@
+/**
+ * The task file as written: the zod schema is the single documented source of every field
+ * (each `.describe()` ends up in the README through schema-doc.ts). No transforms here, so the
+ * schema stays renderable as JSON Schema; conversion to `Task` happens in normalize.ts.
+ */
+import { z } from 'zod';
+import { didYouMean } from './suggest.js';
+
+/** Provider types with an adapter; the prefix of `openai:gpt-4o-mini`. */
+export const KNOWN_PROVIDERS = ['openai', 'anthropic'] as const;
+
+export const CHECK_TYPES = [
+  'equals',
+  'contains',
+  'icontains',
+  'not-contains',
+  'regex',
+  'json',
+  'json-schema',
+  'max-length',
+] as const;
+
+/** Separates per-key messages of one `unrecognized_keys` issue; see issues.ts. */
+export const UNKNOWN_KEY_SEPARATOR = '\n';
+
+/**
+ * A strict object whose unknown-key message carries a did-you-mean from its own shape.
+ * One message per unknown key, joined by UNKNOWN_KEY_SEPARATOR, in the order of `issue.keys`.
+ */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `unknown key "${key}"${didYouMean(key, known)}`).join(UNKNOWN_KEY_SEPARATOR)
+        : undefined,
+  });
+}
+
+/** Checks `<type>:<model>` and answers an unknown type with the known ones. */
+function providerRefMessage(value: string): string | undefined {
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) {
+    return `expected "<provider>:<model>" such as openai:gpt-4o-mini, got "${value}"`;
+  }
+  const type = value.slice(0, colon);
+  if (!(KNOWN_PROVIDERS as readonly string[]).includes(type)) {
+    return `unknown provider "${type}" (known: ${KNOWN_PROVIDERS.join(', ')})${didYouMean(type, KNOWN_PROVIDERS)}`;
+  }
+  return undefined;
+}
+
+const scalar = z
+  .union([z.string(), z.number(), z.boolean()])
+  .describe('A string; numbers and booleans are converted to strings.');
+
+const providerString = z
+  .string()
+  .superRefine((value, ctx) => {
+    const message = providerRefMessage(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  })
+  .describe('Short form `<provider>:<model>`, e.g. `openai:gpt-4o-mini` or `anthropic:claude-haiku-4-5`.');
+
+const paramsSchema = z
+  .looseObject({
+    temperature: z.number().min(0).max(2).optional().describe('Sampling temperature, 0 to 2.'),
+    max_tokens: z.int().positive().optional().describe('Maximum output tokens; also the output bound of cost estimates.'),
+    top_p: z.number().min(0).max(1).optional().describe('Nucleus sampling, 0 to 1.'),
+    seed: z.int().optional().describe('Sampling seed, where the provider supports one.'),
+    stop: z.union([z.string(), z.array(z.string())]).optional().describe('Stop sequence(s).'),
+  })
+  .describe('Sampling parameters sent as written; other keys are passed through to the provider.');
+
+const priceSchema = strict({
+  input_per_mtok: z.number().min(0).describe('USD per million input tokens.'),
+  output_per_mtok: z.number().min(0).describe('USD per million output tokens.'),
+}).describe('Overrides the bundled price data for this model.');
+
+const providerObject = strict({
+  id: z.string().min(1).optional().describe('Name shown in tables. @default `<type>:<model>`'),
+  type: z.enum(KNOWN_PROVIDERS).describe('Wire protocol: `openai` (also any OpenAI-compatible server) or `anthropic`.'),
+  model: z.string().min(1).describe('Model name as the API spells it.'),
+  base_url: z.url().optional().describe('API base URL, e.g. `http://localhost:11434/v1` for Ollama.'),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as MY_API_KEY')
+    .optional()
+    .describe('Environment variable holding the API key. @default `OPENAI_API_KEY` / `ANTHROPIC_API_KEY`'),
+  params: paramsSchema.optional(),
+  price: priceSchema.optional(),
+}).describe('Long form of a provider.');
+
+export const providerRefSchema = z
+  .union([providerString, providerObject])
+  .describe('A model: `<provider>:<model>` or an object with `type` and `model`.');
+
+const promptVariantSchema = z
+  .union([
+    z.string().min(1).describe('The user message template.'),
+    strict({
+      id: z.string().min(1).optional().describe('Name shown in tables. @default `p1`, `p2`, …'),
+      system: z.string().optional().describe('System message template.'),
+      user: z.string().min(1).describe('User message template; `{{var}}` is replaced by the example\'s variable.'),
+    }),
+  ])
+  .describe('A prompt variant: a user template string or `{id, system, user}`.');
+
+const labelSchema = strict({
+  output: scalar.describe('A concrete model output that a human judged.'),
+  verdict: z.enum(['pass', 'fail']).describe('The human verdict.'),
+  critique: z.string().optional().describe('Why; shown to the judge as part of its few-shot examples.'),
+}).describe('A human verdict on one output: the judge\'s calibration data.');
+
+const exampleSchema = strict({
+  vars: z.record(z.string(), scalar).optional().describe('Template variables. @default {}'),
+  expected: scalar.optional().describe('Reference answer, used by `equals` and shown to the judge.'),
+  labels: z.array(labelSchema).optional().describe('Human verdicts on concrete outputs for this example.'),
+}).describe('One test case.');
+
+const datasetSchema = strict({
+  file: z.string().min(1).describe('A `.csv`, `.jsonl`, `.json` or `.yaml` file, relative to the task file. Columns become variables.'),
+  limit: z.int().positive().optional().describe('Use only the first N rows.'),
+  expected_column: z.string().min(1).optional().describe('Column holding the reference answer. @default `expected`'),
+}).describe('Examples loaded from a data file.');
+
+const topLabelSchema = strict({
+  vars: z.record(z.string(), scalar).describe('The variables of the example this label belongs to.'),
+  output: scalar.describe('A concrete model output that a human judged.'),
+  verdict: z.enum(['pass', 'fail']).describe('The human verdict.'),
+  critique: z.string().optional().describe('Why the output passes or fails.'),
+}).describe('A label for a file-loaded example, matched by its variables.');
+
+const checkSchema = z
+  .discriminatedUnion('type', [
+    strict({
+      type: z.literal('equals'),
+      value: scalar.optional().describe('Compare with this instead of the example\'s `expected`.'),
+      ignore_case: z.boolean().default(true).describe('Compare case-insensitively (both sides are trimmed).'),
+    }).describe('Output equals `expected` (or `value`).'),
+    strict({
+      type: z.enum(['contains', 'icontains', 'not-contains']),
+      value: z.string().min(1).describe('The substring.'),
+    }).describe('Output contains (case-insensitively for `icontains`) or does not contain `value`.'),
+    strict({
+      type: z.literal('regex'),
+      pattern: z.string().min(1).describe('A JavaScript regular expression.'),
+      flags: z
+        .string()
+        .regex(/^[dgimsuvy]*$/, 'flags must be among d, g, i, m, s, u, v, y')
+        .optional()
+        .describe('Regex flags, e.g. `i`.'),
+    }).describe('Output matches `pattern`.'),
+    strict({ type: z.literal('json') }).describe('Output parses as JSON.'),
+    strict({
+      type: z.literal('json-schema'),
+      schema: z.record(z.string(), z.unknown()).describe('A JSON Schema the parsed output must satisfy.'),
+    }).describe('Output is JSON valid against `schema`.'),
+    strict({
+      type: z.literal('max-length'),
+      value: z.int().positive().describe('Maximum length in characters.'),
+    }).describe('Output is at most `value` characters long.'),
+  ])
+  .describe('A deterministic check run on every output.');
+
+const judgeCandidateSchema = strict({
+  id: z.string().min(1).optional().describe('Name shown in the calibration table. @default the provider id'),
+  model: providerRefSchema,
+  rubric: z.string().min(1).optional().describe('Overrides the judge\'s rubric for this candidate.'),
+}).describe('One judge configuration to calibrate.');
+
+const judgeSchema = strict({
+  model: providerRefSchema.optional().describe('The judge model (or use `candidates`).'),
+  rubric: z.string().min(1).optional().describe('What a passing output looks like.'),
+  candidates: z
+    .array(judgeCandidateSchema)
+    .min(1)
+    .optional()
+    .describe('Judges to calibrate against the labels; the best one grades the outputs.'),
+  samples: z.int().min(1).default(1).describe('Ask each question this many times and take the majority.'),
+}).describe('Optional LLM judge: `model` + `rubric`, or `candidates`.');
+
+const gatesSchema = strict({
+  min_quality: z.number().min(0).max(1).optional().describe('Fail (exit 1) when a row\'s quality is below this, 0 to 1.'),
+  max_cost_usd: z.number().min(0).optional().describe('Fail when the run costs more than this (USD).'),
+  max_p95_latency_ms: z.number().positive().optional().describe('Fail when a row\'s p95 latency exceeds this.'),
+  max_error_rate: z.number().min(0).max(1).optional().describe('Fail when a row\'s share of errored calls exceeds this, 0 to 1.'),
+}).describe('CI thresholds; command-line flags override them.');
+
+const settingsSchema = strict({
+  concurrency: z.int().min(1).max(256).default(8).describe('Calls in flight at once, 1 to 256.'),
+  repeat: z.int().min(1).max(100).default(1).describe('Times each (prompt, provider, example) is run, 1 to 100.'),
+  timeout_ms: z.int().positive().default(60000).describe('Per-request timeout in milliseconds.'),
+  max_retries: z.int().min(0).max(10).default(3).describe('SDK retries on 429, 5xx, timeouts and connection errors, 0 to 10.'),
+}).describe('How the run is executed.');
+
+export const taskSchema = strict({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" only, e.g. support-triage')
+    .describe('Task name, slug-like (used in file names and reports).'),
+  description: z.string().optional().describe('What the task tests.'),
+  prompt: z.string().min(1).optional().describe('A single user template (id `default`); or use `prompts`.'),
+  prompts: z.array(promptVariantSchema).min(1).optional().describe('Prompt variants to compare; or use `prompt`.'),
+  providers: z.array(providerRefSchema).min(1).describe('The models under test.'),
+  examples: z
+    .union([z.array(exampleSchema).min(1), datasetSchema])
+    .describe('A list of examples, or `{file: data.csv}` to load them from a file.'),
+  labels: z.array(topLabelSchema).optional().describe('Labels for file-loaded examples, matched by `vars`.'),
+  checks: z.array(checkSchema).optional().describe('Deterministic checks on every output.'),
+  judge: judgeSchema.optional(),
+  gates: gatesSchema.optional(),
+  settings: settingsSchema.prefault({}),
+}).describe('An aijourney task file.');
+
+/** The task file as written (after zod defaults), before normalization. */
+export type TaskInput = z.output<typeof taskSchema>;
+export type ProviderRefInput = z.output<typeof providerRefSchema>;
+export type ExampleInput = z.output<typeof exampleSchema>;
+export type DatasetInput = z.output<typeof datasetSchema>;
+export type CheckInput = z.output<typeof checkSchema>;
+
+/** One example as written inline or as a structured row of a data file. */
+export const exampleRowSchema = exampleSchema;

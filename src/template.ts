@@ -1,0 +1,30 @@
+/**
+ * Prompt templates: `{{ var }}` (spaces optional) is replaced by the example's variable.
+ * Deliberately tiny: no logic, no escaping, no partials. Unknown variables are caught when the
+ * task is validated; rendering throws too, so a missed one can never reach a model as `{{x}}`.
+ */
+
+/** A placeholder: `{{`, optional spaces, a name without spaces or braces, optional spaces, `}}`. */
+const PLACEHOLDER = /\{\{\s*([^\s{}]+)\s*\}\}/g;
+
+/** Variable names used by `template`, in order of first use, without duplicates. */
+export function templateVars(template: string): string[] {
+  const names = new Set<string>();
+  for (const match of template.matchAll(PLACEHOLDER)) names.add(match[1]!);
+  return [...names];
+}
+
+/**
+ * Replaces every placeholder with its variable's value, in a single pass (a value containing
+ * `{{x}}` is not expanded again).
+ * @throws Error naming the variable when `vars` lacks one the template uses.
+ */
+export function renderTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(PLACEHOLDER, (_whole, name: string) => {
+    if (!Object.hasOwn(vars, name)) {
+      const known = Object.keys(vars);
+      throw new Error(`unknown template variable {{${name}}} (have: ${known.length ? known.join(', ') : 'none'})`);
+    }
+    return vars[name]!;
+  });
+}
