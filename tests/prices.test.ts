@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callCost, listModels, priceDataInfo, resolvePrice } from '../src/cost/prices.js';
+import { callCost, listModels, priceDataInfo,
+  RELEASE_DATES, resolvePrice } from '../src/cost/prices.js';
 import type { ProviderSpec } from '../src/types.js';
 
 function spec(over: Partial<ProviderSpec> & Pick<ProviderSpec, 'model'>): ProviderSpec {
@@ -104,11 +105,13 @@ describe('callCost', () => {
 });
 
 describe('priceDataInfo', () => {
-  it('names the package and its installed version, and no invented date', () => {
+  it('names the package, its installed version and that version\'s release date', () => {
     const info = priceDataInfo();
     expect(info.source).toBe('@pydantic/genai-prices');
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(info.date).toBeNull();
+    // Fails after a dependency bump until RELEASE_DATES learns the new version's date.
+    expect(info.date).toBe(RELEASE_DATES[info.version]);
+    expect(info.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { write, type Io } from '../cli.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
@@ -43,6 +44,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
   const progress = flags.json ? null : startProgress(io, task.name);
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every call in flight listens to it
   let interrupted: string | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return controller.abort(); // a second Ctrl-C: stop waiting

@@ -135,12 +135,16 @@ export interface PriceDataInfo {
   source: string;
   /** Installed package version: the only dating the data carries. */
   version: string;
-  /**
-   * Date of the data. Always null for genai-prices 0.1.x: neither the bundled data nor the
-   * installed package.json carries one, so renderers should show the version instead.
-   */
+  /** Release date of the installed version (see RELEASE_DATES); null when not known. */
   date: string | null;
 }
+
+/**
+ * Release dates of genai-prices versions, from the npm registry's publish times. The package
+ * carries no date of its own; a version missing here prints as undated rather than guessed.
+ * Update this when bumping the dependency (tests/prices.test.ts fails until the date is known).
+ */
+export const RELEASE_DATES: Record<string, string> = { '0.1.8': '2026-09-23' };
 
 /** Reads the installed package.json (2 KB) rather than the 800 KB module. */
 export function priceDataInfo(): PriceDataInfo {
@@ -155,7 +159,7 @@ export function priceDataInfo(): PriceDataInfo {
   } catch {
     // An unusual install layout only loses the version line, not pricing.
   }
-  return { source: PACKAGE, version, date: null };
+  return { source: PACKAGE, version, date: RELEASE_DATES[version] ?? null };
 }
 
 /** The price in effect now, mirroring genai-prices' own choice among dated/time-of-day prices. */

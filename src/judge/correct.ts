@@ -20,6 +20,12 @@ export function makeCorrector(confusion: Confusion, seed?: number): Corrector {
     if (judged.length === 0) return wilson(exactPasses, n); // nothing to correct
     const pi = correctedQuality({ judgedPass, judgedN: judged.length, confusion }, seed === undefined ? {} : { seed });
     const mix = (v: number | null) => (v === null ? null : (exactPasses + judged.length * v) / n);
-    return { rate: mix(pi.rate), low: mix(pi.low), high: mix(pi.high) };
+    const rate = mix(pi.rate);
+    // Rogan-Gladen clips at 0 or 1 where the posterior's equal tails cannot reach: widen the
+    // interval to hold the point estimate rather than print a rate outside its own interval.
+    const low = mix(pi.low);
+    const high = mix(pi.high);
+    if (rate === null || low === null || high === null) return { rate, low, high };
+    return { rate, low: Math.min(low, rate), high: Math.max(high, rate) };
   };
 }

@@ -101,7 +101,7 @@ function failureSection(record: RunRecord, p: Palette, max: number): string[] {
 
 function costLine(record: RunRecord): string[] {
   const { models, judge, total, spentNow } = record.costUsd;
-  const lines = [`Cost: models ${usd(models)} + judge ${usd(judge)} = ${usd(total)}${spentNow !== total ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`];
+  const lines = [`Cost: models ${usd(models)} + judge ${usd(judge)} = ${usd(total)}${total !== null && Math.abs(spentNow - total) > 1e-9 ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`];
   const unknown = record.providers.filter((pr) => pr.price === null).map((pr) => pr.id);
   const data = record.priceData;
   lines.push(`Prices: ${data.source} ${data.version}${data.date ? ` (data of ${data.date})` : ''}; task-file overrides where given${unknown.length ? `; unknown price: ${unknown.join(', ')}` : ''}`);

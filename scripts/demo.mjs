@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// `npm run demo`: the whole flow with no API key. Starts the tests' local OpenAI/Anthropic
+// wire-compatible server, points the real SDKs at it, and runs an example task end to end.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startWireServer } from '../tests/server/wire-server.mjs';
+import { simulatedReply } from './simulated-model.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const task = process.argv[2] ?? 'examples/factual-qa.yaml';
+
+const server = await startWireServer({ defaultReply: simulatedReply, latencyMs: 120, jitterMs: 180 });
+process.stderr.write(
+  [
+    '',
+    '  DEMO: every reply below is SIMULATED by a local test server (tests/server/wire-server.mjs),',
+    '  not written by a real model. The SDKs, retries, scoring, statistics and prices are real;',
+    '  the token counts and answers are made up. Set OPENAI_API_KEY / ANTHROPIC_API_KEY and run',
+    `  \`npx aijourney eval ${task}\` for real numbers.`,
+    '',
+    '',
+  ].join('\n'),
+);
+
+const env = {
+  ...process.env,
+  OPENAI_BASE_URL: server.openaiBaseUrl,
+  ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+  OPENAI_API_KEY: 'demo-key-not-a-secret',
+  ANTHROPIC_API_KEY: 'demo-key-not-a-secret',
+};
+const child = spawn(process.execPath, ['bin/aijourney.js', 'eval', task, '--runs-dir', '.aijourney/demo-runs', ...process.argv.slice(3)], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
+const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 130 : 1))));
+await server.close();
+process.stderr.write(`\n  (simulated replies: ${server.stats().total} requests answered by the local test server)\n`);
+process.exit(code);
