@@ -48,6 +48,7 @@ function fromUnion(branches: ReadonlyArray<readonly ZodIssue[]>, path: Path, inp
   const rootTypeMiss = (b: readonly ZodIssue[]) => b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0;
   const meant = branches.filter((b) => !rootTypeMiss(b)).sort((a, b) => a.length - b.length)[0];
   if (meant) return fromZodIssues(meant, path);
+  if (input === undefined) return [{ path, message: 'required' }];
   const expected = [...new Set(branches.map((b) => expectedName((b[0] as { expected?: string }).expected)))];
   const list = expected.length > 1 ? `${expected.slice(0, -1).join(', ')} or ${expected.at(-1)}` : expected[0];
   return [{ path, message: `expected ${list}, got ${typeName(input)}` }];

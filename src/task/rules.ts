@@ -99,7 +99,7 @@ function checkSpecRules(task: Task): DraftIssue[] {
         new RegExp(check.pattern, check.flags);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        issues.push({ path: ['checks', i, 'pattern'], message: `invalid regular expression: ${message}` });
+        issues.push({ path: ['checks', i, 'pattern'], message });
       }
     }
   });

@@ -19,7 +19,10 @@ export function parseYaml(text: string): YamlResult {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const issues: DraftIssue[] = [...doc.errors, ...doc.warnings].map((error) => ({
     path: [],
-    message: `YAML: ${error.message.split('\n')[0]}`,
+    message:
+      error.code === 'MULTIPLE_DOCS'
+        ? 'YAML: a second document (after `---`); a task file holds exactly one'
+        : `YAML: ${error.message.split('\n')[0]}`,
     ...positionAt(lineCounter, error.pos[0]),
   }));
   issues.push(...duplicateKeys(doc, lineCounter));
