@@ -7,7 +7,7 @@ import { suggestLabels } from './judge/label-next.js';
 import { trustLevel } from './judge/trust.js';
 import { createClient as defaultCreateClient, type ClientOptions } from './providers/registry.js';
 import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
-import type { CallContext, ResponseCache } from './run/call.js';
+import { CallAborted, type CallContext, type ResponseCache } from './run/call.js';
 import { executePlan, type Progress } from './run/execute.js';
 import { createLimiter } from './run/limiter.js';
 import { planCalls, renderMessages } from './run/plan.js';
@@ -112,11 +112,17 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const stopReason = () => (options.signal?.aborted ? 'interrupted' : (options.stopReason?.(spentUsd) ?? null));
 
   let calibration: Calibration | null = null;
+  let stoppedEarly: string | null = null;
   if (task.judge) {
-    calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, limit);
-    for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
+    try {
+      calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, limit);
+      for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
+    } catch (err) {
+      if (!(err instanceof CallAborted)) throw err; // interrupted while calibrating: no call is run
+    }
   }
   const scorer: ScorerConfig = { checks: task.checks.map(makeCheck) };
+  if (task.judge && !calibration) stoppedEarly = stopReason() ?? 'interrupted';
   if (task.judge && calibration) {
     scorer.judge = {
       client: clients.get(calibration.selected.provider.id)!,
@@ -127,7 +133,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   }
 
   const splits = new Set<CallResult>();
-  const outcome = await executePlan(plan, {
+  const outcome = await executePlan(stoppedEarly ? [] : plan, {
     clients,
     scorer,
     limit,
@@ -147,7 +153,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const corrector = selectedReport ? makeCorrector(selectedReport.confusion, options.seed) : undefined;
   const summary = summarize(task, results, corrector);
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
-  const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : outcome.stoppedBy;
+  const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : (stoppedEarly ?? outcome.stoppedBy);
   const record: RunRecord = {
     schema: RUN_SCHEMA,
     tool: { name: 'aijourney', version: VERSION },
