@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CandidateReport } from './judge/calibrate.js';
 import type { TrustLevel } from './judge/trust.js';
+import type { Recommendation } from './recommend.js';
 import type { SummaryRowFull } from './summarize.js';
 import type { CallResult, ProviderType } from './types.js';
 
@@ -55,6 +56,8 @@ export interface RunRecord {
   judgeCostUsd: number | null;
   costUsd: { models: number | null; judge: number | null; total: number | null; spentNow: number };
   labelNext: LabelSuggestion[];
+  /** Which row to pick (recommend.ts); absent in records written before it existed. */
+  recommendation?: Recommendation;
 }
 
 export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedAt' | 'task'>): string {

@@ -9,6 +9,8 @@ export interface SummaryRowFull extends SummaryRow {
   vsFirst: { b: number; c: number; pValue: number } | null;
   retries: number;
   cached: number;
+  /** On the quality/cost Pareto front (see recommend.ts); set by evaluate, absent in older records. */
+  pareto?: boolean;
 }
 
 export type Corrector = (results: CallResult[]) => Interval | null;
