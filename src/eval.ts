@@ -13,8 +13,10 @@ import { createLimiter } from './run/limiter.js';
 import { planCalls, renderMessages } from './run/plan.js';
 import { makeCheck } from './score/checks.js';
 import type { ScorerConfig } from './score/score.js';
+import { DEFAULT_MIN_QUALITY, paretoFront, recommend, type MinQualitySource } from './recommend.js';
+import { rng } from './stats.js';
 import { summarize } from './summarize.js';
-import type { CallResult, ModelClient, ProviderSpec, Task } from './types.js';
+import type { CallResult, Example, ModelClient, ProviderSpec, Task } from './types.js';
 import { VERSION } from './version.js';
 
 export interface EvalOptions {
@@ -34,6 +36,36 @@ export interface EvalOptions {
   clock?: () => Date;
   /** Seed of the corrected-quality Monte Carlo. */
   seed?: number;
+  /** Run only some of the task's examples (`--limit`, `--sample`); calibration still uses every label. */
+  select?: ExampleSelection;
+  /** Quality threshold of the recommendation when the command line sets one (else the task's gates, else 0.8). */
+  minQuality?: number;
+}
+
+/** A quick litmus test on a big data file: the first `limit` examples, then `sample` of them at random. */
+export interface ExampleSelection {
+  limit?: number;
+  /** How many examples to draw, without replacement, seeded by `seed`; kept in file order. */
+  sample?: number;
+  /** @default 1 */
+  seed?: number;
+}
+
+/**
+ * The examples a run uses. Each keeps its original `index`, so results, labels and `aijourney label`
+ * still point at the right example. The same seed on the same file always draws the same examples.
+ */
+export function selectExamples(examples: Example[], selection: ExampleSelection): Example[] {
+  const limited = selection.limit === undefined ? examples : examples.slice(0, selection.limit);
+  if (selection.sample === undefined || selection.sample >= limited.length) return limited;
+  const random = rng(selection.seed ?? 1);
+  const order = limited.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const chosen = new Set(order.slice(0, selection.sample));
+  return limited.filter((_, i) => chosen.has(i));
 }
 
 function addCost(a: number | null, b: number | null): number | null {
@@ -88,7 +120,8 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const now = options.now ?? (() => performance.now());
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock().toISOString();
-  const plan = planCalls(task);
+  const runTask = options.select ? { ...task, examples: selectExamples(task.examples, options.select) } : task;
+  const plan = planCalls(runTask);
   const create = options.createClient ?? defaultCreateClient;
   const clientOptions: ClientOptions = { env: options.env, timeoutMs: task.settings.timeoutMs, maxRetries: task.settings.maxRetries };
 
@@ -151,7 +184,11 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
   const selectedReport = calibration?.candidates.find((c) => c.selected);
   const corrector = selectedReport ? makeCorrector(selectedReport.confusion, options.seed) : undefined;
-  const summary = summarize(task, results, corrector);
+  const summary = summarize(runTask, results, corrector);
+  const calibrated = selectedReport !== undefined && selectedReport.n > 0;
+  const minQuality = options.minQuality ?? task.gates.minQuality ?? DEFAULT_MIN_QUALITY;
+  const minQualitySource: MinQualitySource = options.minQuality !== undefined ? 'flag' : task.gates.minQuality !== undefined ? 'task' : 'default';
+  paretoFront(summary, calibrated).forEach((onFront, i) => (summary[i]!.pareto = onFront));
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
   const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : (stoppedEarly ?? outcome.stoppedBy);
   const record: RunRecord = {
@@ -171,6 +208,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     judgeCostUsd: task.judge ? judgeCost : null,
     costUsd: { models, judge: task.judge ? judgeCost : 0, total: addCost(models, task.judge ? judgeCost : 0), spentNow: spentUsd },
     labelNext: task.judge ? suggestLabels(task, results, splits) : [],
+    recommendation: recommend(summary, { calibrated, minQuality, minQualitySource }),
   };
   if (outcome.fatal) throw new RunError(outcome.fatal.message, undefined, record);
   return record;
