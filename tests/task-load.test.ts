@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { TaskError } from '../src/errors.js';
 import { loadTask, parseTask } from '../src/task/load.js';
+import { renderSchemaDoc } from '../src/task/schema-doc.js';
 
 const HEAD = 'name: triage\nprompt: "Classify: {{ticket}}"\nproviders: [openai:gpt-4o-mini]\n';
 const INLINE = `${HEAD}examples:\n  - vars: { ticket: "db down" }\n    expected: high\n`;
@@ -224,5 +225,24 @@ describe('errors', () => {
     const text = `${HEAD}examples:\n  - vars: { ticket: x }\nchecks: [{ type: equals, value: high, ignore_case: false }]\n`;
     const task = await parseTask(text, 'm.yaml', '.');
     expect(task.checks).toEqual([{ type: 'equals', value: 'high', ignoreCase: false }]);
+  });
+});
+
+describe('renderSchemaDoc', () => {
+  const doc = renderSchemaDoc();
+  const rows = doc.trim().split('\n').slice(2);
+
+  test('documents every field, each with a description', () => {
+    const fields = rows.map((r) => r.split(' | ')[0]!.replace(/^\| `|`$/g, ''));
+    for (const f of ['name', 'prompts[].user', 'providers[].params.temperature', 'examples.file', 'labels[].verdict', 'judge.samples', 'gates.max_error_rate', 'settings.max_retries']) {
+      expect(fields).toContain(f);
+    }
+    for (const r of rows) expect(r, r).toMatch(/ \| [^|]*\S[^|]* \|$/);
+  });
+
+  test('shows types, ranges and defaults from the schema', () => {
+    expect(doc).toContain('| `settings.concurrency` | integer 1–256 |  | `8` |');
+    expect(doc).toContain('| `providers[].type` | `openai` or `anthropic` | yes |');
+    expect(doc).toContain('| `checks[]` | type: `regex` |');
   });
 });

@@ -113,7 +113,7 @@ const labelSchema = strict({
 }).describe('A human verdict on one output: the judge\'s calibration data.');
 
 const exampleSchema = strict({
-  vars: z.record(z.string(), scalar).optional().describe('Template variables. @default {}'),
+  vars: z.record(z.string(), scalar).optional().describe('Template variables. @default `{}`'),
   expected: scalar.optional().describe('Reference answer, used by `equals` and shown to the judge.'),
   labels: z.array(labelSchema).optional().describe('Human verdicts on concrete outputs for this example.'),
 }).describe('One test case.');
