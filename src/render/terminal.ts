@@ -1,11 +1,14 @@
 import Table from 'cli-table3';
 import type { RunRecord } from '../record.js';
+import { monthlyCost } from '../recommend.js';
 import { interval, ms, num, oneLine, palette, pct, pValue, usd, type Palette } from './format.js';
 
 export interface RenderOptions {
   color: boolean;
   /** How many failing calls to list. @default 20 */
   maxFailures?: number;
+  /** Calls per day (`--volume`): adds a projected cost per month (30 days) column. */
+  volumePerDay?: number;
 }
 
 function table(head: string[], color: boolean): Table.Table {
@@ -64,12 +67,15 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
   return lines;
 }
 
-function summarySection(record: RunRecord, p: Palette): string[] {
+function summarySection(record: RunRecord, p: Palette, volume?: number): string[] {
   const calibrated = record.judge !== null && record.judge.trust !== 'UNCALIBRATED';
   const head = ['prompt', 'provider', 'calls', 'passed', 'errors', 'quality [95% CI]'];
   if (record.judge) head.push('corrected [95% CI]');
   if (record.summary.length > 1) head.push('vs first row');
   head.push('cost', '$/1k calls', 'p50', 'p95', 'max');
+  const hasPareto = record.summary.some((row) => row.pareto !== undefined);
+  if (hasPareto) head.push('front');
+  if (volume) head.push(`$/month @${volume}/day`);
   const t = table(head, p.enabled);
   const first = record.summary[0];
   for (const row of record.summary) {
@@ -77,11 +83,26 @@ function summarySection(record: RunRecord, p: Palette): string[] {
     if (record.judge) cells.push(calibrated ? interval(row.corrected) : 'uncalibrated');
     if (record.summary.length > 1) cells.push(vsFirst(row, first));
     cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
+    if (hasPareto) cells.push(row.pareto ? p.green('◆ pareto') : row.costUsd.per1kCalls === null ? 'cost unknown' : '');
+    if (volume) cells.push(usd(monthlyCost(row, volume)));
     t.push(cells);
   }
   const lines = [p.bold('Results'), t.toString()];
   lines.push(p.dim('quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson.'));
   if (calibrated) lines.push(p.dim("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval)."));
+  lines.push(...recommendationLines(record, p));
+  return lines;
+}
+
+/** The Pareto note and the one-line pick (recommend.ts); nothing for records written before them. */
+function recommendationLines(record: RunRecord, p: Palette): string[] {
+  const lines: string[] = [];
+  if (record.summary.some((row) => row.pareto !== undefined) && record.summary.length > 1) {
+    const unplaced = record.summary.filter((row) => row.costUsd.per1kCalls === null).map((row) => `${row.prompt} × ${row.provider}`);
+    lines.push(p.dim(`◆ pareto = on the quality/cost front: no other row is at least as good for no more money per call (and better on one)${unplaced.length ? `; cost unknown, cannot be placed: ${unplaced.join(', ')}` : ''}.`));
+  }
+  const rec = record.recommendation;
+  if (rec) lines.push(rec.prompt === null ? p.yellow(`Recommendation: none: ${rec.reason}`) : p.bold(`Recommendation: ${rec.reason}`));
   return lines;
 }
 
@@ -113,6 +134,6 @@ export function renderRun(record: RunRecord, options: RenderOptions): string {
   const p = palette(options.color);
   const sections: string[][] = [];
   if (!record.complete) sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'})`)]);
-  sections.push(calibrationSection(record, p), summarySection(record, p), failureSection(record, p, options.maxFailures ?? 20), costLine(record));
+  sections.push(calibrationSection(record, p), summarySection(record, p, options.volumePerDay), failureSection(record, p, options.maxFailures ?? 20), costLine(record));
   return sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
 }
