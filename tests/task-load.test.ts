@@ -103,6 +103,14 @@ describe('valid task files', () => {
     expect(task.providers[0]!.id).toBe('anthropic:claude-sonnet-4-5');
   });
 
+  test('accepts anchors and aliases, a BOM and CRLF line endings', async () => {
+    const text = `${HEAD.replace('providers: [openai:gpt-4o-mini]', 'providers:\n  - { type: openai, model: a, params: &p { temperature: 0 } }\n  - { type: openai, model: b, params: *p }')}examples:\n  - vars: { ticket: x }\n`;
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text.replace(/\n/g, '\r\n'))]);
+    const task = await loadTask('mem.yaml', { readFile: async () => bytes });
+    expect(task.providers.map((p) => p.params)).toEqual([{ temperature: 0 }, { temperature: 0 }]);
+    expect(task.prompts[0]!.user).toBe('Classify: {{ticket}}');
+  });
+
   test('judge with model and rubric becomes one candidate', async () => {
     const task = await parseTask(`${INLINE}judge:\n  model: openai:gpt-4o\n  rubric: Same urgency.\n`, 'mem.yaml', '.');
     expect(task.judge).toEqual({

@@ -22,7 +22,8 @@ export interface DatasetRow {
 }
 
 export interface DatasetResult {
-  rows: DatasetRow[];
+  /** Good rows with their position in the file (after `limit`), so indices stay true when a row is bad. */
+  rows: Array<DatasetRow & { index: number }>;
   issues: DraftIssue[];
 }
 
@@ -58,7 +59,7 @@ export async function loadDataset(spec: DatasetInput, baseDir: string, readFile?
     if ('issues' in row) {
       for (const issue of row.issues) result.issues.push({ ...issue, file, ...parsed.locate(i, issue.path), path: ['examples', i, ...issue.path] });
     } else {
-      result.rows.push(row);
+      result.rows.push({ index: i, ...row });
     }
   });
   return result;

@@ -87,7 +87,7 @@ async function normalizeExamples(input: TaskInput, ctx: NormalizeContext, issues
   }
   const loaded = await loadDataset(input.examples, ctx.baseDir, ctx.readFile);
   issues.push(...loaded.issues);
-  return loaded.rows.map((row, index) => ({ index, ...row }));
+  return loaded.rows;
 }
 
 /** Top-level `labels:` entries join the example whose variables are exactly theirs. */
