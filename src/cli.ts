@@ -33,7 +33,10 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('-o, --output <file>', 'also write the run record to FILE (.json); repeatable', collect)
     .option('--json', 'print the run record as JSON on stdout and nothing else')
     .option('--runs-dir <dir>', 'where every run record is saved', '.aijourney/runs')
-    .option('--seed <n>', 'seed of the corrected-quality Monte Carlo', '1')
+    .option('--seed <n>', 'seed of the corrected-quality Monte Carlo and of --sample', '1')
+    .option('--limit <n>', 'run only the first N examples (quick litmus test on a big data file)')
+    .option('--sample <n>', 'run N examples drawn at random, the same ones for the same --seed (applied after --limit)')
+    .option('--volume <calls>', 'calls per day: adds a projected cost per month (30 days) column')
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
       const { runEvalCommand } = await import('./commands/eval.js');

@@ -15,6 +15,12 @@ export interface EvalFlags {
   runsDir: string;
   seed: string;
   color: boolean;
+  /** Run only the first N examples. */
+  limit?: string;
+  /** Run N examples drawn at random (seeded by --seed). */
+  sample?: string;
+  /** Calls per day: adds a projected monthly cost column. */
+  volume?: string;
 }
 
 /** How long calls in flight may finish after Ctrl-C before they are cancelled. */
@@ -33,12 +39,22 @@ function checkOutputs(outputs: string[]): void {
   }
 }
 
+/** --min-quality (when the gates helper registers it) also sets the recommendation's threshold. */
+function minQualityFlag(value: unknown): { minQuality?: number } {
+  if (value === undefined || value === null) return {};
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 && n <= 1 ? { minQuality: n } : {};
+}
+
 export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Promise<number> {
   const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
   const seed = Number(flags.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
   const outputs = flags.output ?? [];
   checkOutputs(outputs);
+  const limit = positiveInt('--limit', flags.limit, 1_000_000_000);
+  const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
+  const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
   const task = await loadTask(file);
 
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
@@ -62,6 +78,8 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       env: io.env,
       concurrency,
       seed,
+      ...(limit !== undefined || sample !== undefined ? { select: { limit, sample, seed } } : {}),
+      ...minQualityFlag((flags as { minQuality?: unknown }).minQuality),
       signal: controller.signal,
       stopReason: () => interrupted,
       onProgress: (p) => progress?.update(p),
@@ -81,7 +99,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   for (const out of outputs) await writeRecord(resolve(io.cwd, out), record);
 
   if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
-  else await write(io.stdout, `${renderRun(record, { color })}\nRun record: ${saved}\n`);
+  else await write(io.stdout, `${renderRun(record, { color, ...(volume === undefined ? {} : { volumePerDay: volume }) })}\nRun record: ${saved}\n`);
 
   if (failure) throw failure;
   if (interrupted) return EXIT.interrupted;
