@@ -8,6 +8,7 @@ import { templateVars } from '../template.js';
 import type { DraftIssue, Path } from './issues.js';
 import type { TaskInput } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { makeCheck } from '../score/checks.js';
 
 export function checkRules(input: TaskInput, task: Task): DraftIssue[] {
   return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input)];
@@ -100,6 +101,14 @@ function checkSpecRules(task: Task): DraftIssue[] {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         issues.push({ path: ['checks', i, 'pattern'], message });
+      }
+    }
+    if (check.type === 'json-schema') {
+      try {
+        makeCheck(check); // compiles the schema with ajv, as the run will
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        issues.push({ path: ['checks', i, 'schema'], message: `not a valid JSON Schema: ${message.split('\n')[0]}` });
       }
     }
   });
