@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createLimiter } from '../src/run/limiter.js';
+import { planCalls } from '../src/run/plan.js';
+import { cacheKey } from '../src/run/call.js';
+import type { ModelClient, Task } from '../src/types.js';
+
+describe('createLimiter', () => {
+  it('never runs more than the limit at once and runs everything', async () => {
+    const limit = createLimiter(3);
+    let active = 0;
+    let peak = 0;
+    const done: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        limit(async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await new Promise((r) => setImmediate(r));
+          active--;
+          done.push(i);
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+    expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+  it('keeps going after a task rejects', async () => {
+    const limit = createLimiter(1);
+    await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limit(async () => 7)).resolves.toBe(7);
+  });
+  it('rejects a bad limit', () => {
+    expect(() => createLimiter(0)).toThrow(RangeError);
+  });
+});
+
+describe('planCalls', () => {
+  const task = {
+    prompts: [{ id: 'p', system: 'S {{x}}', user: 'U {{x}}' }, { id: 'q', user: '{{x}}!' }],
+    providers: [{ id: 'a', type: 'openai', model: 'a', params: {} }, { id: 'b', type: 'anthropic', model: 'b', params: {} }],
+    examples: [{ index: 0, vars: { x: '1' }, labels: [] }, { index: 1, vars: { x: '2' }, labels: [] }],
+    settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 },
+  } as unknown as Task;
+
+  it('plans every (prompt, provider, example, repeat) in a stable order with rendered messages', () => {
+    const plan = planCalls(task);
+    expect(plan).toHaveLength(16);
+    expect(plan.slice(0, 5).map((c) => `${c.prompt.id}/${c.provider.id}/${c.example.index}/${c.repeat}`)).toEqual([
+      'p/a/0/0', 'p/a/0/1', 'p/a/1/0', 'p/a/1/1', 'p/b/0/0',
+    ]);
+    expect(plan[0]!.messages).toEqual([{ role: 'system', content: 'S 1' }, { role: 'user', content: 'U 1' }]);
+    expect(plan[15]!.messages).toEqual([{ role: 'user', content: '2!' }]);
+  });
+});
+
+describe('cacheKey', () => {
+  const client = (baseUrl?: string) => ({ spec: { id: 'x', type: 'openai', model: 'm', params: {} }, baseUrl }) as unknown as ModelClient;
+  const req = { messages: [{ role: 'user' as const, content: 'hi' }], params: { temperature: 0 } };
+  it('changes with everything that changes the answer', () => {
+    const base = cacheKey(client('http://a'), req, 0);
+    expect(cacheKey(client('http://a'), req, 0)).toBe(base);
+    expect(cacheKey(client('http://b'), req, 0)).not.toBe(base);
+    expect(cacheKey(client('http://a'), req, 1)).not.toBe(base);
+    expect(cacheKey(client('http://a'), { ...req, params: { temperature: 1 } }, 0)).not.toBe(base);
+    expect(cacheKey(client('http://a'), { ...req, messages: [{ role: 'user', content: 'hi!' }] }, 0)).not.toBe(base);
+  });
+});
