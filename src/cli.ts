@@ -30,7 +30,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .description('run the prompts of a task on its providers, score them, and print quality, cost and latency')
     .argument('<task>', 'task file (YAML)')
     .option('-j, --concurrency <n>', 'calls in flight at once (overrides settings.concurrency)')
-    .option('-o, --output <file>', 'also write the run record to FILE (.json); repeatable', collect)
+    .option('-o, --output <file>', 'also write FILE, format by extension: .json (run record), .junit.xml, .md, .csv, .html; repeatable', collect)
     .option('--json', 'print the run record as JSON on stdout and nothing else')
     .option('--runs-dir <dir>', 'where every run record is saved', '.aijourney/runs')
     .option('--seed <n>', 'seed of the corrected-quality Monte Carlo and of --sample', '1')
@@ -50,6 +50,17 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .action(async (task: string) => {
       const { runValidateCommand } = await import('./commands/validate.js');
       setCode(await runValidateCommand(task, io));
+    });
+
+  cmd
+    .command('report')
+    .description('re-render a saved run record (terminal tables, or files with -o) without calling any model')
+    .argument('<run>', 'run record (.json) saved by eval')
+    .option('-o, --output <file>', 'write FILE, format by extension: .json, .junit.xml, .md, .csv, .html; repeatable', collect)
+    .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
+    .action(async (file: string, opts) => {
+      const { runReportCommand } = await import('./commands/report.js');
+      setCode(await runReportCommand(file, opts, io));
     });
 
   return cmd;

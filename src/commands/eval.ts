@@ -4,6 +4,7 @@ import { write, type Io } from '../cli.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { evaluate } from '../eval.js';
 import { defaultRecordPath, writeRecord, type RunRecord } from '../record.js';
+import { appendStepSummary, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
 import { loadTask } from '../task/load.js';
 import { startProgress } from './progress.js';
@@ -33,12 +34,6 @@ function positiveInt(flag: string, value: string | undefined, max: number): numb
   return n;
 }
 
-function checkOutputs(outputs: string[]): void {
-  for (const file of outputs) {
-    if (!file.endsWith('.json')) throw new UsageError(`-o ${file}: unsupported output format (supported: .json)`);
-  }
-}
-
 /** --min-quality (when the gates helper registers it) also sets the recommendation's threshold. */
 function minQualityFlag(value: unknown): { minQuality?: number } {
   if (value === undefined || value === null) return {};
@@ -51,7 +46,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const seed = Number(flags.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
   const outputs = flags.output ?? [];
-  checkOutputs(outputs);
+  for (const out of outputs) validateOutputPath(out);
   const limit = positiveInt('--limit', flags.limit, 1_000_000_000);
   const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
   const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
@@ -96,7 +91,8 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
 
   const saved = defaultRecordPath(resolve(io.cwd, flags.runsDir), record);
   await writeRecord(saved, record);
-  for (const out of outputs) await writeRecord(resolve(io.cwd, out), record);
+  await writeOutputs(record, outputs, io.cwd);
+  if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY));
 
   if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
   else await write(io.stdout, `${renderRun(record, { color, ...(volume === undefined ? {} : { volumePerDay: volume }) })}\nRun record: ${saved}\n`);

@@ -100,5 +100,5 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
     };
   }
 
-  return { spec, complete };
+  return { spec, baseUrl: baseURL, complete };
 }

@@ -93,5 +93,5 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
     return { text, usage, attempts, ...(toolInput !== undefined ? { toolInput } : {}) };
   }
 
-  return { spec, complete };
+  return { spec, baseUrl: baseURL, complete };
 }

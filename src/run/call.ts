@@ -37,13 +37,19 @@ export interface CallContext {
   onSpend?: (usd: number) => void;
 }
 
+/** Bumped when the key material or the stored value changes shape, so old entries are ignored. */
+const KEY_VERSION = 'aijourney.cache/1';
+
 /**
  * Everything that changes an answer: provider type, base URL, model, params, messages,
  * structured-output request and the repeat (or judge sample) index. Never the API key.
  */
 export function cacheKey(client: ModelClient, request: CompletionRequest, repeat: number): string {
-  const { type, model } = client.spec;
-  const material = JSON.stringify([type, client.baseUrl ?? null, model, request.params, request.messages, request.structured ?? null, repeat]);
+  const { type, model, params } = client.spec;
+  // Adapters merge the spec's params under the request's, so both belong in the key. A hash, so
+  // nothing readable (a key pasted into a base URL, say) is ever stored.
+  const baseUrl = client.baseUrl ?? client.spec.baseUrl ?? null;
+  const material = JSON.stringify([KEY_VERSION, type, baseUrl, model, params ?? null, request.params, request.messages, request.structured ?? null, repeat]);
   return createHash('sha256').update(material).digest('hex');
 }
 
@@ -79,6 +85,9 @@ export async function callModel(
     if (ctx.signal?.aborted) throw new CallAborted();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
     if (error.fatal) throw error;
-    return { completion: null, error, latencyMs: Math.round(ctx.now() - started), costUsd: null, cached: false, retries: 0 };
+    // Adapters say how many HTTP attempts the SDK made (ProviderCallError.attempts).
+    const attempts = (err as { attempts?: unknown }).attempts;
+    const retries = typeof attempts === 'number' && attempts > 1 ? attempts - 1 : 0;
+    return { completion: null, error, latencyMs: Math.round(ctx.now() - started), costUsd: null, cached: false, retries };
   }
 }
