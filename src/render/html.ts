@@ -1,0 +1,125 @@
+import type { RunRecord } from '../record.js';
+import type { CallResult } from '../types.js';
+import { interval, ms, num, pct, pValue, usd } from './format.js';
+import { colourOf, qualityCostChart } from './html-chart.js';
+import { html, Html } from './html-escape.js';
+import { contentSecurityPolicy, STYLE } from './html-style.js';
+import { calibrated, exampleIndices, gateChecks, reasonsOf, rowLabel, rowResults, vsFirstText, type Row } from './report-data.js';
+
+/**
+ * The HTML report: one self-contained file (inline CSS and SVG, no script, no network), readable by
+ * someone who never ran the tool. Every string from the record passes through `html`/`esc`, and a
+ * strict Content-Security-Policy forbids scripts as a second line of defence.
+ */
+
+const swatch = (i: number) =>
+  html`<svg class="swatch" width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="6" fill="${colourOf(i)}"/></svg>`;
+
+function verdictBadge(r: CallResult | undefined): Html {
+  if (!r) return html`<span class="badge b-none">not run</span>`;
+  if (r.pass === null) return html`<span class="badge b-error">error</span>`;
+  return r.pass ? html`<span class="badge b-pass">pass</span>` : html`<span class="badge b-fail">fail</span>`;
+}
+
+function header(record: RunRecord): Html {
+  const { models, judge, total } = record.costUsd;
+  const cards = [
+    [String(record.results.length), `calls of ${record.plannedCalls} planned`],
+    [String(record.summary.length), 'prompt × provider rows'],
+    [usd(total), `models ${usd(models)} + judge ${usd(judge)}`],
+  ];
+  const rec = record.recommendation;
+  return html`<header>
+<h1>${record.task.name}</h1>
+<p class="muted">Task file ${record.task.file} · started ${record.startedAt} · finished ${record.finishedAt} · ${record.tool.name} ${record.tool.version}</p>
+${record.complete ? '' : html`<div class="banner"><b>Incomplete run:</b> ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'}).</div>`}
+<div class="cards">${cards.map(([big, small]) => html`<div class="card"><b>${big}</b><span>${small}</span></div>`)}</div>
+${rec ? html`<p><b>Recommendation:</b> ${rec.prompt === null ? `none: ${rec.reason}` : rec.reason}</p>` : ''}
+</header>`;
+}
+
+function gatesSection(record: RunRecord): Html {
+  const checks = gateChecks(record);
+  if (checks.length === 0) return html``;
+  const failed = checks.filter((g) => !g.pass).length;
+  const rows = checks.map(
+    (g) => html`<tr><td>${g.name}</td><td>${g.row ?? 'whole run'}</td><td class="num">${g.limit}</td><td class="num">${g.actual}</td><td>${g.pass ? html`<span class="badge b-pass">pass</span>` : html`<span class="badge b-fail">FAIL</span>`}</td></tr>`,
+  );
+  return html`<section><h2>Gates: ${failed === 0 ? 'all passed' : `${failed} failed`}</h2>
+<div class="scroll"><table><thead><tr><th>gate</th><th>row</th><th class="num">limit</th><th class="num">actual</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
+function judgeSection(record: RunRecord): Html {
+  const judge = record.judge;
+  if (!judge) return html``;
+  const rows = judge.candidates.map(
+    (c) => html`<tr><td>${c.selected ? '▶ ' : ''}${c.id}</td><td class="num">${c.n}</td><td class="num">${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}</td><td class="num">${pct(c.tpr)}</td><td class="num">${pct(c.tnr)}</td><td class="num">${num(c.j)}</td><td class="num">${num(c.kappa)}</td><td class="num">${c.unparseable}</td><td class="num">${usd(c.costUsd)}</td><td class="num">${ms(c.latencyP50Ms)}</td></tr>`,
+  );
+  const table = judge.candidates.length
+    ? html`<div class="scroll"><table><thead><tr><th>judge</th><th class="num">n</th><th class="num">agreement [95% CI]</th><th class="num">TPR</th><th class="num">TNR</th><th class="num">J</th><th class="num">kappa</th><th class="num">unparseable</th><th class="num">cost</th><th class="num">p50</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p class="note">Leave-one-out on ${judge.labels.length} human-labeled outputs; ▶ = selected. TPR = human pass judged pass; TNR = human fail judged fail; J = TPR + TNR − 1.</p>`
+    : html``;
+  return html`<section><h2>Judge</h2>
+<p>Judge ${judge.selected}: <span class="badge t-${judge.trust}">${judge.trust}</span> ${judge.trustReason}${judge.trustNext ? html`<br><span class="muted">${judge.trustNext}</span>` : ''}</p>
+${table}</section>`;
+}
+
+function resultsSection(record: RunRecord): Html {
+  const cal = calibrated(record);
+  const withJudge = record.judge !== null;
+  const many = record.summary.length > 1;
+  const rows = record.summary.map(
+    (row, i) => html`<tr><td>${swatch(i)}${i + 1}</td><td>${row.prompt}</td><td>${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${row.errors}</td><td class="num">${interval(row.quality)}</td>${withJudge ? html`<td class="num">${cal ? interval(row.corrected) : 'uncalibrated'}</td>` : ''}${many ? html`<td>${vsFirstText(row, i, pValue)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${ms(row.latencyMs.p50)}</td><td class="num">${ms(row.latencyMs.p95)}</td><td>${row.pareto ? '◆' : ''}</td></tr>`,
+  );
+  const { svg, unplaced } = qualityCostChart(record.summary, cal);
+  const legend = record.summary.map((row, i) => html`<li>${swatch(i)}<b>${i + 1}</b> ${rowLabel(row)}${row.pareto ? ' ◆' : ''}</li>`);
+  return html`<section><h2>Results</h2>
+<div class="scroll"><table><thead><tr><th>#</th><th>prompt</th><th>provider</th><th class="num">calls</th><th class="num">passed</th><th class="num">failed</th><th class="num">errors</th><th class="num">quality [95% CI]</th>${withJudge ? html`<th class="num">corrected [95% CI]</th>` : ''}${many ? html`<th>vs first row</th>` : ''}<th class="num">cost</th><th class="num">$/1k calls</th><th class="num">p50</th><th class="num">p95</th><th>front</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p class="note">quality = passed / (calls that returned an output); errors are counted apart; 95% Wilson intervals.${cal ? " corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval)." : ''} ◆ = on the quality/cost Pareto front.</p>
+<h2>Quality vs cost</h2>
+<div class="figure">${svg}<div><ul class="legend">${legend}</ul>
+${unplaced.length ? html`<p class="note">Not plotted (unknown price or no scored call): ${unplaced.map((i) => `${i + 1}`).join(', ')}.</p>` : ''}
+<p class="note">Bars: 95% intervals. Dashed line: Pareto front.</p></div></div></section>`;
+}
+
+function cell(r: CallResult | undefined): Html {
+  if (!r) return html`<td>${verdictBadge(r)}</td>`;
+  const reasons = reasonsOf(r);
+  const meta = [r.latencyMs === null ? null : ms(r.latencyMs), r.costUsd === null ? null : usd(r.costUsd), r.cached ? 'cached' : null].filter(Boolean).join(' · ');
+  return html`<td>${verdictBadge(r)} <span class="note">${meta}</span>
+${r.output === null ? '' : html`<pre class="out">${r.output}</pre>`}
+${r.error ? html`<div class="why err">error: ${r.error}</div>` : ''}${reasons.map((why) => html`<div class="why">${why}</div>`)}${r.judge?.verdict === 'pass' && r.judge.reason ? html`<div class="note">judge: ${r.judge.reason}</div>` : ''}</td>`;
+}
+
+function outputsSection(record: RunRecord, rows: Row[]): Html {
+  const byRow = rows.map((row) => new Map(rowResults(record, row).map((r) => [`${r.example}/${r.repeat}`, r])));
+  const repeats = Math.max(1, ...record.results.map((r) => r.repeat + 1));
+  const lines: Html[] = [];
+  for (const ex of exampleIndices(record)) {
+    for (let rep = 0; rep < repeats; rep++) {
+      const calls = byRow.map((m) => m.get(`${ex}/${rep}`));
+      if (calls.every((c) => c === undefined)) continue;
+      lines.push(html`<tr><td class="ex">${ex}${repeats > 1 ? html`<br><span class="note">repeat ${rep}</span>` : ''}</td>${calls.map(cell)}</tr>`);
+    }
+  }
+  return html`<section><h2>Outputs, example by example</h2>
+<div class="scroll"><table class="outputs"><thead><tr><th>example</th>${rows.map((row, i) => html`<th>${swatch(i)}${i + 1}. ${rowLabel(row)}</th>`)}</tr></thead><tbody>${lines}</tbody></table></div></section>`;
+}
+
+/** The whole report as one HTML document. */
+export function renderHtml(record: RunRecord): string {
+  const data = record.priceData;
+  return `<!doctype html>
+${html`<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>aijourney: ${record.task.name}</title>
+<style>${new Html(STYLE)}</style></head>
+<body><main>
+${header(record)}${gatesSection(record)}${judgeSection(record)}${resultsSection(record)}${outputsSection(record, record.summary)}
+<footer>Prices: ${data.source} ${data.version}${data.date ? ` (data of ${data.date})` : ''}; task-file overrides where given. Everything a model wrote is shown as text. Generated by ${record.tool.name} ${record.tool.version}.</footer>
+</main></body></html>`}
+`;
+}
+

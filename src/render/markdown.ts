@@ -1,0 +1,116 @@
+import type { RunRecord } from '../record.js';
+import { interval, ms, num, oneLine, pct, pValue, usd } from './format.js';
+import { calibrated, gateChecks, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
+
+/**
+ * The summary tables as GitHub-flavoured Markdown, for a PR comment or `$GITHUB_STEP_SUMMARY`.
+ * Reads only the run record. Every cell is escaped: model text cannot break a table or inject HTML.
+ */
+
+export interface MarkdownOptions {
+  /** How many failing calls to list. @default 20 */
+  maxFailures?: number;
+}
+
+/**
+ * One table cell: HTML-significant characters as entities, Markdown punctuation backslash-escaped,
+ * line breaks as <br>, control characters made visible, so a cell never spans lines or columns.
+ */
+export function mdCell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
+    .replace(/\r\n|\r|\n/g, '<br>')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd')
+    .replace(/\t/g, ' ');
+}
+
+export function mdTable(head: string[], rows: string[][], align?: Array<'l' | 'r'>): string {
+  const sep = head.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head.map(mdCell)), line(sep), ...rows.map((r) => line(r.map(mdCell)))].join('\n');
+}
+
+function calibration(record: RunRecord): string[] {
+  const judge = record.judge;
+  if (!judge) return [];
+  const out = ['### Judge calibration', ''];
+  if (judge.candidates.length > 0) {
+    out.push(`Leave-one-out on ${judge.labels.length} labeled outputs; ▶ = selected.`, '');
+    const rows = judge.candidates.map((c) => [
+      `${c.selected ? '▶ ' : ''}${c.id}`,
+      String(c.n),
+      `${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}`,
+      pct(c.tpr),
+      pct(c.tnr),
+      num(c.j),
+      num(c.kappa),
+      String(c.unparseable),
+      usd(c.costUsd),
+    ]);
+    out.push(mdTable(['judge', 'n', 'agreement [95% CI]', 'TPR', 'TNR', 'J', 'kappa', 'unparseable', 'cost'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']), '');
+  }
+  out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust}** (${mdCell(judge.trustReason)})${judge.trustNext ? `  \n${mdCell(judge.trustNext)}` : ''}`, '');
+  return out;
+}
+
+function results(record: RunRecord): string[] {
+  const withJudge = record.judge !== null;
+  const cal = calibrated(record);
+  const head = ['prompt', 'provider', 'calls', 'passed', 'failed', 'errors', 'quality [95% CI]'];
+  if (withJudge) head.push('corrected [95% CI]');
+  if (record.summary.length > 1) head.push('vs first row');
+  head.push('cost', '$/1k calls', 'p50', 'p95');
+  const rows = record.summary.map((row, i) => {
+    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), String(row.failed), String(row.errors), interval(row.quality)];
+    if (withJudge) cells.push(cal ? interval(row.corrected) : 'uncalibrated');
+    if (record.summary.length > 1) cells.push(vsFirstText(row, i, pValue));
+    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95));
+    return cells;
+  });
+  const align = head.map((h, i) => (i >= 2 && h !== 'vs first row' ? 'r' : 'l') as 'l' | 'r');
+  const out = ['### Results', '', mdTable(head, rows, align), ''];
+  const notes = ['quality = passed / (calls that returned an output); errors are counted apart; 95% Wilson intervals.'];
+  if (cal) notes.push("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval).");
+  out.push(`<sub>${notes.map(mdCell).join(' ')}</sub>`, '');
+  const rec = record.recommendation;
+  if (rec) out.push(`**Recommendation:** ${mdCell(rec.prompt === null ? `none: ${rec.reason}` : rec.reason)}`, '');
+  return out;
+}
+
+function gates(record: RunRecord): string[] {
+  const checks = gateChecks(record);
+  if (checks.length === 0) return [];
+  const failed = checks.filter((g) => !g.pass).length;
+  const rows = checks.map((g) => [g.name, g.row ?? 'whole run', g.limit, g.actual, g.pass ? '✅ pass' : '❌ FAIL']);
+  return [`### Gates: ${failed === 0 ? 'all passed' : `${failed} failed`}`, '', mdTable(['gate', 'row', 'limit', 'actual', 'verdict'], rows), ''];
+}
+
+function failures(record: RunRecord, max: number): string[] {
+  const failing = record.results.filter((r) => r.pass !== true);
+  if (failing.length === 0) return [];
+  const rows = failing.slice(0, max).map((r) => [
+    r.prompt,
+    r.provider,
+    `${r.example}${r.repeat ? `#${r.repeat}` : ''}`,
+    r.output === null ? '-' : oneLine(r.output, 80),
+    oneLine(r.error ? `error: ${r.error}` : reasonsOf(r).join('; '), 160),
+  ]);
+  const more = failing.length > max ? ` (first ${max} of ${failing.length}; all in the run record)` : '';
+  return [`### Failing calls${more}`, '', mdTable(['prompt', 'provider', 'example', 'output', 'why'], rows), ''];
+}
+
+/** The whole Markdown report of a run. */
+export function renderMarkdown(record: RunRecord, options: MarkdownOptions = {}): string {
+  const out = [`## aijourney: ${mdCell(record.task.name)}`, ''];
+  const rowsText = record.summary.map(rowLabel).join(', ');
+  out.push(`${record.results.length} calls over ${record.summary.length} row${record.summary.length === 1 ? '' : 's'} (${mdCell(rowsText)}), started ${record.startedAt}.`, '');
+  if (!record.complete) out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(record.stopReason ?? 'stopped')}).`, '');
+  out.push(...gates(record), ...calibration(record), ...results(record), ...failures(record, options.maxFailures ?? 20));
+  const { models, judge, total } = record.costUsd;
+  const data = record.priceData;
+  out.push(`Cost: models ${usd(models)} + judge ${usd(judge)} = **${usd(total)}**. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,73 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { writeRecord, type RunRecord } from '../record.js';
+import { renderCsv } from './csv.js';
+import { renderHtml } from './html.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+
+/** Report files by extension (`-o FILE`, repeatable), each rendered from the run record alone. */
+
+export { renderMarkdown };
+
+export type OutputFormat = 'json' | 'junit' | 'md' | 'csv' | 'html';
+
+/** Longest first: `.junit.xml` must win over a plain `.xml`. */
+const EXTENSIONS: Array<[string, OutputFormat]> = [
+  ['.junit.xml', 'junit'],
+  ['.json', 'json'],
+  ['.md', 'md'],
+  ['.csv', 'csv'],
+  ['.html', 'html'],
+];
+
+export const SUPPORTED_EXTENSIONS = EXTENSIONS.map(([ext]) => ext);
+
+/** The format a file name asks for, or null when its extension is not one we write. */
+export function outputFormat(file: string): OutputFormat | null {
+  const lower = file.toLowerCase();
+  return EXTENSIONS.find(([ext]) => lower.endsWith(ext) && lower.length > ext.length)?.[1] ?? null;
+}
+
+/** Throws UsageError (exit 2) for an extension we cannot write, so a run refuses before calling any model. */
+export function validateOutputPath(file: string): OutputFormat {
+  const format = outputFormat(file);
+  if (!format) {
+    const hint = file.toLowerCase().endsWith('.xml') ? 'JUnit XML files must end in .junit.xml' : undefined;
+    throw new UsageError(`-o ${file}: unsupported output format (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`, hint);
+  }
+  return format;
+}
+
+export function renderOutput(record: RunRecord, format: Exclude<OutputFormat, 'json'>): string {
+  switch (format) {
+    case 'junit':
+      return renderJunit(record);
+    case 'md':
+      return renderMarkdown(record);
+    case 'csv':
+      return renderCsv(record);
+    case 'html':
+      return renderHtml(record);
+  }
+}
+
+/** Writes each file (relative paths against `cwd`), creating directories as needed. */
+export async function writeOutputs(record: RunRecord, files: string[], cwd: string): Promise<void> {
+  for (const file of files) {
+    const format = validateOutputPath(file);
+    const path = resolve(cwd, file);
+    if (format === 'json') {
+      await writeRecord(path, record);
+      continue;
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, renderOutput(record, format));
+  }
+}
+
+/** Appends the Markdown report to a GitHub Actions job summary file (`$GITHUB_STEP_SUMMARY`). */
+export async function appendStepSummary(record: RunRecord, file: string): Promise<void> {
+  await appendFile(file, `${renderMarkdown(record)}\n`);
+}
