@@ -34,6 +34,8 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--json', 'print the run record as JSON on stdout and nothing else')
     .option('--runs-dir <dir>', 'where every run record is saved', '.aijourney/runs')
     .option('--seed <n>', 'seed of the corrected-quality Monte Carlo and of --sample', '1')
+    .option('--cache-dir <dir>', 'where model replies are cached between runs', '.aijourney/cache')
+    .option('--no-cache', 'call every model afresh: neither read nor write the response cache')
     .option('--limit <n>', 'run only the first N examples (quick litmus test on a big data file)')
     .option('--sample <n>', 'run N examples drawn at random, the same ones for the same --seed (applied after --limit)')
     .option('--volume <calls>', 'calls per day: adds a projected cost per month (30 days) column')

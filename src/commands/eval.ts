@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
+import type { SqliteCache } from '../cache/sqlite.js';
 import { write, type Io } from '../cli.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { evaluate } from '../eval.js';
@@ -22,6 +23,10 @@ export interface EvalFlags {
   sample?: string;
   /** Calls per day: adds a projected monthly cost column. */
   volume?: string;
+  /** False with --no-cache: neither read nor write the response cache. */
+  cache?: boolean;
+  /** Response cache directory (relative to the cwd). */
+  cacheDir?: string;
 }
 
 /** How long calls in flight may finish after Ctrl-C before they are cancelled. */
@@ -41,6 +46,14 @@ function minQualityFlag(value: unknown): { minQuality?: number } {
   return Number.isFinite(n) && n >= 0 && n <= 1 ? { minQuality: n } : {};
 }
 
+/** The response cache, unless --no-cache; better-sqlite3 is loaded only here. Never fails the run. */
+async function openCache(flags: EvalFlags, io: Io): Promise<SqliteCache | null> {
+  if (flags.cache === false) return null;
+  const { openSqliteCache, DEFAULT_CACHE_DIR } = await import('../cache/sqlite.js');
+  const dir = resolve(io.cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR);
+  return openSqliteCache(dir, { warn: (message) => void io.stderr.write(`aijourney: warning: ${message}\n`) });
+}
+
 export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Promise<number> {
   const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
   const seed = Number(flags.seed);
@@ -51,6 +64,9 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
   const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
   const task = await loadTask(file);
+  if (task.checks.length === 0 && !task.judge && !flags.json) {
+    await write(io.stderr, 'aijourney: note: the task has no checks and no judge, so every answered call counts as passed\n');
+  }
 
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
   const progress = flags.json ? null : startProgress(io, task.name);
@@ -66,10 +82,12 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const cache = await openCache(flags, io);
   let record: RunRecord;
   let failure: RunError | null = null;
   try {
     record = await evaluate(task, {
+      ...(cache ? { cache } : {}),
       env: io.env,
       concurrency,
       seed,
@@ -87,6 +105,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress?.stop();
+    cache?.close();
   }
 
   const saved = defaultRecordPath(resolve(io.cwd, flags.runsDir), record);
