@@ -4,6 +4,9 @@ import type { CandidateReport } from './judge/calibrate.js';
 import type { TrustLevel } from './judge/trust.js';
 import type { Recommendation } from './recommend.js';
 import type { SummaryRowFull } from './summarize.js';
+import type { BaselineComparison } from './baseline.js';
+import type { GatesResult } from './gates.js';
+import type { PlanInfo, Shard } from './shard.js';
 import type { CallResult, ProviderType } from './types.js';
 
 export const RUN_SCHEMA = 'aijourney.run/1';

@@ -1,0 +1,169 @@
+import { callCost, resolvePrice } from './cost/prices.js';
+import { labeledItems } from './eval.js';
+import { leaveOneOut, toFewShot } from './judge/calibrate.js';
+import { judgeMessages } from './judge/prompt.js';
+import type { PlannedCall } from './run/plan.js';
+import type { Message, ProviderSpec, Task } from './types.js';
+
+/**
+ * A cost range for a run before it starts, from the planned requests themselves.
+ * Input tokens are counted with gpt-tokenizer's o200k_base encoding (the GPT-4o/GPT-5 family);
+ * for Anthropic models that is an approximation (their tokenizer is not public).
+ * Output: at least 1 token per call, at most max_tokens (DEFAULT_MAX_TOKENS when unset).
+ */
+
+/** Output upper bound when a provider sets no max_tokens (what we send to Anthropic by default). */
+export const DEFAULT_MAX_TOKENS = 1024;
+/** Chat formatting overhead per message and per request (OpenAI's published counting recipe). */
+const PER_MESSAGE = 4;
+const PER_REQUEST = 3;
+
+export interface Range {
+  low: number | null;
+  high: number | null;
+}
+
+/** One prompt x provider row of the plan. */
+export interface RowEstimate {
+  prompt: string;
+  provider: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: { low: number; high: number };
+  /** null bounds: the price is unknown. */
+  costUsd: Range;
+}
+
+/** One judge candidate: calibration calls always happen; grading only for the selected one. */
+export interface JudgeEstimate {
+  candidate: string;
+  provider: string;
+  calibrationCalls: number;
+  /** low 0: an output that fails a check or matches a label is never judged. */
+  gradingCalls: { low: number; high: number };
+  calibrationUsd: Range;
+  gradingUsd: Range;
+}
+
+export interface RunEstimate {
+  rows: RowEstimate[];
+  judge: JudgeEstimate[];
+  calls: { low: number; high: number };
+  costUsd: Range & {
+    /** Sum of the known lower bounds: still a true lower bound when some price is unknown. */
+    knownLow: number;
+  };
+  unknownPrices: string[];
+  assumptions: string[];
+}
+
+type Count = (text: string) => number;
+
+async function tokenCounter(): Promise<Count> {
+  const { countTokens } = await import('gpt-tokenizer'); // lazy: the BPE tables are large
+  return (text) => countTokens(text);
+}
+
+function messageTokens(count: Count, messages: Message[]): number {
+  return messages.reduce((sum, m) => sum + count(m.content) + PER_MESSAGE, PER_REQUEST);
+}
+
+const maxTokens = (spec: ProviderSpec) => spec.params.max_tokens ?? DEFAULT_MAX_TOKENS;
+const cost = (spec: ProviderSpec, input: number, output: number) => callCost(spec, { inputTokens: input, outputTokens: output });
+const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+const times = (k: number, v: number | null) => (v === null ? null : k * v);
+
+/** Estimates the calls in `plan` (a shard's, or the whole task's) plus the judge's calls. */
+export async function estimateRun(task: Task, plan: PlannedCall[]): Promise<RunEstimate> {
+  const count = await tokenCounter();
+  const inputMemo = new Map<Message[], number>();
+  const tokensOf = (messages: Message[]) => {
+    let n = inputMemo.get(messages);
+    if (n === undefined) inputMemo.set(messages, (n = messageTokens(count, messages)));
+    return n;
+  };
+
+  const rows = new Map<string, RowEstimate>();
+  for (const call of plan) {
+    const key = `${call.prompt.id}\u0000${call.provider.id}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { prompt: call.prompt.id, provider: call.provider.id, calls: 0, inputTokens: 0, outputTokens: { low: 0, high: 0 }, costUsd: { low: 0, high: 0 } };
+      rows.set(key, row);
+    }
+    const input = tokensOf(call.messages);
+    const high = maxTokens(call.provider);
+    row.calls++;
+    row.inputTokens += input;
+    row.outputTokens.low += 1;
+    row.outputTokens.high += high;
+    row.costUsd = { low: add(row.costUsd.low, cost(call.provider, input, 1)), high: add(row.costUsd.high, cost(call.provider, input, high)) };
+  }
+
+  const judge: JudgeEstimate[] = [];
+  if (task.judge) {
+    const items = labeledItems(task);
+    const fewShot = items.map(toFewShot);
+    const samples = task.judge.samples;
+    for (const candidate of task.judge.candidates) {
+      const spec = candidate.provider;
+      const out = maxTokens(spec);
+      const calibration: Range = { low: 0, high: 0 };
+      items.forEach((item, i) => {
+        const subject = { input: item.input, expected: item.example.expected, output: item.label.output };
+        const input = messageTokens(count, judgeMessages(candidate.rubric, subject, leaveOneOut(items, i)));
+        calibration.low = add(calibration.low, times(samples, cost(spec, input, 1)));
+        calibration.high = add(calibration.high, times(samples, cost(spec, input, out)));
+      });
+      // Grading: the few-shot block is the same for every call; the graded output is at most the model's max_tokens.
+      let grading: number | null = 0;
+      const perExample = new Map<string, number>();
+      for (const call of plan) {
+        const key = `${call.prompt.id}\u0000${call.example.index}`;
+        let base = perExample.get(key);
+        if (base === undefined) {
+          const input = call.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+          base = messageTokens(count, judgeMessages(candidate.rubric, { input, expected: call.example.expected, output: '' }, fewShot));
+          perExample.set(key, base);
+        }
+        grading = add(grading, times(samples, cost(spec, base + maxTokens(call.provider), out)));
+      }
+      judge.push({
+        candidate: candidate.id,
+        provider: spec.id,
+        calibrationCalls: items.length * samples,
+        gradingCalls: { low: 0, high: plan.length * samples },
+        calibrationUsd: calibration,
+        gradingUsd: { low: 0, high: grading },
+      });
+    }
+  }
+
+  const rowList = [...rows.values()];
+  const calibrationCalls = judge.reduce((s, j) => s + j.calibrationCalls, 0);
+  const maxGrading = judge.reduce((m, j) => Math.max(m, j.gradingCalls.high), 0);
+  const lows = [...rowList.map((r) => r.costUsd.low), ...judge.map((j) => j.calibrationUsd.low)];
+  const low = lows.reduce<number | null>((s, v) => add(s, v), 0);
+  const knownLow = lows.reduce<number>((s, v) => s + (v ?? 0), 0);
+  // Every candidate is calibrated; only the selected one grades, so the dearest grading bounds it.
+  const grading = judge.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
+  const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading].reduce<number | null>((s, v) => add(s, v), 0);
+
+  const unknownPrices = [...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => !resolvePrice(p)).map((p) => p.id))];
+  const noMax = [...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => p.params.max_tokens === undefined).map((p) => p.id))];
+  const assumptions = [
+    'input tokens: counted with the o200k_base tokenizer (GPT-4o/GPT-5 family) plus chat formatting overhead; for Anthropic models this is an approximation',
+    'low: every call succeeds with a 1-token reply and no output reaches the judge; high: every reply is max_tokens long and every output is judged',
+  ];
+  if (noMax.length > 0) assumptions.push(`max_tokens not set for ${noMax.join(', ')}: the high end assumes ${DEFAULT_MAX_TOKENS} output tokens per call (a model may write more)`);
+  if (judge.length > 0) assumptions.push('judge: every candidate is calibrated (candidates x labels x samples calls); only the selected one grades (calls x samples at most)');
+  return {
+    rows: rowList,
+    judge,
+    calls: { low: plan.length + calibrationCalls, high: plan.length + calibrationCalls + maxGrading },
+    costUsd: { low, high, knownLow },
+    unknownPrices,
+    assumptions,
+  };
+}
+

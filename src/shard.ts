@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { UsageError } from './errors.js';
+import type { PlannedCall } from './run/plan.js';
+import type { Example, Task } from './types.js';
+
+/** Shard K of N (1-based K), from `--shard K/N`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * What a run record keeps of the task so a summary can be rebuilt without the task file
+ * (merge, compare): row ids, example fingerprints, repeat, and a hash of everything that
+ * changes an answer or a score.
+ */
+export interface PlanInfo {
+  prompts: string[];
+  providers: string[];
+  /** Every example of the task (not only this shard's), by index, with a content fingerprint. */
+  examples: Array<{ index: number; fingerprint: string }>;
+  repeat: number;
+  /** Same hash = same task (prompts, providers, examples, checks, judge, repeat). */
+  taskHash: string;
+}
+
+export function parseShard(value: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard must be K/N with 1 <= K <= N (e.g. 2/4), got "${value}"`);
+  }
+  return { index, count };
+}
+
+/**
+ * Shards split by example, round-robin on the example's index: shard K holds the examples with
+ * index % N === K-1, with every prompt, provider and repeat of them. Keeping an example whole
+ * within one shard means each shard's own record still pairs rows on the same examples (the
+ * "vs first row" McNemar test, baselines), shards are balanced to within one example, and the
+ * split depends only on the task file, so every CI job computes the same one.
+ */
+export function inShard(example: Pick<Example, 'index'>, shard: Shard): boolean {
+  return example.index % shard.count === shard.index - 1;
+}
+
+export function selectShard(plan: PlannedCall[], shard: Shard | undefined): PlannedCall[] {
+  return shard ? plan.filter((call) => inShard(call.example, shard)) : plan;
+}
+
+export function shardExamples<T extends Pick<Example, 'index'>>(examples: T[], shard: Shard | undefined): T[] {
+  return shard ? examples.filter((e) => inShard(e, shard)) : examples;
+}
+
+const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+
+export function exampleFingerprint(example: Pick<Example, 'vars' | 'expected'>): string {
+  return sha([example.vars, example.expected ?? null]);
+}
+
+export function planInfo(task: Task): PlanInfo {
+  return {
+    prompts: task.prompts.map((p) => p.id),
+    providers: task.providers.map((p) => p.id),
+    examples: task.examples.map((e) => ({ index: e.index, fingerprint: exampleFingerprint(e) })),
+    repeat: task.settings.repeat,
+    taskHash: sha([
+      task.name,
+      task.prompts,
+      task.providers.map((p) => [p.id, p.type, p.model, p.params]),
+      task.examples.map((e) => [e.vars, e.expected ?? null, e.labels]),
+      task.checks,
+      task.judge ? [task.judge.samples, task.judge.candidates.map((c) => [c.id, c.provider.model, c.rubric])] : null,
+      task.settings.repeat,
+    ]),
+  };
+}
