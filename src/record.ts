@@ -61,6 +61,16 @@ export interface RunRecord {
   labelNext: LabelSuggestion[];
   /** Which row to pick (recommend.ts); absent in records written before it existed. */
   recommendation?: Recommendation;
+  /** The task's rows, examples (fingerprinted) and repeat: enough to rebuild the summary (merge) and pair examples (baseline). */
+  plan?: PlanInfo;
+  /** Set when this run made only one shard of the calls (`--shard K/N`). */
+  shard?: Shard | null;
+  /** Gates checked after the run (task `gates:` and flags); absent when none were set. */
+  gates?: GatesResult;
+  /** The comparison with `--baseline FILE`. */
+  baseline?: BaselineComparison;
+  /** Set on a record made by `aijourney merge`: the shard records it joins. */
+  mergedFrom?: Array<{ file: string; shard: Shard | null }>;
 }
 
 export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedAt' | 'task'>): string {
