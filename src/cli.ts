@@ -65,6 +65,37 @@ function program(io: Io, setCode: (code: number) => void): Command {
       setCode(await runReportCommand(file, opts, io));
     });
 
+  cmd
+    .command('init')
+    .description('write a commented starter task file that passes validate as written')
+    .argument('[name]', 'task file name (`.yaml` is added)', 'task')
+    .action(async (name: string) => {
+      const { runInitCommand } = await import('./commands/init.js');
+      setCode(await runInitCommand(name, io));
+    });
+
+  cmd
+    .command('models')
+    .description('list the models with known prices (bundled price data): $ per million tokens, context window')
+    .argument('[filter]', 'case-insensitive part of a provider or model name')
+    .option('--json', 'print JSON')
+    .action(async (filter: string | undefined, opts) => {
+      const { runModelsCommand } = await import('./commands/models.js');
+      setCode(await runModelsCommand(filter, opts, io));
+    });
+
+  cmd
+    .command('label')
+    .description("show a run's outputs one by one and record your pass/fail (and a critique) into the task file")
+    .argument('<task>', 'task file (YAML)')
+    .option('--run <file>', 'the run record to label (default: the latest run of this task)')
+    .option('--runs-dir <dir>', 'where run records are saved', '.aijourney/runs')
+    .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
+    .action(async (task: string, opts) => {
+      const { runLabelCommand } = await import('./commands/label.js');
+      setCode(await runLabelCommand(task, opts, io));
+    });
+
   return cmd;
 }
 

@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { write, type Io } from '../cli.js';
+import { AijourneyError, EXIT, UsageError } from '../errors.js';
+import type { RunRecord } from '../record.js';
+import { palette } from '../render/format.js';
+import type { ResponseCache } from '../run/call.js';
+import { loadTask } from '../task/load.js';
+import type { Label } from '../types.js';
+import { lineReader, parseAnswer, type Answer, type LineReader } from '../label/answers.js';
+import { findLatestRun, readRunRecord } from '../label/find-run.js';
+import { buildQueue } from '../label/queue.js';
+import { recalibrate, renderCalibration } from '../label/recalibrate.js';
+import { showItem } from '../label/show.js';
+import { writeLabel } from '../label/write.js';
+
+export interface LabelFlags {
+  run?: string;
+  runsDir: string;
+  color: boolean;
+}
+
+const PROMPT = 'pass / fail / skip / quit (p/f/s/q), a critique may follow > ';
+
+async function pickRun(file: string, task: { name: string; file: string }, flags: LabelFlags, io: Io): Promise<{ path: string; record: RunRecord }> {
+  if (flags.run) {
+    const path = resolve(io.cwd, flags.run);
+    const record = await readRunRecord(path);
+    if (!record) throw new UsageError(`--run ${flags.run}: not an aijourney run record (or cannot be read)`);
+    if (record.task.name !== task.name) throw new UsageError(`--run ${flags.run} is a run of task "${record.task.name}", not "${task.name}"`);
+    return { path, record };
+  }
+  const found = await findLatestRun(resolve(io.cwd, flags.runsDir), task, io.cwd);
+  if (!found) throw new UsageError(`no run of task "${task.name}" in ${flags.runsDir}`, `run it first: aijourney eval ${file}`);
+  return found;
+}
+
+/** One answer; on a terminal a pass/fail without a critique gets a second, optional question. */
+async function ask(reader: LineReader, terminal: boolean, io: Io): Promise<Answer> {
+  for (;;) {
+    const line = await reader.next(PROMPT);
+    if (line === null) return { decision: 'quit', critique: '' };
+    if (line.trim() === '') continue;
+    const answer = parseAnswer(line);
+    if (!answer) {
+      await write(terminal ? io.stdout : io.stderr, `  "${line.trim().slice(0, 40)}" is not an answer: type pass, fail, skip or quit (or p, f, s, q)\n`);
+      continue;
+    }
+    if (terminal && (answer.decision === 'pass' || answer.decision === 'fail') && answer.critique === '') {
+      const critique = await reader.next('  critique (optional; Enter to leave it out) > ');
+      return { ...answer, critique: critique?.trim() ?? '' };
+    }
+    return answer;
+  }
+}
+
+async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | undefined> {
+  try {
+    const { openSqliteCache, DEFAULT_CACHE_DIR } = await import('../cache/sqlite.js');
+    return await openSqliteCache(resolve(io.cwd, DEFAULT_CACHE_DIR), { warn: (m) => void io.stderr.write(`aijourney: warning: ${m}\n`) });
+  } catch {
+    return undefined; // the cache only saves money; judging without it is still right
+  }
+}
+
+/**
+ * `aijourney label task.yaml [--run FILE]`: shows a run's outputs one at a time ("label next" first)
+ * and writes each pass/fail at once into the task file, so quitting at any point loses nothing.
+ * Then re-measures the judge on the labels (judge calls only; the models under test are not called).
+ */
+export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): Promise<number> {
+  const task = await loadTask(file);
+  const { path: runPath, record } = await pickRun(file, task, flags, io);
+  const { items, missing } = buildQueue(record, task.examples);
+  const p = palette(flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY));
+  const terminal = Boolean(io.stdin.isTTY);
+  const taskPath = resolve(io.cwd, file);
+
+  const already = task.examples.reduce((n, e) => n + e.labels.length, 0);
+  await write(
+    io.stdout,
+    `Labeling ${items.length} output(s) of ${runPath}\ninto ${file} (${already} label(s) so far). Each answer is saved at once; quit any time.\n` +
+      (missing > 0 ? `(${missing} output(s) belong to examples no longer in the task and are left out.)\n` : ''),
+  );
+  if (items.length === 0) await write(io.stdout, 'Nothing to label: every output of this run already has a verdict.\n');
+
+  const counts = { pass: 0, fail: 0, skip: 0 };
+  let quit = false;
+  const reader = items.length > 0 ? lineReader(io.stdin, io.stdout, terminal) : null;
+  try {
+    for (const [i, item] of items.entries()) {
+      await write(io.stdout, `${showItem(item, i + 1, items.length, p)}\n`);
+      const answer = await ask(reader!, terminal, io);
+      if (answer.decision === 'quit') {
+        quit = true;
+        break;
+      }
+      if (answer.decision === 'skip') {
+        counts.skip++;
+        continue;
+      }
+      const label: Label = { output: item.output, verdict: answer.decision, ...(answer.critique ? { critique: answer.critique } : {}) };
+      await writeLabel(taskPath, item.example, label);
+      counts[answer.decision]++;
+      await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${label.critique})` : ''}\n`);
+    }
+  } finally {
+    reader?.close();
+  }
+  const labeled = counts.pass + counts.fail;
+  const left = items.length - labeled - counts.skip;
+  await write(
+    io.stdout,
+    `\n${quit ? 'Stopped' : 'Done'}: ${labeled} new label(s) (${counts.pass} pass, ${counts.fail} fail), ${counts.skip} skipped` +
+      `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${file}.\n`,
+  );
+  if (labeled === 0) return EXIT.ok;
+  if (!task.judge) {
+    await write(io.stdout, 'This task has no judge: add a `judge:` section and your labels will calibrate it.\n');
+    return EXIT.ok;
+  }
+  return remeasure(file, io, p);
+}
+
+/** Re-runs calibration on the labels as now written; a failure here leaves the labels saved. */
+async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>): Promise<number> {
+  const updated = await loadTask(file);
+  await write(io.stdout, 'Re-measuring the judge on your labels (judge calls only; cached ones are free)...\n');
+  const cache = await openCache(io);
+  try {
+    const calibration = await recalibrate(updated, { env: io.env, ...(cache ? { cache } : {}) });
+    if (calibration) await write(io.stdout, `${renderCalibration(calibration, p)}\n`);
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof AijourneyError)) throw err;
+    await write(io.stderr, `aijourney: labels saved, but the judge could not be re-measured: ${err.message}\n`);
+    return err.exitCode;
+  } finally {
+    cache?.close();
+  }
+}

@@ -1,0 +1,39 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { RUN_SCHEMA, type RunRecord } from '../record.js';
+
+/** Reads a run record, or null when the file is not one (another JSON file in the runs directory). */
+export async function readRunRecord(path: string): Promise<RunRecord | null> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<RunRecord>;
+    return value && value.schema === RUN_SCHEMA && Array.isArray(value.results) ? (value as RunRecord) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The latest run record (by start time) of the task in `runsDir`: same task name and the same task
+ * file (resolved against `cwd`); when no record names that file, the latest with the same name
+ * (the task was run from elsewhere or renamed). Null when the task has no run.
+ */
+export async function findLatestRun(runsDir: string, task: { name: string; file: string }, cwd: string): Promise<{ path: string; record: RunRecord } | null> {
+  let names: string[];
+  try {
+    names = (await readdir(runsDir)).filter((n) => n.endsWith('.json'));
+  } catch {
+    return null;
+  }
+  const target = resolve(cwd, task.file);
+  let exact: { path: string; record: RunRecord } | null = null;
+  let byName: { path: string; record: RunRecord } | null = null;
+  const later = (a: RunRecord, b: { record: RunRecord } | null) => !b || a.startedAt > b.record.startedAt;
+  for (const name of names) {
+    const path = join(runsDir, name);
+    const record = await readRunRecord(path);
+    if (!record || record.task.name !== task.name) continue;
+    if (resolve(cwd, record.task.file) === target && later(record, exact)) exact = { path, record };
+    if (later(record, byName)) byName = { path, record };
+  }
+  return exact ?? byName;
+}

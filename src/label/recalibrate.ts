@@ -1,0 +1,48 @@
+import { performance } from 'node:perf_hooks';
+import { labeledItems } from '../eval.js';
+import { calibrate, type Calibration } from '../judge/calibrate.js';
+import { trustLevel } from '../judge/trust.js';
+import { createClient as defaultCreateClient, type ClientOptions } from '../providers/registry.js';
+import { interval, num, pct, usd, type Palette } from '../render/format.js';
+import type { ResponseCache } from '../run/call.js';
+import { createLimiter } from '../run/limiter.js';
+import type { ModelClient, ProviderSpec, Task } from '../types.js';
+
+export interface RecalibrateOptions {
+  env: Record<string, string | undefined>;
+  cache?: ResponseCache;
+  /** Injectable for tests. */
+  createClient?: (spec: ProviderSpec, options: ClientOptions) => Promise<ModelClient>;
+}
+
+/**
+ * Calibrates the task's judge candidates on its labels as they are now. Only judge clients are
+ * created: the models under test are never called (their outputs are the labels themselves).
+ */
+export async function recalibrate(task: Task, options: RecalibrateOptions): Promise<Calibration | null> {
+  if (!task.judge) return null;
+  const create = options.createClient ?? defaultCreateClient;
+  const clientOptions: ClientOptions = { env: options.env, timeoutMs: task.settings.timeoutMs, maxRetries: task.settings.maxRetries };
+  const clients = new Map<string, ModelClient>();
+  for (const c of task.judge.candidates) {
+    if (!clients.has(c.provider.id)) clients.set(c.provider.id, await create(c.provider, clientOptions));
+  }
+  const ctx = { now: () => performance.now(), ...(options.cache ? { cache: options.cache } : {}) };
+  return calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
+}
+
+/** The new agreement figures, one line per candidate, and the selected judge's trust level. */
+export function renderCalibration(calibration: Calibration, p: Palette): string {
+  const lines = [p.bold(`Judge agreement with your ${calibration.items.length} labels (leave-one-out):`)];
+  for (const c of calibration.candidates) {
+    lines.push(
+      `${c.selected ? '▶' : ' '} ${c.id}: agreement ${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}, TPR ${pct(c.tpr)}, TNR ${pct(c.tnr)}, J ${num(c.j)}, kappa ${num(c.kappa)}` +
+        `${c.unparseable ? `, ${c.unparseable} unparseable` : ''}${c.errors ? `, ${c.errors} errors` : ''}, cost ${usd(c.costUsd)}`,
+    );
+  }
+  const trust = trustLevel(calibration.candidates.find((c) => c.selected));
+  const colour = trust.level === 'TRUSTED' ? p.green : trust.level === 'PROVISIONAL' ? p.yellow : p.red;
+  lines.push(`Judge ${calibration.selected.id}: ${colour(p.bold(trust.level))} (${trust.why})`);
+  if (trust.next) lines.push(`  ${trust.next}`);
+  return lines.join('\n');
+}
