@@ -15,6 +15,7 @@ import { makeCheck } from './score/checks.js';
 import type { ScorerConfig } from './score/score.js';
 import { DEFAULT_MIN_QUALITY, paretoFront, recommend, type MinQualitySource } from './recommend.js';
 import { rng } from './stats.js';
+import { planInfo, shardExamples, type Shard } from './shard.js';
 import { summarize } from './summarize.js';
 import type { CallResult, Example, ModelClient, ProviderSpec, Task } from './types.js';
 import { VERSION } from './version.js';
@@ -38,6 +39,8 @@ export interface EvalOptions {
   seed?: number;
   /** Run only some of the task's examples (`--limit`, `--sample`); calibration still uses every label. */
   select?: ExampleSelection;
+  /** Run one shard of the calls (`--shard K/N`): whole examples, round-robin by index (src/shard.ts). */
+  shard?: Shard;
   /** Quality threshold of the recommendation when the command line sets one (else the task's gates, else 0.8). */
   minQuality?: number;
 }
@@ -120,7 +123,8 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const now = options.now ?? (() => performance.now());
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock().toISOString();
-  const runTask = options.select ? { ...task, examples: selectExamples(task.examples, options.select) } : task;
+  const selected = options.select ? { ...task, examples: selectExamples(task.examples, options.select) } : task;
+  const runTask = options.shard ? { ...selected, examples: shardExamples(selected.examples, options.shard) } : selected;
   const plan = planCalls(runTask);
   const create = options.createClient ?? defaultCreateClient;
   const clientOptions: ClientOptions = { env: options.env, timeoutMs: task.settings.timeoutMs, maxRetries: task.settings.maxRetries };
@@ -209,6 +213,8 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     costUsd: { models, judge: task.judge ? judgeCost : 0, total: addCost(models, task.judge ? judgeCost : 0), spentNow: spentUsd },
     labelNext: task.judge ? suggestLabels(task, results, splits) : [],
     recommendation: recommend(summary, { calibrated, minQuality, minQualitySource }),
+    plan: planInfo(selected),
+    shard: options.shard ?? null,
   };
   if (outcome.fatal) throw new RunError(outcome.fatal.message, undefined, record);
   return record;
