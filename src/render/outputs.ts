@@ -13,10 +13,10 @@ export { renderMarkdown };
 
 export type OutputFormat = 'json' | 'junit' | 'md' | 'csv' | 'html';
 
-/** Longest first: `.junit.xml` must win over a plain `.xml`. */
+/** A plain `.xml` is refused: only `.junit.xml` says which XML is meant. */
 const EXTENSIONS: Array<[string, OutputFormat]> = [
-  ['.junit.xml', 'junit'],
   ['.json', 'json'],
+  ['.junit.xml', 'junit'],
   ['.md', 'md'],
   ['.csv', 'csv'],
   ['.html', 'html'],
