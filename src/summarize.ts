@@ -44,7 +44,18 @@ export function discordantPairs(first: CallResult[], second: CallResult[]): { b:
 }
 
 /** One row per prompt x provider, in task order. `planned` counts calls per row, including those never made. */
-export function summarize(task: Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>, results: CallResult[], corrector?: Corrector): SummaryRowFull[] {
+/**
+ * What a summary needs of a task: row ids in order, how many examples, the repeat. A Task fits;
+ * so does a run record's `plan` (aijourney merge rebuilds summaries without the task file).
+ */
+export interface SummaryPlan {
+  prompts: ReadonlyArray<{ id: string }>;
+  providers: ReadonlyArray<{ id: string }>;
+  examples: ReadonlyArray<unknown>;
+  settings: { repeat: number };
+}
+
+export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>, results: CallResult[], corrector?: Corrector): SummaryRowFull[] {
   const perRow = task.examples.length * task.settings.repeat;
   const groups = new Map<string, CallResult[]>();
   for (const r of results) {
