@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
 import type { RunRecord } from '../record.js';
 import { monthlyCost } from '../recommend.js';
+import { renderBaseline } from './baseline.js';
+import { renderGates } from './gates.js';
 import { interval, ms, num, oneLine, palette, pct, pValue, usd, type Palette } from './format.js';
 
 export interface RenderOptions {
@@ -135,5 +137,7 @@ export function renderRun(record: RunRecord, options: RenderOptions): string {
   const sections: string[][] = [];
   if (!record.complete) sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'})`)]);
   sections.push(calibrationSection(record, p), summarySection(record, p, options.volumePerDay), failureSection(record, p, options.maxFailures ?? 20), costLine(record));
+  if (record.baseline) sections.push(renderBaseline(record.baseline, p));
+  if (record.gates) sections.push(renderGates(record.gates, p));
   return sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
 }

@@ -1,0 +1,47 @@
+import Table from 'cli-table3';
+import { SIGNIFICANCE, type BaselineComparison, type BaselineRow } from '../baseline.js';
+import { pct, pValue, type Palette } from './format.js';
+
+function table(head: string[], p: Palette): Table.Table {
+  return new Table({ head, style: p.enabled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] } });
+}
+
+const signed = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
+const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
+
+/** The comparison in words: nothing is "worse" or "better" unless the paired test can tell. */
+export function verdictText(row: BaselineRow): string {
+  if (row.status === 'missing-in-baseline') return 'new row (not in the baseline)';
+  if (row.status === 'missing-in-run') return 'missing from this run';
+  if (row.pValue === null) return 'no paired outputs';
+  if (row.b + row.c === 0) return 'same results';
+  if (row.pValue >= SIGNIFICANCE) return `no significant change (${pValue(row.pValue)}; too few examples to tell)`;
+  return `${row.c > row.b ? 'better' : 'worse'} (${pValue(row.pValue)})`;
+}
+
+export function renderBaseline(cmp: BaselineComparison, p: Palette): string[] {
+  const t = table(['prompt', 'provider', 'pairs', 'baseline', 'now', 'change', 'pass→fail', 'fail→pass', 'verdict', 'cost/call', 'p95', 'unpaired'], p);
+  for (const row of cmp.rows) {
+    const u = row.unpaired;
+    const unpaired = [u.onlyRun && `${u.onlyRun} only now`, u.onlyBaseline && `${u.onlyBaseline} only then`, u.errored && `${u.errored} errored`].filter(Boolean).join(', ') || '-';
+    const verdict = verdictText(row);
+    t.push([
+      row.prompt,
+      row.provider,
+      String(row.pairs),
+      pct(row.quality.baseline),
+      pct(row.quality.run),
+      signed(row.quality.diff),
+      String(row.b),
+      String(row.c),
+      verdict.startsWith('worse') ? p.red(verdict) : verdict,
+      times(row.costRatio),
+      times(row.p95Ratio),
+      unpaired,
+    ]);
+  }
+  const lines = [p.bold(`Compared with ${cmp.file} (paired by example and repeat; exact McNemar test)`), t.toString()];
+  for (const note of cmp.notes) lines.push(p.yellow(`note: ${note}`));
+  lines.push(p.dim('baseline/now = pass rates on the paired calls; cost/call and p95 are ratios now / baseline.'));
+  return lines;
+}
