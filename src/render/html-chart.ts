@@ -16,7 +16,7 @@ export const colourOf = (i: number) => SERIES_COLOURS[i % SERIES_COLOURS.length]
 
 const W = 640;
 const H = 340;
-const M = { left: 56, right: 24, top: 16, bottom: 52 };
+const M = { left: 56, right: 40, top: 16, bottom: 52 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
@@ -59,6 +59,12 @@ function xScale(costs: number[]): Scale {
   return { x: (c) => M.left + (c / end) * PW, ticks };
 }
 
+/** Axis labels without trailing zeros: $0.1, $1, $2.5, $0.0005. */
+function tickUsd(value: number): string {
+  if (value === 0) return '$0';
+  return `$${Number(value.toPrecision(3))}`;
+}
+
 const y = (q: number) => M.top + (1 - q) * PH;
 const f = (v: number) => v.toFixed(1);
 
@@ -77,7 +83,7 @@ export function qualityCostChart(rows: Row[], calibrated: boolean): { svg: Html;
   );
   const xticks = scale.ticks.map((t) => {
     const x = f(scale.x(t));
-    return html`<line class="grid" x1="${x}" x2="${x}" y1="${M.top}" y2="${M.top + PH}"/><text class="tick" x="${x}" y="${M.top + PH + 18}" text-anchor="middle">${usd(t)}</text>`;
+    return html`<line class="grid" x1="${x}" x2="${x}" y1="${M.top}" y2="${M.top + PH}"/><text class="tick" x="${x}" y="${M.top + PH + 18}" text-anchor="middle">${tickUsd(t)}</text>`;
   });
   const front = points.filter((p) => p.pareto).sort((a, b) => a.cost - b.cost);
   const frontLine =

@@ -5,7 +5,7 @@ export const STYLE = `
 :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; --soft: #f6f8fa; --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --accent: #0969da; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg); font: 14px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; }
-main { max-width: 1200px; margin: 0 auto; padding: 28px 32px 64px; }
+main { max-width: 1320px; margin: 0 auto; padding: 28px 32px 64px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 36px 0 10px; padding-bottom: 6px; border-bottom: 1px solid var(--line); }
 p { margin: 6px 0; }
@@ -18,7 +18,7 @@ p { margin: 6px 0; }
 .banner { border: 1px solid #d4a72c; background: #fff8c5; border-radius: 6px; padding: 8px 12px; margin: 14px 0; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tbody tr:hover { background: #f6f8fa80; }
@@ -46,7 +46,7 @@ pre.out { margin: 4px 0 0; padding: 6px 8px; background: var(--soft); border-rad
 .why.err { color: #bc4c00; }
 .outputs td { min-width: 220px; }
 .outputs td.ex { min-width: 0; white-space: nowrap; font-weight: 600; }
-.small { font-size: 12px; }
+.nowrap { white-space: nowrap; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 `;
 
