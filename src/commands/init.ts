@@ -80,8 +80,8 @@ export function starterTask(answers: StarterAnswers, file: string): string {
     '',
     'examples:                    # about five; `aijourney label` adds your verdicts under `labels`',
     ...(custom
-      ? [1, 2, 3].flatMap((n) => [`  - vars: { input: ${q(`Replace me: example input ${n}`)} }`, '    # expected: the answer you want, if there is one'])
-      : SENTIMENT_EXAMPLES.flatMap(([text, label]) => [`  - vars: { input: ${q(text)} }`, `    expected: ${label}`])),
+      ? [1, 2, 3].flatMap((n) => [`  - vars: { input: ${JSON.stringify(`Replace me: example input ${n}`)} }`, '    # expected: the answer you want, if there is one'])
+      : SENTIMENT_EXAMPLES.flatMap(([text, label]) => [`  - vars: { input: ${JSON.stringify(text)} }`, `    expected: ${label}`])),
     '',
     ...(custom
       ? ['checks: []                   # deterministic checks, e.g. - { type: regex, pattern: "^(yes|no)$" }']
