@@ -39,10 +39,42 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--limit <n>', 'run only the first N examples (quick litmus test on a big data file)')
     .option('--sample <n>', 'run N examples drawn at random, the same ones for the same --seed (applied after --limit)')
     .option('--volume <calls>', 'calls per day: adds a projected cost per month (30 days) column')
+    .option('--min-quality <rate>', 'gate: fail (exit 1) when a row\'s quality is below RATE, 0-1 (corrected quality with a calibrated judge, else the pass rate); overrides gates.min_quality')
+    .option('--max-cost <usd>', 'gate and budget: USD for the whole run, judge included; refuses to start when even the estimate\'s low end is over, stops issuing calls when reached')
+    .option('--max-p95-ms <ms>', 'gate: fail when a row\'s p95 latency is above MS')
+    .option('--max-error-rate <rate>', 'gate: fail when a row\'s share of errored calls is above RATE, 0-1')
+    .option('--baseline <run.json>', 'compare each row with the same row of a saved run (paired McNemar test, cost and p95 ratios)')
+    .option('--max-regression <drop>', 'with --baseline: fail when a row\'s quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)')
+    .option('--dry-run', 'print the planned calls and an estimated cost range, call nothing, exit 0')
+    .option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge')
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
       const { runEvalCommand } = await import('./commands/eval.js');
       setCode(await runEvalCommand(task, opts, io));
+    });
+
+  cmd
+    .command('compare')
+    .description('compare two saved runs row by row: quality change with an exact McNemar test, cost and p95 ratios')
+    .argument('<baseline>', 'the earlier run record (.json)')
+    .argument('<run>', 'the run record to compare with it (.json)')
+    .option('--json', 'print the comparison as JSON')
+    .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
+    .action(async (baseline: string, run: string, opts) => {
+      const { runCompareCommand } = await import('./commands/compare.js');
+      setCode(await runCompareCommand(baseline, run, opts, io));
+    });
+
+  cmd
+    .command('merge')
+    .description('join the run records of the shards of one task (eval --shard K/N) into one run; statistics recomputed over the whole')
+    .argument('<runs...>', 'shard run records (.json)')
+    .requiredOption('-o, --output <file>', 'where to write the merged run record (.json)')
+    .option('--json', 'print the merged run record as JSON')
+    .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
+    .action(async (runs: string[], opts) => {
+      const { runMergeCommand } = await import('./commands/merge.js');
+      setCode(await runMergeCommand(runs, opts, io));
     });
 
   cmd

@@ -8,9 +8,10 @@ import { defaultRecordPath, writeRecord, type RunRecord } from '../record.js';
 import { appendStepSummary, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
 import { loadTask } from '../task/load.js';
+import { applyCi, ciExitCode, ciOptions, preflight, type CiFlags } from './eval-ci.js';
 import { startProgress } from './progress.js';
 
-export interface EvalFlags {
+export interface EvalFlags extends CiFlags {
   concurrency?: string;
   output?: string[];
   json?: boolean;
@@ -69,6 +70,10 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   }
 
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
+  const ci = await ciOptions(task, flags, io);
+  const select = limit !== undefined || sample !== undefined ? { limit, sample, seed } : undefined;
+  const early = await preflight(task, ci, select, io, color);
+  if (early !== null) return early;
   const progress = flags.json ? null : startProgress(io, task.name);
   const controller = new AbortController();
   setMaxListeners(0, controller.signal); // every call in flight listens to it
@@ -94,7 +99,8 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       ...(limit !== undefined || sample !== undefined ? { select: { limit, sample, seed } } : {}),
       ...minQualityFlag((flags as { minQuality?: unknown }).minQuality),
       signal: controller.signal,
-      stopReason: () => interrupted,
+      ...(ci.shard ? { shard: ci.shard } : {}),
+      stopReason: (spentUsd) => interrupted ?? ci.budget?.(spentUsd) ?? null,
       onProgress: (p) => progress?.update(p),
     });
   } catch (err) {
@@ -108,6 +114,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
     cache?.close();
   }
 
+  applyCi(record, ci);
   const saved = defaultRecordPath(resolve(io.cwd, flags.runsDir), record);
   await writeRecord(saved, record);
   await writeOutputs(record, outputs, io.cwd);
@@ -121,5 +128,5 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   if (record.results.length > 0 && record.results.every((r) => r.pass === null)) {
     throw new RunError(`every call failed (first error: ${record.results[0]!.error})`, 'check the provider, its base URL and the model name');
   }
-  return EXIT.ok;
+  return ciExitCode(record);
 }

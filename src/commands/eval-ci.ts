@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { compareRuns, readRunRecord, regressionChecks } from '../baseline.js';
+import { budgetStop, refuseToStart } from '../budget.js';
+import { write, type Io } from '../cli.js';
+import { EXIT, UsageError } from '../errors.js';
+import { selectExamples, type ExampleSelection } from '../eval.js';
+import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gates.js';
+import type { RunRecord } from '../record.js';
+import { palette } from '../render/format.js';
+import { parseShard, shardExamples, type Shard } from '../shard.js';
+import type { Gates, Task } from '../types.js';
+
+/** The CI flags of `eval`: gates, baseline, budget, dry run, shard (as commander hands them over). */
+export interface CiFlags {
+  minQuality?: string;
+  maxCost?: string;
+  maxP95Ms?: string;
+  maxErrorRate?: string;
+  baseline?: string;
+  maxRegression?: string;
+  dryRun?: boolean;
+  shard?: string;
+}
+
+export interface CiOptions {
+  gates: Gates;
+  /** Whether any gate (task or flag) is set: only then does the record get a `gates` section. */
+  gated: boolean;
+  baselineFile?: string;
+  baseline?: RunRecord;
+  maxRegression?: number;
+  dryRun: boolean;
+  shard?: Shard;
+  /** Stop issuing calls at this spend (the effective max-cost gate). */
+  budget?: (spentUsd: number) => string | null;
+}
+
+function number(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** Parses and checks the flags and reads the baseline, so bad input fails (exit 2) before any call. */
+export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiOptions> {
+  const gateFlags: GateFlags = {};
+  const set = <K extends keyof GateFlags>(key: K, v: number | undefined) => v !== undefined && (gateFlags[key] = v);
+  set('minQuality', number('--min-quality', flags.minQuality, 0, 1));
+  set('maxCostUsd', number('--max-cost', flags.maxCost, 0, Number.MAX_SAFE_INTEGER));
+  set('maxP95LatencyMs', number('--max-p95-ms', flags.maxP95Ms, 0, Number.MAX_SAFE_INTEGER));
+  set('maxErrorRate', number('--max-error-rate', flags.maxErrorRate, 0, 1));
+  const gates = resolveGates(task.gates, gateFlags);
+  const maxRegression = number('--max-regression', flags.maxRegression, 0, 1);
+  if (maxRegression !== undefined && !flags.baseline) throw new UsageError('--max-regression needs --baseline FILE');
+  const options: CiOptions = { gates, gated: Object.values(gates).some((v) => v !== undefined), dryRun: flags.dryRun === true };
+  if (flags.shard !== undefined) options.shard = parseShard(flags.shard);
+  if (flags.baseline) {
+    options.baselineFile = flags.baseline;
+    options.baseline = await readRunRecord(resolve(io.cwd, flags.baseline));
+  }
+  if (maxRegression !== undefined) options.maxRegression = maxRegression;
+  if (gates.maxCostUsd !== undefined) options.budget = budgetStop(gates.maxCostUsd);
+  return options;
+}
+
+/**
+ * Before the run: `--dry-run` prints the plan and the estimate (exit 0, no client is created);
+ * a max-cost below the estimate's lower bound refuses to start (exit 1). Null: go ahead.
+ */
+export async function preflight(task: Task, ci: CiOptions, select: ExampleSelection | undefined, io: Io, color: boolean): Promise<number | null> {
+  if (!ci.dryRun && ci.gates.maxCostUsd === undefined) return null;
+  const [{ planCalls }, { estimateRun }, { renderEstimate }] = await Promise.all([import('../run/plan.js'), import('../estimate.js'), import('../render/estimate.js')]);
+  const selected = select ? { ...task, examples: selectExamples(task.examples, select) } : task;
+  const runTask = ci.shard ? { ...selected, examples: shardExamples(selected.examples, ci.shard) } : selected;
+  const estimate = await estimateRun(task, planCalls(runTask));
+  const p = palette(color);
+  if (ci.dryRun) {
+    const shard = ci.shard ? ` (shard ${ci.shard.index}/${ci.shard.count})` : '';
+    await write(io.stdout, `${renderEstimate(estimate, p, `Plan for ${task.name}${shard}`)}\n`);
+    return EXIT.ok;
+  }
+  const refusal = refuseToStart(estimate, ci.gates.maxCostUsd!);
+  if (!refusal) return null;
+  await write(io.stderr, `${renderEstimate(estimate, p, `Plan for ${task.name}`).replace(/\nDry run: no model was called\.$/, '')}\naijourney: --max-cost: ${refusal}\n`);
+  return EXIT.gateFailed;
+}
+
+/** After the run: baseline comparison and gates go into the record (before it is written). */
+export function applyCi(record: RunRecord, ci: CiOptions): void {
+  const checks = ci.gated ? checkGates(record, ci.gates) : [];
+  if (ci.baseline && ci.baselineFile) {
+    record.baseline = compareRuns(record, ci.baseline, ci.baselineFile);
+    if (ci.maxRegression !== undefined) checks.push(...regressionChecks(record.baseline, ci.maxRegression));
+  }
+  if (checks.length > 0) record.gates = gatesResult(checks);
+}
+
+/** 1 when a gate failed, else 0. (Interrupts and failed runs are decided before this.) */
+export function ciExitCode(record: RunRecord): number {
+  return record.gates && !record.gates.passed ? EXIT.gateFailed : EXIT.ok;
+}

@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import { readRunRecord } from '../baseline.js';
+import { write, type Io } from '../cli.js';
+import { EXIT } from '../errors.js';
+import { mergeShards } from '../merge.js';
+import { writeRecord } from '../record.js';
+import { renderRun } from '../render/terminal.js';
+
+export interface MergeFlags {
+  output: string;
+  json?: boolean;
+  color: boolean;
+}
+
+/**
+ * `aijourney merge a.json b.json ... -o merged.json`: one run record from the shards of a task.
+ * Exit 0 (gate the merged run with a later `eval --baseline` or read its summary); 2 for files that
+ * are not shard records of the same task, or overlapping shards.
+ */
+export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io): Promise<number> {
+  const records = [];
+  for (const file of files) records.push({ file, record: await readRunRecord(resolve(io.cwd, file)) });
+  const merged = mergeShards(records);
+  const judges = new Set(records.map(({ record }) => record.judge?.selected ?? null));
+  await writeRecord(resolve(io.cwd, flags.output), merged);
+  if (flags.json) {
+    await write(io.stdout, `${JSON.stringify(merged, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
+  const note = judges.size > 1 ? `\nnote: the shards selected different judges (${[...judges].join(', ')}); corrected quality uses the first shard's calibration\n` : '';
+  await write(io.stdout, `${renderRun(merged, { color })}\n${note}Merged ${files.length} shard records into ${flags.output}\n`);
+  return EXIT.ok;
+}

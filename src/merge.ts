@@ -1,0 +1,93 @@
+import { makeCorrector } from './judge/correct.js';
+import type { RunRecord } from './record.js';
+import { DEFAULT_MIN_QUALITY, paretoFront, recommend } from './recommend.js';
+import type { Shard } from './shard.js';
+import { summarize } from './summarize.js';
+import { UsageError } from './errors.js';
+import type { CallResult } from './types.js';
+
+const addCost = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+
+/**
+ * Joins the records of the shards of one task into one run record. Results are put back in plan
+ * order and the summary (intervals, corrected quality, paired tests) is recomputed over all of
+ * them. Each shard calibrated the judge itself (on every label): the first shard's calibration is
+ * kept for the corrected quality, and the
+ * judge's cost is the sum over shards (that money was spent). Throws UsageError (exit 2) for
+ * records of different tasks, shards of different splits, or shards that overlap.
+ */
+export function mergeShards(records: Array<{ file: string; record: RunRecord }>): RunRecord {
+  if (records.length === 0) throw new UsageError('merge needs at least one run record');
+  for (const { file, record } of records) {
+    if (!record.plan || !record.shard) throw new UsageError(`${file}: not a shard record (made with aijourney eval --shard K/N by this version)`);
+  }
+  const first = records[0]!.record;
+  const plan = first.plan!;
+  const count = first.shard!.count;
+  const seen = new Map<number, string>();
+  for (const { file, record } of records) {
+    if (record.plan!.taskHash !== plan.taskHash) throw new UsageError(`${file}: a different task (or different examples, prompts, providers, checks or judge) than ${records[0]!.file}; refusing to merge`);
+    const shard = record.shard as Shard;
+    if (shard.count !== count) throw new UsageError(`${file}: shard ${shard.index}/${shard.count} does not belong to a split into ${count}`);
+    const other = seen.get(shard.index);
+    if (other !== undefined) throw new UsageError(`${file}: overlaps ${other} (both are shard ${shard.index}/${count}); refusing to merge`);
+    seen.set(shard.index, file);
+  }
+
+  const order = (r: CallResult) => [plan.prompts.indexOf(r.prompt), plan.providers.indexOf(r.provider), r.example, r.repeat];
+  const keys = new Set<string>();
+  const results = records.flatMap(({ record }) => record.results);
+  for (const r of results) {
+    const key = `${r.prompt}\u0000${r.provider}\u0000${r.example}\u0000${r.repeat}`;
+    if (keys.has(key)) throw new UsageError(`two records hold the same call (${r.prompt}, ${r.provider}, example ${r.example}, repeat ${r.repeat}); refusing to merge overlapping shards`);
+    keys.add(key);
+  }
+  results.sort((a, b) => {
+    const x = order(a);
+    const y = order(b);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return 0;
+  });
+
+  const selected = first.judge?.candidates.find((c) => c.selected);
+  const corrector = selected ? makeCorrector(selected.confusion, 1) : undefined;
+  const summary = summarize(
+    { prompts: plan.prompts.map((id) => ({ id })), providers: plan.providers.map((id) => ({ id })), examples: plan.examples, settings: { repeat: plan.repeat } },
+    results,
+    corrector,
+  );
+  const calibrated = selected !== undefined && selected.n > 0;
+  paretoFront(summary, calibrated).forEach((onFront, i) => (summary[i]!.pareto = onFront));
+  const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
+  const judgeCost = first.judge === null && first.judgeCostUsd === null ? null : records.reduce<number | null>((s, { record }) => addCost(s, record.judgeCostUsd), 0);
+  const plannedCalls = plan.prompts.length * plan.providers.length * plan.examples.length * plan.repeat;
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  const incomplete = records.filter(({ record }) => !record.complete).map(({ file, record }) => `${file}: ${record.stopReason ?? 'incomplete'}`);
+  const reasons = [...(missing.length ? [`shards missing: ${missing.map((i) => `${i}/${count}`).join(', ')}`] : []), ...incomplete];
+  const complete = results.length === plannedCalls;
+
+  return {
+    ...first,
+    startedAt: records.map(({ record }) => record.startedAt).sort()[0]!,
+    finishedAt: records.map(({ record }) => record.finishedAt).sort().at(-1)!,
+    complete,
+    stopReason: complete ? null : reasons.join('; ') || 'some calls are missing',
+    plannedCalls,
+    results,
+    summary,
+    judgeCostUsd: judgeCost,
+    costUsd: {
+      models,
+      judge: judgeCost ?? (first.judge ? null : 0),
+      total: addCost(models, judgeCost ?? (first.judge ? null : 0)),
+      spentNow: records.reduce((s, { record }) => s + record.costUsd.spentNow, 0),
+    },
+    labelNext: records.flatMap(({ record }) => record.labelNext),
+    recommendation: recommend(summary, { calibrated, minQuality: DEFAULT_MIN_QUALITY, minQualitySource: 'default' }),
+    plan,
+    shard: null,
+    gates: undefined,
+    baseline: undefined,
+    mergedFrom: records.map(({ file, record }) => ({ file, shard: record.shard ?? null })),
+  };
+}
