@@ -67,7 +67,8 @@ describe('JUnit', () => {
     const err = doc.testsuites.testsuite[0].testcase[2];
     expect(err.error.message).toContain('429 rate limited');
     const gate = doc.testsuites.testsuite[2].testcase.find((c: any) => c.failure);
-    expect(gate.name).toContain('min_quality');
+    expect(gate.name).toBe('min-quality (plain × openai:m)');
+    expect(gate.failure.message).toBe('gate failed: limit 80.0%, actual 75.0% (corrected quality)');
   });
 });
 
@@ -101,8 +102,10 @@ describe('Markdown', () => {
   const tables = md.split('\n\n').filter((block) => block.startsWith('| '));
   const pipes = (line: string) => line.replace(/\\\|/g, '').split('|').length - 1;
 
-  it('renders results, calibration, gates and failing calls as tables of a constant width', () => {
-    expect(tables.length).toBe(4);
+  it('renders gates, calibration, results, baseline and failing calls as tables of a constant width', () => {
+    expect(tables.length).toBe(5);
+    expect(md).toContain('### Compared with runs/base.json');
+    expect(md).toContain('> the baseline \\| ran &lt;b&gt;other&lt;/b&gt; examples');
     for (const t of tables) {
       const lines = t.split('\n');
       expect(lines[1]).toMatch(/^\|( ---:? \|)+$/);
@@ -143,7 +146,7 @@ describe('HTML', () => {
     expect(page).toContain('<svg class="chart"');
     expect(page.match(/<circle cx=/g)?.length).toBeGreaterThanOrEqual(2);
     expect(page).toContain('<table class="outputs">');
-    expect(page).toContain('Gates: 1 failed');
+    expect(page).toContain('Gates FAILED (1 of 2 checks)');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../record.js';
 import type { CallResult } from '../types.js';
-import { exampleIndices, gateChecks, reasonsOf, repeatLabel, rowResults } from './report-data.js';
+import { exampleIndices, gateLines, reasonsOf, repeatLabel, rowResults } from './report-data.js';
 
 /**
  * JUnit XML of a run, the dialect GitHub (dorny/test-reporter, mikepenz/action-junit-report) and
@@ -97,11 +97,11 @@ export function renderJunit(record: RunRecord): string {
     all.push(...cases);
     suites.push(suite(classname, cases, seconds(rs), timestamp));
   }
-  const gates = gateChecks(record);
+  const gates = gateLines(record);
   if (gates.length > 0) {
     const cases = gates.map((g): Case => {
-      const head = `<testcase${attrs({ name: `${g.name}${g.row ? ` (${g.row})` : ''}`, classname: 'gates', time: '0' })}`;
-      const text = `limit ${g.limit}, actual ${g.actual}`;
+      const head = `<testcase${attrs({ name: `${g.name} (${g.row})`, classname: 'gates', time: '0' })}`;
+      const text = `limit ${g.limit}, actual ${g.actual}${g.note ? ` (${g.note})` : ''}`;
       return g.pass
         ? { xml: `${head}><system-out>${xmlText(text)}</system-out></testcase>`, failed: false, errored: false, skipped: false }
         : { xml: `${head}><failure${attrs({ message: `gate failed: ${text}`, type: 'gate' })}>${xmlText(text)}</failure></testcase>`, failed: true, errored: false, skipped: false };

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../record.js';
 import { interval, ms, num, oneLine, pct, pValue, usd } from './format.js';
-import { calibrated, gateChecks, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
+import { baselineCells, calibrated, gateLines, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
 
 /**
  * The summary tables as GitHub-flavoured Markdown, for a PR comment or `$GITHUB_STEP_SUMMARY`.
@@ -81,11 +81,20 @@ function results(record: RunRecord): string[] {
 }
 
 function gates(record: RunRecord): string[] {
-  const checks = gateChecks(record);
+  const checks = gateLines(record);
   if (checks.length === 0) return [];
   const failed = checks.filter((g) => !g.pass).length;
-  const rows = checks.map((g) => [g.name, g.row ?? 'whole run', g.limit, g.actual, g.pass ? '✅ pass' : '❌ FAIL']);
-  return [`### Gates: ${failed === 0 ? 'all passed' : `${failed} failed`}`, '', mdTable(['gate', 'row', 'limit', 'actual', 'verdict'], rows), ''];
+  const rows = checks.map((g) => [g.name, g.row, g.limit, g.actual, g.pass ? '✅ pass' : '❌ FAIL', g.note]);
+  const title = failed === 0 ? 'Gates passed' : `Gates FAILED (${failed} of ${checks.length} checks)`;
+  return [`### ${title}`, '', mdTable(['gate', 'row', 'limit', 'actual', 'verdict', 'note'], rows), ''];
+}
+
+function baseline(record: RunRecord): string[] {
+  const cmp = baselineCells(record);
+  if (!cmp) return [];
+  const out = [`### Compared with ${mdCell(cmp.file)}`, '', 'Paired by example and repeat; exact McNemar test.', '', mdTable(cmp.head, cmp.rows), ''];
+  for (const note of cmp.notes) out.push(`> ${mdCell(note)}`, '');
+  return out;
 }
 
 function failures(record: RunRecord, max: number): string[] {
@@ -108,7 +117,7 @@ export function renderMarkdown(record: RunRecord, options: MarkdownOptions = {})
   const rowsText = record.summary.map(rowLabel).join(', ');
   out.push(`${record.results.length} calls over ${record.summary.length} row${record.summary.length === 1 ? '' : 's'} (${mdCell(rowsText)}), started ${record.startedAt}.`, '');
   if (!record.complete) out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(record.stopReason ?? 'stopped')}).`, '');
-  out.push(...gates(record), ...calibration(record), ...results(record), ...failures(record, options.maxFailures ?? 20));
+  out.push(...gates(record), ...calibration(record), ...results(record), ...baseline(record), ...failures(record, options.maxFailures ?? 20));
   const { models, judge, total } = record.costUsd;
   const data = record.priceData;
   out.push(`Cost: models ${usd(models)} + judge ${usd(judge)} = **${usd(total)}**. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`, '');

@@ -1,17 +1,22 @@
 import type { RunRecord } from '../record.js';
 import type { CallResult } from '../types.js';
+import { verdictText } from './baseline.js';
+import { pct } from './format.js';
+import { gateValue } from './gates.js';
 
 /** Small views of a run record shared by the file reports (JUnit, Markdown, CSV, HTML). */
 
 export type Row = RunRecord['summary'][number];
 
-/** A gate as the run record stores it (`gates.checks`); read loosely so older records still render. */
-export interface GateCheck {
+/** A gate check ready to print: limit and actual in the gate's unit. */
+export interface GateLine {
   name: string;
-  row: string | null;
+  row: string;
   limit: string;
   actual: string;
   pass: boolean;
+  /** What was measured and why it failed, when the record says. */
+  note: string;
 }
 
 export function rowResults(record: RunRecord, row: Pick<Row, 'prompt' | 'provider'>): CallResult[] {
@@ -37,22 +42,15 @@ export function reasonsOf(r: CallResult): string[] {
   return reasons;
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
-  if (value === null || value === undefined) return 'n/a';
-  return String(value);
-}
-
-/** The gate checks of a gated run; [] when the record has none. */
-export function gateChecks(record: RunRecord): GateCheck[] {
-  const gates = (record as { gates?: { checks?: unknown } }).gates;
-  if (!gates || !Array.isArray(gates.checks)) return [];
-  return gates.checks.map((g: Record<string, unknown>) => ({
-    name: show(g.name),
-    row: g.row === null || g.row === undefined ? null : show(g.row),
-    limit: show(g.limit),
-    actual: show(g.actual),
-    pass: g.pass === true,
+/** The gate checks of a gated run; [] when no gate was set. */
+export function gateLines(record: RunRecord): GateLine[] {
+  return (record.gates?.checks ?? []).map((g) => ({
+    name: g.name,
+    row: g.row,
+    limit: gateValue(g.name, g.limit),
+    actual: gateValue(g.name, g.actual),
+    pass: g.pass,
+    note: [g.basis, g.reason].filter(Boolean).join('; '),
   }));
 }
 
@@ -68,4 +66,14 @@ export function vsFirstText(row: Row, index: number, pValue: (p: number) => stri
   if (b + c === 0) return 'same results';
   if (p >= SIGNIFICANT) return `not distinguishable (${pValue(p)})`;
   return `${c > b ? 'better' : 'worse'} (${pValue(p)}, ${c}↑ ${b}↓)`;
+}
+
+/** One line per row of a `--baseline` comparison, as text cells (same words as the terminal). */
+export function baselineCells(record: RunRecord): { file: string; head: string[]; rows: string[][]; notes: string[] } | null {
+  const cmp = record.baseline;
+  if (!cmp) return null;
+  const signed = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
+  const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
+  const rows = cmp.rows.map((row) => [row.prompt, row.provider, String(row.pairs), pct(row.quality.baseline), pct(row.quality.run), signed(row.quality.diff), String(row.b), String(row.c), verdictText(row), times(row.costRatio), times(row.p95Ratio)]);
+  return { file: cmp.file, head: ['prompt', 'provider', 'pairs', 'baseline', 'now', 'change', 'pass→fail', 'fail→pass', 'verdict', 'cost/call', 'p95'], rows, notes: cmp.notes };
 }

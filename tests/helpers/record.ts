@@ -67,7 +67,7 @@ export function makeRecord(): RunRecord {
   const summary = summarize({ prompts: [{ id: 'plain', user: 'x' }], providers: [provider('openai:m'), provider('anthropic:h')], examples, settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 } }, results, corrector);
   summary[0]!.pareto = true;
   summary[1]!.pareto = false;
-  const record: RunRecord & { gates: unknown } = {
+  const record: RunRecord = {
     schema: RUN_SCHEMA,
     tool: { name: 'aijourney', version: '0.0.0-test' },
     task: { name: 'triage <script>window.__pwned=3</script> | pipes', file: 'task.yaml' },
@@ -109,11 +109,18 @@ export function makeRecord(): RunRecord {
     judgeCostUsd: 0.002,
     costUsd: { models: 0.0166, judge: 0.002, total: 0.0186, spentNow: 0.0186 },
     labelNext: [],
+    baseline: {
+      file: 'runs/base.json',
+      rows: [
+        { prompt: 'plain', provider: 'openai:m', status: 'paired', pairs: 3, quality: { baseline: 1, run: 2 / 3, diff: -1 / 3 }, b: 1, c: 0, pValue: 1, costRatio: 1.5, p95Ratio: 0.9, unpaired: { onlyRun: 0, onlyBaseline: 0, errored: 2 } },
+      ],
+      notes: ['the baseline | ran <b>other</b> examples'],
+    },
     gates: {
       passed: false,
       checks: [
-        { name: 'min_quality', row: 'plain × openai:m', limit: 0.8, actual: 0.75, pass: false },
-        { name: 'max_cost_usd', row: null, limit: 1, actual: 0.0186, pass: true },
+        { name: 'min-quality', row: 'plain × openai:m', limit: 0.8, actual: 0.75, pass: false, basis: 'corrected quality' },
+        { name: 'max-cost', row: 'whole run', limit: 1, actual: 0.0186, pass: true },
       ],
     },
   };
