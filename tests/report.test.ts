@@ -128,3 +128,13 @@ describe('eval -o and report', () => {
     }
   });
 });
+
+describe('GITHUB_STEP_SUMMARY', () => {
+  it('warns instead of failing when the summary file cannot be written', async () => {
+    const dir = await workdir({ 'task.yaml': TASK });
+    const res = await runCli(['eval', 'task.yaml', '--no-cache', '-o', 'x.json'], { env: { ...env, GITHUB_STEP_SUMMARY: 'no/such/dir/summary.md' }, cwd: dir });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/warning: cannot append to GITHUB_STEP_SUMMARY/);
+    expect(JSON.parse(await read(dir, 'x.json')).schema).toBe('aijourney.run/1');
+  }, 60_000);
+});

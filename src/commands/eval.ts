@@ -118,7 +118,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const saved = defaultRecordPath(resolve(io.cwd, flags.runsDir), record);
   await writeRecord(saved, record);
   await writeOutputs(record, outputs, io.cwd);
-  if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY));
+  if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY), (m) => void io.stderr.write(`aijourney: warning: ${m}\n`));
 
   if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
   else await write(io.stdout, `${renderRun(record, { color, ...(volume === undefined ? {} : { volumePerDay: volume }) })}\nRun record: ${saved}\n`);

@@ -67,7 +67,16 @@ export async function writeOutputs(record: RunRecord, files: string[], cwd: stri
   }
 }
 
-/** Appends the Markdown report to a GitHub Actions job summary file (`$GITHUB_STEP_SUMMARY`). */
-export async function appendStepSummary(record: RunRecord, file: string): Promise<void> {
-  await appendFile(file, `${renderMarkdown(record)}\n`);
+/**
+ * Appends the Markdown report to a GitHub Actions job summary file (`$GITHUB_STEP_SUMMARY`).
+ * A summary that cannot be written is reported through `warn` (when given) rather than failing a
+ * run whose results are already saved.
+ */
+export async function appendStepSummary(record: RunRecord, file: string, warn?: (message: string) => void): Promise<void> {
+  try {
+    await appendFile(file, `${renderMarkdown(record)}\n`);
+  } catch (err) {
+    if (!warn) throw err;
+    warn(`cannot append to GITHUB_STEP_SUMMARY (${file}): ${(err as Error).message}`);
+  }
 }
