@@ -84,13 +84,28 @@ export function labeledItems(task: Task): LabeledItem[] {
   });
 }
 
+/** A base URL fit for a record: credentials and query values (some proxies take a key there) are masked. */
+export function publicUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/[?#].*$/, '');
+  }
+  if (parsed.username) parsed.username = 'redacted';
+  if (parsed.password) parsed.password = 'redacted';
+  for (const name of [...parsed.searchParams.keys()]) parsed.searchParams.set(name, 'redacted');
+  parsed.hash = '';
+  return parsed.toString();
+}
+
 function providerInfo(client: ModelClient, role: ProviderInfo['role']): ProviderInfo {
   const price = resolvePrice(client.spec);
   return {
     id: client.spec.id,
     type: client.spec.type,
     model: client.spec.model,
-    baseUrl: client.baseUrl ?? null,
+    baseUrl: client.baseUrl ? publicUrl(client.baseUrl) : null,
     price: price && { source: price.source, inputPerMtok: price.inputPerMtok, outputPerMtok: price.outputPerMtok },
     role,
   };
