@@ -9,5 +9,6 @@ export {
   type CorrectedQualityInput,
   type CorrectedQualityOptions,
 } from './stats/corrected.js';
+export { correctedQualityMixed, type MixedQualityInput, type MixedQualityOptions } from './stats/mixed.js';
 export { rng, normalSample, gammaSample, betaSample, binomialSample, type Random } from './stats/random.js';
 export { lnGamma, lnBeta, betaCdf, betaQuantile, normalQuantile } from './stats/special.js';

@@ -68,6 +68,20 @@ export function correctedQuality(input: CorrectedQualityInput, options: Correcte
   return { rate, low: posterior.quantile(tail), high: posterior.quantile(1 - tail) };
 }
 
+/**
+ * The posterior of the true pass rate π among judged outputs, as the weighted mixture of exact
+ * conditionals that {@link correctedQuality} builds.
+ */
+export interface PiPosterior {
+  /** The q-quantile of π, by root-finding on the mixture's CDF. */
+  quantile(q: number): number;
+  /**
+   * One draw of π from two uniforms: `u` picks an importance draw of (TPR, TNR) by its weight, `v`
+   * inverts that draw's exact conditional distribution of π. Stratified uniforms give stratified draws.
+   */
+  sample(u: number, v: number): number;
+}
+
 /** One importance draw: the range [lo, lo + j] of the apparent rate and the draw's weight. */
 interface Draw {
   lo: number;
@@ -85,7 +99,7 @@ function logBetaDensity(x: number, a: number, b: number, lnB: number): number {
 }
 
 /** n points of a Latin hypercube in [0,1)^dims: every coordinate stratified (McKay et al. 1979). */
-function latinHypercube(n: number, dims: number, random: Random): number[][] {
+export function latinHypercube(n: number, dims: number, random: Random): number[][] {
   const columns = Array.from({ length: dims }, () => {
     const order = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
@@ -112,7 +126,7 @@ const SHARES = [0.4, 0.4, 0.2] as const;
  * labels' posterior alone puts almost no draws where the posterior is); and the uniform prior on the
  * triangle, which keeps every weight bounded near the diagonal J ≈ 0 where the factor 1/J is large.
  */
-function posteriorOfPi(x: number, n: number, c: Confusion, draws: number, random: Random): { quantile(q: number): number } | null {
+export function posteriorOfPi(x: number, n: number, c: Confusion, draws: number, random: Random): PiPosterior | null {
   const a = x + 1;
   const b = n - x + 1;
   const lnBApparent = lnBeta(a, b);
@@ -175,7 +189,40 @@ function posteriorOfPi(x: number, n: number, c: Confusion, draws: number, random
     }
     return sum / total;
   };
-  return { quantile: (q) => solveMonotone(cdf, q) };
+  // Cumulative weights, so a uniform picks a draw with probability proportional to its weight.
+  const cumulative: number[] = [];
+  let running = 0;
+  for (const d of heavy) cumulative.push((running += d.weight));
+  const sample = (u: number, v: number): number => {
+    const d = heavy[Math.min(upperBound(cumulative, u * total), heavy.length - 1)]!;
+    const pi = (truncatedBetaQuantile(d, v, a, b, lnBApparent) - d.lo) / d.j;
+    return Math.min(1, Math.max(0, pi)); // rounding in the inversion can step a hair outside [lo, lo + j]
+  };
+  return { quantile: (q) => solveMonotone(cdf, q), sample };
+}
+
+/** The first index whose cumulative weight exceeds `target` (binary search). */
+function upperBound(cumulative: number[], target: number): number {
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cumulative[mid]! > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * The apparent rate at conditional probability v within a draw's range [lo, lo + j] under
+ * Beta(a, b), by inversion. Inverts whichever tail holds the range, so a range deep in the upper
+ * tail (lower CDF ≈ 1) keeps its precision.
+ */
+function truncatedBetaQuantile(d: Draw, v: number, a: number, b: number, lnB: number): number {
+  const mass = Math.exp(d.logMass);
+  if (d.loTails.lower < -Math.LN2) return betaQuantile(Math.exp(d.loTails.lower) + v * mass, a, b, lnB);
+  // P(X > x) = P(X > lo) − v·mass, and 1 − X ~ Beta(b, a).
+  return 1 - betaQuantile(Math.max(0, Math.exp(d.loTails.upper) - v * mass), b, a);
 }
 
 function logSumExp(terms: number[]): number {
