@@ -85,7 +85,7 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
     if (record.judge) cells.push(calibrated ? interval(row.corrected) : 'uncalibrated');
     if (record.summary.length > 1) cells.push(vsFirst(row, first));
     cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
-    if (hasPareto) cells.push(row.pareto ? p.green('◆ pareto') : row.costUsd.per1kCalls === null ? 'cost unknown' : '');
+    if (hasPareto) cells.push(row.pareto ? p.green('◆ pareto') : row.quality.rate === null ? 'n/a' : row.costUsd.per1kCalls === null ? 'cost unknown' : '');
     if (volume) cells.push(usd(monthlyCost(row, volume)));
     t.push(cells);
   }
@@ -100,7 +100,7 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
 function recommendationLines(record: RunRecord, p: Palette): string[] {
   const lines: string[] = [];
   if (record.summary.some((row) => row.pareto !== undefined) && record.summary.length > 1) {
-    const unplaced = record.summary.filter((row) => row.costUsd.per1kCalls === null).map((row) => `${row.prompt} × ${row.provider}`);
+    const unplaced = record.summary.filter((row) => row.quality.rate !== null && row.costUsd.per1kCalls === null).map((row) => `${row.prompt} × ${row.provider}`);
     lines.push(p.dim(`◆ pareto = on the quality/cost front: no other row is at least as good for no more money per call (and better on one)${unplaced.length ? `; cost unknown, cannot be placed: ${unplaced.join(', ')}` : ''}.`));
   }
   const rec = record.recommendation;
