@@ -9,6 +9,7 @@ import { createClient as defaultCreateClient, type ClientOptions } from './provi
 import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
 import { CallAborted, type CallContext, type ResponseCache } from './run/call.js';
 import { executePlan, type Progress } from './run/execute.js';
+import { createLeanFetch } from './run/fetch.js';
 import { createLimiter } from './run/limiter.js';
 import { planCalls, renderMessages } from './run/plan.js';
 import { makeCheck } from './score/checks.js';
@@ -142,7 +143,12 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const runTask = options.shard ? { ...selected, examples: shardExamples(selected.examples, options.shard) } : selected;
   const plan = planCalls(runTask);
   const create = options.createClient ?? defaultCreateClient;
-  const clientOptions: ClientOptions = { env: options.env, timeoutMs: task.settings.timeoutMs, maxRetries: task.settings.maxRetries };
+  const clientOptions: ClientOptions = {
+    env: options.env,
+    timeoutMs: task.settings.timeoutMs,
+    maxRetries: task.settings.maxRetries,
+    fetch: createLeanFetch(),
+  };
 
   const clients = new Map<string, ModelClient>();
   const roles = new Map<string, ProviderInfo['role']>();

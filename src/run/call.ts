@@ -74,8 +74,9 @@ export async function callModel(
     return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, hit.usage), cached: true, retries: 0 };
   }
   const started = ctx.now();
+  const link = linkSignal(ctx.signal);
   try {
-    const completion = await client.complete({ ...request, signal: ctx.signal });
+    const completion = await client.complete({ ...request, signal: link.signal });
     const latencyMs = Math.round(ctx.now() - started);
     const costUsd = callCost(client.spec, completion.usage);
     if (costUsd !== null) ctx.onSpend?.(costUsd);
@@ -89,5 +90,21 @@ export async function callModel(
     const attempts = (err as { attempts?: unknown }).attempts;
     const retries = typeof attempts === 'number' && attempts > 1 ? attempts - 1 : 0;
     return { completion: null, error, latencyMs: Math.round(ctx.now() - started), costUsd: null, cached: false, retries };
+  } finally {
+    link.unlink();
   }
+}
+
+/**
+ * A signal of its own for one call, aborted with the run's. The SDKs add an abort listener to the
+ * signal they are given on every attempt and never remove it: handed the run-wide signal, 10,000
+ * calls left 10,000 listeners (and the request state they hold) on it, each added in O(listeners).
+ */
+function linkSignal(run: AbortSignal | undefined): { signal: AbortSignal | undefined; unlink: () => void } {
+  if (!run) return { signal: undefined, unlink: () => {} };
+  const controller = new AbortController();
+  if (run.aborted) controller.abort(run.reason);
+  const onAbort = () => controller.abort(run.reason);
+  run.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, unlink: () => run.removeEventListener('abort', onAbort) };
 }

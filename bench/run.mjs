@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// `npm run bench`: speed and memory of the built CLI, run as child processes against the local
+// wire server (started here, in this process, so its work is not counted as aijourney's).
+// Prints each figure with its target and ratio (value / target: under 1 meets it) and the core count.
+// Options: --only NAME[,NAME] runs some scenarios (startup, plain, judge, errors, big, warm).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWireServer } from '../tests/server/wire-server.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/aijourney.js');
+const USAGE = join(ROOT, 'bench/usage.cjs');
+const CORES = os.availableParallelism?.() ?? os.cpus().length;
+const only = (() => {
+  const i = process.argv.indexOf('--only');
+  return i > 0 ? new Set(process.argv[i + 1].split(',')) : null;
+})();
+const wanted = (name) => !only || only.has(name);
+
+const MiB = 1024;
+const rows = [];
+const tmp = await mkdtemp(join(os.tmpdir(), 'aijourney-bench-'));
+
+function report(name, value, unit, target, note = '') {
+  const ratio = value / target;
+  rows.push({ name, value, unit, target, ratio, note });
+  const fmt = (v) => (unit === 'ms' || unit === 'MiB' ? v.toFixed(unit === 'ms' ? 0 : 1) : v.toFixed(3));
+  const verdict = ratio <= 1 ? 'ok' : 'OVER';
+  console.log(`  ${name.padEnd(58)} ${`${fmt(value)} ${unit}`.padStart(12)}  target ${`${fmt(target)} ${unit}`.padEnd(12)} ratio ${ratio.toFixed(2)} ${verdict}${note ? `  (${note})` : ''}`);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs the CLI once; wall time from spawn to exit, plus its own peak RSS and CPU (from the preload). */
+async function runCli(args, { env = {}, cwd = tmp, preload = true } = {}) {
+  const usageFile = join(tmp, `usage-${process.hrtime.bigint()}.json`);
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(preload ? ['-r', USAGE] : []), BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', AIJOURNEY_BENCH_USAGE: usageFile, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((done) => child.on('close', (c) => done(c)));
+  const wallMs = performance.now() - started;
+  const usage = preload && existsSync(usageFile) ? JSON.parse(await readFile(usageFile, 'utf8')) : null;
+  return { code, stdout, stderr, wallMs, usage };
+}
+
+/** A task file with `examples` inline examples; the wire server echoes, so `equals` passes. */
+function taskYaml({ name, examples, providers, judge = false, repeat = 1 }) {
+  const lines = [`name: ${name}`, 'prompts:', '  - id: p', '    user: "Say {{word}}"', 'providers:', ...providers.map((p) => `  - ${p}`), 'examples:'];
+  for (let i = 0; i < examples; i++) lines.push(`  - vars: { word: w${i} }`, `    expected: "echo: Say w${i}"`);
+  if (judge) lines.push('judge:', '  model: openai:gpt-4o-mini', '  rubric: Pass if the reply echoes the request.');
+  else lines.push('checks:', '  - type: equals');
+  lines.push(`settings: { repeat: ${repeat}, max_retries: 3 }`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function latestRecord(dir) {
+  const runs = join(dir, 'runs');
+  const files = (await readdir(runs)).sort();
+  return JSON.parse(await readFile(join(runs, files.at(-1)), 'utf8'));
+}
+
+const server = await startWireServer({
+  defaultReply: (req) => (req.system.includes('impartial grader') ? '{"verdict":"pass","reason":"echoes"}' : `echo: ${req.lastUser}`),
+});
+const env = { OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl, OPENAI_API_KEY: 'bench-key', ANTHROPIC_API_KEY: 'bench-key' };
+
+/** One eval of a generated task in its own directory (own cache and runs); returns timings and the record. */
+async function evalRun(label, task, flags, { latencyMs, faults = null, dir } = {}) {
+  dir ??= await mkdtemp(join(tmp, `${label}-`));
+  await writeFile(join(dir, 'task.yaml'), task);
+  server.setOptions({ latencyMs, faults: faults ?? { rate: 0, kinds: [] } });
+  server.reset();
+  const res = await runCli(['eval', 'task.yaml', '--no-color', '--runs-dir', 'runs', '--cache-dir', 'cache', ...flags], { env, cwd: dir });
+  if (res.code !== 0) throw new Error(`${label}: exit ${res.code}\n${res.stderr.slice(0, 2000)}`);
+  const record = await latestRecord(dir);
+  const errors = record.results.filter((r) => r.pass === null).length;
+  return { ...res, record, errors, requests: server.stats().total, dir };
+}
+
+console.log(`aijourney bench: ${CORES} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+
+if (wanted('startup')) {
+  console.log('\nStart-up (median of 15 runs; peak RSS the largest of 5)');
+  for (const flag of ['--version', '--help']) {
+    const walls = [];
+    for (let i = 0; i < 15; i++) walls.push((await runCli([flag], { preload: false })).wallMs);
+    const rss = [];
+    for (let i = 0; i < 5; i++) rss.push((await runCli([flag])).usage.maxRssKb);
+    report(`${flag} wall`, median(walls), 'ms', 150);
+    report(`${flag} peak RSS`, Math.max(...rss) / MiB, 'MiB', 70);
+  }
+}
+
+const LAT = 200;
+const ideal = (calls, conc, latency = LAT) => Math.ceil(calls / conc) * latency;
+
+if (wanted('plain')) {
+  console.log(`\n200 examples x 1 provider, ${LAT} ms server latency (wall from spawn to exit, start-up included)`);
+  for (const conc of [4, 16]) {
+    const r = await evalRun(`plain-j${conc}`, taskYaml({ name: 'plain', examples: 200, providers: ['openai:gpt-4o-mini'] }), ['-j', String(conc)], { latencyMs: LAT });
+    const best = ideal(200, conc);
+    report(`-j ${conc}: wall / ideal ${best} ms`, r.wallMs / best, 'x', 1.15, `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${r.errors} errors`);
+  }
+}
+
+if (wanted('judge')) {
+  console.log(`\nThe same with the judge on (two calls per example)`);
+  for (const conc of [4, 16]) {
+    const r = await evalRun(`judge-j${conc}`, taskYaml({ name: 'judged', examples: 200, providers: ['openai:gpt-4o-mini'], judge: true }), ['-j', String(conc)], { latencyMs: LAT });
+    const best = ideal(400, conc);
+    report(`-j ${conc}: wall / ideal ${best} ms`, r.wallMs / best, 'x', 1.15, `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${r.errors} errors`);
+  }
+}
+
+if (wanted('errors')) {
+  console.log(`\n20% injected 429/500 (retry-after 1 ms), -j 4: all 200 must pass, no error rows`);
+  const r = await evalRun('errors', taskYaml({ name: 'faulty', examples: 200, providers: ['openai:gpt-4o-mini'] }), ['-j', '4'], {
+    latencyMs: LAT,
+    faults: { rate: 0.2, kinds: ['429', '500'], seed: 7 },
+  });
+  const best = ideal(200, 4);
+  const passed = r.record.results.filter((x) => x.pass === true).length;
+  report(`wall / error-free ideal ${best} ms`, r.wallMs / best, 'x', 1.6, `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${server.stats().faults} faults`);
+  report('error rows (of 200)', r.errors, 'rows', 1, `${passed} passed; target 0`);
+}
+
+if (wanted('big')) {
+  console.log('\n10,000 calls: 2,000 examples x 5 providers, latency 0, -j 16');
+  const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-5'];
+  const task = taskYaml({ name: 'big', examples: 2000, providers });
+  const cold = await evalRun('big', task, ['-j', '16'], { latencyMs: 0 });
+  const calls = cold.record.results.length;
+  if (calls !== 10_000 || cold.errors) throw new Error(`big: ${calls} results, ${cold.errors} errors`);
+  const cpuMs = cold.usage.userMs + cold.usage.systemMs;
+  report('peak RSS', cold.usage.maxRssKb / MiB, 'MiB', 250, `wall ${Math.round(cold.wallMs)} ms`);
+  report('CPU (user+sys) per call', cpuMs / calls, 'ms', 1, `${Math.round(cpuMs)} ms for ${calls} calls`);
+  const warm = await evalRun('big', task, ['-j', '16'], { latencyMs: 0, dir: cold.dir });
+  if (warm.requests !== 0) throw new Error(`big warm: ${warm.requests} requests`);
+  report('warm re-run of 10,000 cached calls, wall per 1,000', (warm.wallMs / calls) * 1000, 'ms', 2000, `${Math.round(warm.wallMs)} ms in all, peak ${(warm.usage.maxRssKb / MiB).toFixed(0)} MiB`);
+}
+
+if (wanted('warm')) {
+  console.log(`\nWarm cache: 1,000 calls (200 examples x 5 providers, ${LAT} ms latency cold), re-run`);
+  const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-5'];
+  const task = taskYaml({ name: 'warm', examples: 200, providers });
+  const cold = await evalRun('warm', task, ['-j', '16'], { latencyMs: LAT });
+  const warm = await evalRun('warm', task, ['-j', '16'], { latencyMs: LAT, dir: cold.dir });
+  if (warm.requests !== 0 || warm.record.results.some((r) => !r.cached)) throw new Error('warm: not all replayed from the cache');
+  report('warm re-run, 1,000 cached calls, wall', warm.wallMs, 'ms', 2000, `cold ${Math.round(cold.wallMs)} ms, ideal ${ideal(1000, 16)} ms`);
+}
+
+await server.close();
+await rm(tmp, { recursive: true, force: true });
+const over = rows.filter((r) => r.ratio > 1);
+console.log(`\n${rows.length} figures, ${over.length} over target${over.length ? `: ${over.map((r) => r.name).join('; ')}` : ''}. Cores: ${CORES}.`);
