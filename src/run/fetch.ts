@@ -54,7 +54,8 @@ export function createLeanFetch(fallback: typeof fetch = globalThis.fetch): type
     return new Promise<Response>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError(signal));
       const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+      const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+      given.forEach((value, name) => (headers[name] = value));
       if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
       const secure = url.protocol === 'https:';
       const req = (secure ? httpsRequest : httpRequest)(url, {
