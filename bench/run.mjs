@@ -28,7 +28,7 @@ const tmp = await mkdtemp(join(os.tmpdir(), 'aijourney-bench-'));
 function report(name, value, unit, target, note = '') {
   const ratio = value / target;
   rows.push({ name, value, unit, target, ratio, note });
-  const fmt = (v) => (unit === 'ms' || unit === 'MiB' ? v.toFixed(unit === 'ms' ? 0 : 1) : v.toFixed(3));
+  const fmt = (v) => (Math.abs(v) < 10 ? v.toFixed(3) : unit === 'MiB' ? v.toFixed(1) : v.toFixed(0));
   const verdict = ratio <= 1 ? 'ok' : 'OVER';
   console.log(`  ${name.padEnd(58)} ${`${fmt(value)} ${unit}`.padStart(12)}  target ${`${fmt(target)} ${unit}`.padEnd(12)} ratio ${ratio.toFixed(2)} ${verdict}${note ? `  (${note})` : ''}`);
 }
