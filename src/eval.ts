@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { priceDataInfo, resolvePrice } from './cost/prices.js';
+import type * as Prices from './cost/prices.js';
 import { RunError } from './errors.js';
 import { calibrate, toFewShot, type Calibration, type LabeledItem } from './judge/calibrate.js';
 import { makeCorrector } from './judge/correct.js';
@@ -100,7 +100,7 @@ export function publicUrl(url: string): string {
   return parsed.toString();
 }
 
-function providerInfo(client: ModelClient, role: ProviderInfo['role']): ProviderInfo {
+function providerInfo(client: ModelClient, role: ProviderInfo['role'], resolvePrice: typeof Prices.resolvePrice): ProviderInfo {
   const price = resolvePrice(client.spec);
   return {
     id: client.spec.id,
@@ -216,6 +216,8 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   paretoFront(summary, calibrated).forEach((onFront, i) => (summary[i]!.pareto = onFront));
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
   const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : (stoppedEarly ?? outcome.stoppedBy);
+  // genai-prices' data (480 KB of code) loads while calls are in flight, not before the first one.
+  const prices = await import('./cost/prices.js');
   const record: RunRecord = {
     schema: RUN_SCHEMA,
     tool: { name: 'aijourney', version: VERSION },
@@ -225,8 +227,8 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     complete: results.length === plan.length,
     stopReason: results.length === plan.length ? null : stop,
     plannedCalls: plan.length,
-    providers: [...clients.values()].map((c) => providerInfo(c, roles.get(c.spec.id)!)),
-    priceData: priceDataInfo(),
+    providers: [...clients.values()].map((c) => providerInfo(c, roles.get(c.spec.id)!, prices.resolvePrice)),
+    priceData: prices.priceDataInfo(),
     results,
     summary,
     judge: calibration ? judgeRecord(calibration) : null,

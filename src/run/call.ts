@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { callCost } from '../cost/prices.js';
+import type * as Prices from '../cost/prices.js';
 import { ProviderError } from '../errors.js';
 import type { Completion, CompletionRequest, ModelClient, Usage } from '../types.js';
 
@@ -53,6 +53,13 @@ export function cacheKey(client: ModelClient, request: CompletionRequest, repeat
   return createHash('sha256').update(material).digest('hex');
 }
 
+/**
+ * genai-prices' data is 480 KB of code: its import starts with the first call and is awaited only
+ * once a reply is in, so the first requests go out without waiting for it to compile.
+ */
+let pricing: Promise<typeof Prices> | undefined;
+const prices = (): Promise<typeof Prices> => (pricing ??= import('../cost/prices.js'));
+
 /** Thrown when a call was cut short by the run's abort signal: the call is not finished, not failed. */
 export class CallAborted extends Error {
   constructor() {
@@ -67,9 +74,11 @@ export async function callModel(
   repeat: number,
   ctx: CallContext,
 ): Promise<CallOutcome> {
+  const pricing = prices();
   const key = ctx.cache ? cacheKey(client, request, repeat) : '';
   const hit = ctx.cache?.get(key);
   if (hit) {
+    const { callCost } = await pricing;
     const completion: Completion = { text: hit.text, usage: hit.usage, toolInput: hit.toolInput };
     return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, hit.usage), cached: true, retries: 0 };
   }
@@ -78,6 +87,7 @@ export async function callModel(
   try {
     const completion = await client.complete({ ...request, signal: link.signal });
     const latencyMs = Math.round(ctx.now() - started);
+    const { callCost } = await pricing;
     const costUsd = callCost(client.spec, completion.usage);
     if (costUsd !== null) ctx.onSpend?.(costUsd);
     ctx.cache?.set(key, { text: completion.text, usage: completion.usage, toolInput: completion.toolInput, latencyMs });
