@@ -125,3 +125,38 @@ it('faults on the first attempts are retried to a clean result, the retries coun
   expect(record.results.reduce((s: number, r: any) => s + r.retries, 0)).toBe(bodies * 2);
   expect(server.stats().total).toBe(PLANNED + bodies * 2);
 });
+
+describe('the lean fetch the SDKs are given', () => {
+  it('decodes a compressed reply, names a refused connection, and aborts with an AbortError', async () => {
+    const { createServer } = await import('node:http');
+    const { gzipSync } = await import('node:zlib');
+    const { createLeanFetch } = await import('../src/run/fetch.js');
+    const srv = createServer((req, res) => {
+      if (req.url === '/hang') return;
+      res.writeHead(201, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-echo': req.headers['x-test'] ?? '' });
+      res.end(gzipSync(JSON.stringify({ ok: true, method: req.method })));
+    });
+    await new Promise<void>((done) => srv.listen(0, '127.0.0.1', done));
+    const base = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+    try {
+      const lean = createLeanFetch();
+      const res = await lean(`${base}/x`, { method: 'POST', body: '{}', headers: { 'x-test': 'yes' } });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('x-echo')).toBe('yes');
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(await res.json()).toEqual({ ok: true, method: 'POST' });
+
+      const refused = await lean('http://127.0.0.1:1/x').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(TypeError);
+      expect((refused as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+
+      const controller = new AbortController();
+      const hung = lean(`${base}/hang`, { signal: controller.signal }).catch((e: unknown) => e);
+      setTimeout(() => controller.abort(), 20);
+      expect((await hung) as Error).toMatchObject({ name: 'AbortError' });
+    } finally {
+      srv.closeAllConnections();
+      srv.close();
+    }
+  });
+});

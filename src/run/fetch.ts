@@ -7,6 +7,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 /** Replies larger than this are refused (a model reply is a few KB; a runaway body is a bug). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -34,6 +35,17 @@ function headersOf(res: IncomingMessage): Headers {
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   return headers;
+}
+
+/** We ask for no compression, but a proxy may compress anyway; like fetch, hand back plain bytes. */
+function decoded(body: Buffer<ArrayBuffer>, headers: Headers): Buffer<ArrayBuffer> {
+  const encoding = headers.get('content-encoding')?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity') return body;
+  const plain = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync(body) : encoding === 'deflate' ? inflateSync(body) : encoding === 'br' ? brotliDecompressSync(body) : null;
+  if (!plain) return body;
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  return plain as Buffer<ArrayBuffer>;
 }
 
 /**
@@ -95,7 +107,14 @@ export function createLeanFetch(fallback: typeof fetch = globalThis.fetch): type
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 599) return reject(fetchFailed(new Error(`unexpected HTTP status ${status}`)));
           const nullBody = status === 204 || status === 205 || status === 304 || init.method === 'HEAD';
-          const response = new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: headersOf(res) });
+          const headers = headersOf(res);
+          let bytes: Buffer<ArrayBuffer>;
+          try {
+            bytes = decoded(Buffer.concat(chunks), headers);
+          } catch (err) {
+            return reject(fetchFailed(err));
+          }
+          const response = new Response(nullBody ? null : bytes, { status, statusText: res.statusMessage ?? '', headers });
           Object.defineProperty(response, 'url', { value: url.href });
           resolve(response);
         });
