@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { UsageError } from './errors.js';
 import type { GateCheck } from './gates.js';
 import { rowName } from './gates.js';
-import { RUN_SCHEMA, type RunRecord } from './record.js';
+import type { RunRecord } from './record.js';
 import { mcnemarExact } from './stats.js';
 import { discordantPairs } from './summarize.js';
 import type { CallResult } from './types.js';
@@ -36,21 +34,6 @@ export interface BaselineComparison {
   rows: BaselineRow[];
   /** Things a reader must know: different examples, different tasks, incomplete runs. */
   notes: string[];
-}
-
-/** Reads a saved run record; anything else is bad input (exit 2). */
-export async function readRunRecord(path: string): Promise<RunRecord> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`${path}: not a run record (${(err as Error).message})`);
-  }
-  const r = data as Partial<RunRecord> | null;
-  if (!r || typeof r !== 'object' || r.schema !== RUN_SCHEMA || !Array.isArray(r.results) || !Array.isArray(r.summary)) {
-    throw new UsageError(`${path}: not a run record (expected "schema": "${RUN_SCHEMA}" with results and summary)`, 'run records are written by aijourney eval to .aijourney/runs/ and by -o FILE.json');
-  }
-  return r as RunRecord;
 }
 
 /**

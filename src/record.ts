@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from './errors.js';
 import type { CandidateReport } from './judge/calibrate.js';
 import type { TrustLevel } from './judge/trust.js';
 import type { Recommendation } from './recommend.js';
@@ -82,4 +83,31 @@ export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedA
 export async function writeRecord(path: string, record: RunRecord): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** Reads a saved run record, refusing anything else with one line (exit 2). */
+export async function readRunRecord(file: string, cwd: string): Promise<RunRecord> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a run record' : `cannot read (${code ?? (err as Error).message})`}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file}: not a run record (not valid JSON)`, 'run records are the .json files aijourney eval saves under .aijourney/runs or writes with -o run.json');
+  }
+  const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
+  if (schema !== RUN_SCHEMA) {
+    const found = typeof schema === 'string' ? `schema "${schema}"` : 'no "schema" field';
+    throw new UsageError(`${file}: not an aijourney run record (${found}; expected "${RUN_SCHEMA}")`);
+  }
+  const record = data as RunRecord;
+  if (!Array.isArray(record.results) || !Array.isArray(record.summary) || typeof record.task !== 'object' || record.task === null) {
+    throw new UsageError(`${file}: damaged run record (missing results, summary or task)`);
+  }
+  return record;
 }

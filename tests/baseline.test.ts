@@ -91,7 +91,7 @@ describe('aijourney compare', () => {
     await writeFile(join(dir, 'junk.json'), '{"hello": 1}');
     const bad = await runCli(['compare', 'base.json', 'junk.json'], { env, cwd: dir });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/not a run record/);
+    expect(bad.stderr).toMatch(/not an aijourney run record/);
   });
 
   it('reports examples and rows missing on one side instead of pairing them', async () => {

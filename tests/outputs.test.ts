@@ -4,7 +4,6 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import type { RunRecord } from '../src/record.js';
 import { CSV_COLUMNS, renderCsv } from '../src/render/csv.js';
 import { renderHtml } from '../src/render/html.js';
 import { contentSecurityPolicy, STYLE, styleHash } from '../src/render/html-style.js';

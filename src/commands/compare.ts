@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { compareRuns, readRunRecord } from '../baseline.js';
+import { compareRuns } from '../baseline.js';
+import { readRunRecord } from '../record.js';
 import { write, type Io } from '../cli.js';
 import { EXIT } from '../errors.js';
 import { palette } from '../render/format.js';
@@ -15,8 +15,8 @@ export interface CompareFlags {
  * Exit 0 whatever the comparison says (gating is eval's job); 2 when a file is not a run record.
  */
 export async function runCompareCommand(baselineFile: string, runFile: string, flags: CompareFlags, io: Io): Promise<number> {
-  const baseline = await readRunRecord(resolve(io.cwd, baselineFile));
-  const run = await readRunRecord(resolve(io.cwd, runFile));
+  const baseline = await readRunRecord(baselineFile, io.cwd);
+  const run = await readRunRecord(runFile, io.cwd);
   const comparison = compareRuns(run, baseline, baselineFile);
   if (flags.json) {
     await write(io.stdout, `${JSON.stringify(comparison, null, 2)}\n`);

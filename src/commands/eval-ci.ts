@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { compareRuns, readRunRecord, regressionChecks } from '../baseline.js';
+import { compareRuns, regressionChecks } from '../baseline.js';
+import { readRunRecord } from '../record.js';
 import { budgetStop, refuseToStart } from '../budget.js';
 import { write, type Io } from '../cli.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -57,7 +57,7 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
   if (flags.shard !== undefined) options.shard = parseShard(flags.shard);
   if (flags.baseline) {
     options.baselineFile = flags.baseline;
-    options.baseline = await readRunRecord(resolve(io.cwd, flags.baseline));
+    options.baseline = await readRunRecord(flags.baseline, io.cwd);
   }
   if (maxRegression !== undefined) options.maxRegression = maxRegression;
   if (gates.maxCostUsd !== undefined) options.budget = budgetStop(gates.maxCostUsd);

@@ -7,7 +7,8 @@ import type { ResponseCache } from '../run/call.js';
 import { loadTask } from '../task/load.js';
 import type { Label } from '../types.js';
 import { lineReader, parseAnswer, type Answer, type LineReader } from '../label/answers.js';
-import { findLatestRun, readRunRecord } from '../label/find-run.js';
+import { findLatestRun } from '../label/find-run.js';
+import { readRunRecord } from '../record.js';
 import { buildQueue } from '../label/queue.js';
 import { recalibrate, renderCalibration } from '../label/recalibrate.js';
 import { showItem } from '../label/show.js';
@@ -24,8 +25,7 @@ const PROMPT = 'pass / fail / skip / quit (p/f/s/q), a critique may follow > ';
 async function pickRun(file: string, task: { name: string; file: string }, flags: LabelFlags, io: Io): Promise<{ path: string; record: RunRecord }> {
   if (flags.run) {
     const path = resolve(io.cwd, flags.run);
-    const record = await readRunRecord(path);
-    if (!record) throw new UsageError(`--run ${flags.run}: not an aijourney run record (or cannot be read)`);
+    const record = await readRunRecord(flags.run, io.cwd);
     if (record.task.name !== task.name) throw new UsageError(`--run ${flags.run} is a run of task "${record.task.name}", not "${task.name}"`);
     return { path, record };
   }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readRunRecord } from '../baseline.js';
+import { readRunRecord } from '../record.js';
 import { write, type Io } from '../cli.js';
 import { EXIT } from '../errors.js';
 import { mergeShards } from '../merge.js';
@@ -19,7 +19,7 @@ export interface MergeFlags {
  */
 export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io): Promise<number> {
   const records = [];
-  for (const file of files) records.push({ file, record: await readRunRecord(resolve(io.cwd, file)) });
+  for (const file of files) records.push({ file, record: await readRunRecord(file, io.cwd) });
   const merged = mergeShards(records);
   const judges = new Set(records.map(({ record }) => record.judge?.selected ?? null));
   await writeRecord(resolve(io.cwd, flags.output), merged);

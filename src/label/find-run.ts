@@ -1,15 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RUN_SCHEMA, type RunRecord } from '../record.js';
+import { readRunRecord, type RunRecord } from '../record.js';
 
 /** Reads a run record, or null when the file is not one (another JSON file in the runs directory). */
-export async function readRunRecord(path: string): Promise<RunRecord | null> {
-  try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<RunRecord>;
-    return value && value.schema === RUN_SCHEMA && Array.isArray(value.results) ? (value as RunRecord) : null;
-  } catch {
-    return null;
-  }
+export async function tryReadRunRecord(path: string): Promise<RunRecord | null> {
+  return readRunRecord(path, '/').catch(() => null);
 }
 
 /**
@@ -30,7 +25,7 @@ export async function findLatestRun(runsDir: string, task: { name: string; file:
   const later = (a: RunRecord, b: { record: RunRecord } | null) => !b || a.startedAt > b.record.startedAt;
   for (const name of names) {
     const path = join(runsDir, name);
-    const record = await readRunRecord(path);
+    const record = await tryReadRunRecord(path);
     if (!record || record.task.name !== task.name) continue;
     if (resolve(cwd, record.task.file) === target && later(record, exact)) exact = { path, record };
     if (later(record, byName)) byName = { path, record };
