@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run build`, second step: bundle the CLI into dist/bundle/ (what bin/aijourney.js loads).
+// `npm run build`, second step: bundle the CLI and the library into dist/bundle/ (bin/aijourney.js
+// loads cli.js; package.json's main is index.js), so neither needs the devDependencies at run time.
 // One file per lazily-imported command or SDK (code splitting keeps `import()` lazy), so start-up
 // reads a few large files instead of resolving and compiling hundreds of small ones: about 40% of
-// the time to the first model call. tsc still type-checks and emits dist/ for the library API.
+// the time to the first model call. tsc still type-checks and emits dist/*.d.ts for the library's types.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [`${root}src/cli.ts`],
+  entryPoints: [`${root}src/cli.ts`, `${root}src/index.ts`],
   outdir,
   bundle: true,
   splitting: true,
