@@ -40,13 +40,6 @@ function positiveInt(flag: string, value: string | undefined, max: number): numb
   return n;
 }
 
-/** --min-quality (when the gates helper registers it) also sets the recommendation's threshold. */
-function minQualityFlag(value: unknown): { minQuality?: number } {
-  if (value === undefined || value === null) return {};
-  const n = Number(value);
-  return Number.isFinite(n) && n >= 0 && n <= 1 ? { minQuality: n } : {};
-}
-
 /** The response cache, unless --no-cache; better-sqlite3 is loaded only here. Never fails the run. */
 async function openCache(flags: EvalFlags, io: Io): Promise<SqliteCache | null> {
   if (flags.cache === false) return null;
@@ -96,8 +89,9 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       env: io.env,
       concurrency,
       seed,
-      ...(limit !== undefined || sample !== undefined ? { select: { limit, sample, seed } } : {}),
-      ...minQualityFlag((flags as { minQuality?: unknown }).minQuality),
+      ...(select ? { select } : {}),
+      // The recommendation's bar: --min-quality when given, else the task's (evaluate's default).
+      ...(flags.minQuality !== undefined ? { minQuality: ci.gates.minQuality } : {}),
       signal: controller.signal,
       ...(ci.shard ? { shard: ci.shard } : {}),
       stopReason: (spentUsd) => interrupted ?? ci.budget?.(spentUsd) ?? null,
