@@ -103,8 +103,8 @@ function csvRows(text: string, file: string): RawRows | { issues: DraftIssue[] }
     const records = parseCsv(text, {
       columns: (header: string[]) => {
         header.forEach((name, i) => {
-          if (name.trim() === '') headerIssues.push({ path: [], message: `column ${i + 1} has no name`, file, line: 1, column: 1 });
-          else if (header.indexOf(name) !== i) headerIssues.push({ path: [], message: `duplicate column "${name}"`, file, line: 1, column: 1 });
+          if (name.trim() === '') headerIssues.push({ path: SPEC_PATH, message: `column ${i + 1} has no name`, file, line: 1, column: 1 });
+          else if (header.indexOf(name) !== i) headerIssues.push({ path: SPEC_PATH, message: `duplicate column "${name}"`, file, line: 1, column: 1 });
         });
         return header;
       },
@@ -117,7 +117,7 @@ function csvRows(text: string, file: string): RawRows | { issues: DraftIssue[] }
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     const message = error instanceof Error ? error.message.replace(/ on line \d+$/, '').replace(/ at line \d+$/, '') : String(error);
-    return { issues: [{ path: [], message: `CSV: ${message}`, file, line, column: 1 }] };
+    return { issues: [{ path: SPEC_PATH, message: `CSV: ${message}`, file, line, column: 1 }] };
   }
 }
 
@@ -132,7 +132,7 @@ function jsonlRows(text: string, file: string): RawRows | { issues: DraftIssue[]
       lines.push(i + 1);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      issues.push({ path: [], message: `JSON: ${message}`, file, line: i + 1, column: 1 });
+      issues.push({ path: SPEC_PATH, message: `JSON: ${message}`, file, line: i + 1, column: 1 });
     }
   });
   if (issues.length > 0) return { issues };
@@ -145,7 +145,7 @@ function yamlRows(text: string, file: string): RawRows | { issues: DraftIssue[] 
   if (!parsed.ok) return { issues: parsed.issues.map((issue) => ({ ...issue, file })) };
   if (parsed.value === null || parsed.value === undefined) return { rows: [], locate: () => ({ line: 1, column: 1 }) };
   if (!Array.isArray(parsed.value)) {
-    return { issues: [{ path: [], message: `expected a list of rows, got ${typeName(parsed.value)}`, file, line: 1, column: 1 }] };
+    return { issues: [{ path: SPEC_PATH, message: `expected a list of rows, got ${typeName(parsed.value)}`, file, line: 1, column: 1 }] };
   }
   return { rows: parsed.value, locate: (i, path) => locate(parsed.doc, parsed.lineCounter, [i, ...path]) };
 }
