@@ -56,3 +56,8 @@ export function palette(enabled: boolean): Palette {
   }
   return { enabled, bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39) };
 }
+
+/** "models $X + judge $Y = $Z", or just the models' cost when no judge was used. */
+export function costBreakdown(cost: { models: number | null; judge: number | null; total: number | null }, judged: boolean): string {
+  return judged ? `models ${usd(cost.models)} + judge ${usd(cost.judge)} = ${usd(cost.total)}` : `${usd(cost.total)} (models under test; no judge)`;
+}

@@ -26,7 +26,7 @@ function header(record: RunRecord): Html {
   const cards = [
     [String(record.results.length), `calls of ${record.plannedCalls} planned`],
     [String(record.summary.length), 'prompt × provider rows'],
-    [usd(total), `models ${usd(models)} + judge ${usd(judge)}`],
+    [usd(total), record.judge ? `models ${usd(models)} + judge ${usd(judge)}` : 'models under test; no judge'],
   ];
   const rec = record.recommendation;
   return html`<header>

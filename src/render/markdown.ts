@@ -1,5 +1,5 @@
 import type { RunRecord } from '../record.js';
-import { interval, ms, num, oneLine, pct, pValue, usd } from './format.js';
+import { costBreakdown, interval, ms, num, oneLine, pct, pValue, usd } from './format.js';
 import { baselineCells, calibrated, gateLines, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
 
 /**
@@ -118,8 +118,7 @@ export function renderMarkdown(record: RunRecord, options: MarkdownOptions = {})
   out.push(`${record.results.length} calls over ${record.summary.length} row${record.summary.length === 1 ? '' : 's'} (${mdCell(rowsText)}), started ${record.startedAt}.`, '');
   if (!record.complete) out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(record.stopReason ?? 'stopped')}).`, '');
   out.push(...gates(record), ...calibration(record), ...results(record), ...baseline(record), ...failures(record, options.maxFailures ?? 20));
-  const { models, judge, total } = record.costUsd;
   const data = record.priceData;
-  out.push(`Cost: models ${usd(models)} + judge ${usd(judge)} = **${usd(total)}**. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`, '');
+  out.push(`Cost: ${costBreakdown(record.costUsd, record.judge !== null)}. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`, '');
   return out.join('\n');
 }

@@ -3,7 +3,7 @@ import type { RunRecord } from '../record.js';
 import { monthlyCost } from '../recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
-import { interval, ms, num, oneLine, palette, pct, pValue, usd, type Palette } from './format.js';
+import { costBreakdown, interval, ms, num, oneLine, palette, pct, pValue, usd, type Palette } from './format.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -123,8 +123,8 @@ function failureSection(record: RunRecord, p: Palette, max: number): string[] {
 }
 
 function costLine(record: RunRecord): string[] {
-  const { models, judge, total, spentNow } = record.costUsd;
-  const lines = [`Cost: models ${usd(models)} + judge ${usd(judge)} = ${usd(total)}${total !== null && Math.abs(spentNow - total) > 1e-9 ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`];
+  const { total, spentNow } = record.costUsd;
+  const lines = [`Cost: ${costBreakdown(record.costUsd, record.judge !== null)}${total !== null && Math.abs(spentNow - total) > 1e-9 ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`];
   const unknown = record.providers.filter((pr) => pr.price === null).map((pr) => pr.id);
   const data = record.priceData;
   lines.push(`Prices: ${data.source} ${data.version}${data.date ? ` (data of ${data.date})` : ''}; task-file overrides where given${unknown.length ? `; unknown price: ${unknown.join(', ')}` : ''}`);
