@@ -1,10 +1,10 @@
 import type { RunRecord } from '../record.js';
 import type { CallResult } from '../types.js';
-import { interval, ms, num, pct, pValue, usd } from './format.js';
+import { interval, ms, pValue, usd } from './format.js';
 import { colourOf, qualityCostChart } from './html-chart.js';
 import { html, Html } from './html-escape.js';
 import { contentSecurityPolicy, STYLE } from './html-style.js';
-import { baselineCells, calibrated, exampleIndices, gateLines, reasonsOf, rowLabel, rowResults, vsFirstText, type Row } from './report-data.js';
+import { baselineCells, calibrated, calibrationCells, exampleIndices, gateLines, reasonsOf, rowLabel, rowResults, vsFirstText, type Row } from './report-data.js';
 
 /**
  * The HTML report: one self-contained file (inline CSS and SVG, no script, no network), readable by
@@ -62,11 +62,10 @@ function baselineSection(record: RunRecord): Html {
 function judgeSection(record: RunRecord): Html {
   const judge = record.judge;
   if (!judge) return html``;
-  const rows = judge.candidates.map(
-    (c) => html`<tr><td>${c.selected ? '▶ ' : ''}${c.id}</td><td class="num">${c.n}</td><td class="num">${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}</td><td class="num">${pct(c.tpr)}</td><td class="num">${pct(c.tnr)}</td><td class="num">${num(c.j)}</td><td class="num">${num(c.kappa)}</td><td class="num">${c.unparseable}</td><td class="num">${usd(c.costUsd)}</td><td class="num">${ms(c.latencyP50Ms)}</td></tr>`,
-  );
+  const cells = calibrationCells(record);
+  const rows = cells.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<td>${cell}</td>` : html`<td class="num">${cell}</td>`))}</tr>`);
   const table = judge.candidates.length
-    ? html`<div class="scroll"><table><thead><tr><th>judge</th><th class="num">n</th><th class="num">agreement [95% CI]</th><th class="num">TPR</th><th class="num">TNR</th><th class="num">J</th><th class="num">kappa</th><th class="num">unparseable</th><th class="num">cost</th><th class="num">p50</th></tr></thead><tbody>${rows}</tbody></table></div>
+    ? html`<div class="scroll"><table><thead><tr>${cells.head.map((h, i) => (i === 0 ? html`<th>${h}</th>` : html`<th class="num">${h}</th>`))}</tr></thead><tbody>${rows}</tbody></table></div>
 <p class="note">Leave-one-out on ${judge.labels.length} human-labeled outputs; ▶ = selected. TPR = human pass judged pass; TNR = human fail judged fail; J = TPR + TNR − 1.</p>`
     : html``;
   return html`<section><h2>Judge</h2>

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../record.js';
-import { costBreakdown, interval, ms, num, oneLine, pct, pValue, usd } from './format.js';
-import { baselineCells, calibrated, gateLines, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
+import { costBreakdown, interval, ms, oneLine, pValue, usd } from './format.js';
+import { baselineCells, calibrated, calibrationCells, gateLines, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
 
 /**
  * The summary tables as GitHub-flavoured Markdown, for a PR comment or `$GITHUB_STEP_SUMMARY`.
@@ -39,18 +39,8 @@ function calibration(record: RunRecord): string[] {
   const out = ['### Judge calibration', ''];
   if (judge.candidates.length > 0) {
     out.push(`Leave-one-out on ${judge.labels.length} labeled outputs; ▶ = selected.`, '');
-    const rows = judge.candidates.map((c) => [
-      `${c.selected ? '▶ ' : ''}${c.id}`,
-      String(c.n),
-      `${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}`,
-      pct(c.tpr),
-      pct(c.tnr),
-      num(c.j),
-      num(c.kappa),
-      String(c.unparseable),
-      usd(c.costUsd),
-    ]);
-    out.push(mdTable(['judge', 'n', 'agreement [95% CI]', 'TPR', 'TNR', 'J', 'kappa', 'unparseable', 'cost'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']), '');
+    const { head, rows } = calibrationCells(record);
+    out.push(mdTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))), '');
   }
   out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust}** (${mdCell(judge.trustReason)})${judge.trustNext ? `  \n${mdCell(judge.trustNext)}` : ''}`, '');
   return out;

@@ -1,7 +1,7 @@
 import type { RunRecord } from '../record.js';
 import type { CallResult } from '../types.js';
 import { verdictText } from './baseline.js';
-import { pct } from './format.js';
+import { interval, ms, num, pct, usd } from './format.js';
 import { gateValue } from './gates.js';
 
 /** Small views of a run record shared by the file reports (JUnit, Markdown, CSV, HTML). */
@@ -76,4 +76,23 @@ export function baselineCells(record: RunRecord): { file: string; head: string[]
   const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
   const rows = cmp.rows.map((row) => [row.prompt, row.provider, String(row.pairs), pct(row.quality.baseline), pct(row.quality.run), signed(row.quality.diff), String(row.b), String(row.c), verdictText(row), times(row.costRatio), times(row.p95Ratio)]);
   return { file: cmp.file, head: ['prompt', 'provider', 'pairs', 'baseline', 'now', 'change', 'pass→fail', 'fail→pass', 'verdict', 'cost/call', 'p95'], rows, notes: cmp.notes };
+}
+
+/** The calibration table, one row per judge candidate, as text cells (the same in every format). */
+export function calibrationCells(record: RunRecord): { head: string[]; rows: string[][] } {
+  const head = ['judge', 'n', 'agreement [95% CI]', 'TPR', 'TNR', 'J', 'kappa', 'unparseable', 'flip rate', 'cost', 'p50'];
+  const rows = (record.judge?.candidates ?? []).map((c) => [
+    `${c.selected ? '▶ ' : ''}${c.id}`,
+    String(c.n),
+    `${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}`,
+    pct(c.tpr),
+    pct(c.tnr),
+    num(c.j),
+    num(c.kappa),
+    String(c.unparseable),
+    c.flipRate === null ? 'n/a' : pct(c.flipRate),
+    usd(c.costUsd),
+    ms(c.latencyP50Ms),
+  ]);
+  return { head, rows };
 }

@@ -3,7 +3,8 @@ import type { RunRecord } from '../record.js';
 import { monthlyCost } from '../recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
-import { costBreakdown, interval, ms, num, oneLine, palette, pct, pValue, usd, type Palette } from './format.js';
+import { costBreakdown, interval, ms, oneLine, palette, pValue, usd, type Palette } from './format.js';
+import { calibrationCells, vsFirstText } from './report-data.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -17,37 +18,14 @@ function table(head: string[], color: boolean): Table.Table {
   return new Table({ head, style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] } });
 }
 
-const SIGNIFICANT = 0.05;
-
-function vsFirst(row: RunRecord['summary'][number], first: RunRecord['summary'][number] | undefined): string {
-  if (!row.vsFirst || !first) return '(baseline row)';
-  const { b, c, pValue: p } = row.vsFirst;
-  if (b + c === 0) return 'same results';
-  if (p >= SIGNIFICANT) return `not distinguishable (${pValue(p)})`;
-  return `${c > b ? 'better' : 'worse'} (${pValue(p)}, ${c}↑ ${b}↓)`;
-}
-
 function calibrationSection(record: RunRecord, p: Palette): string[] {
   const judge = record.judge;
   if (!judge) return [];
   const lines: string[] = [];
   if (judge.candidates.length > 0) {
-    const t = table(['judge', 'n', 'agreement [95% CI]', 'TPR', 'TNR', 'J', 'kappa', 'unparseable', 'flip rate', 'cost', 'p50'], p.enabled);
-    for (const c of judge.candidates) {
-      t.push([
-        `${c.selected ? '▶ ' : '  '}${c.id}`,
-        String(c.n),
-        `${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}`,
-        pct(c.tpr),
-        pct(c.tnr),
-        num(c.j),
-        num(c.kappa),
-        String(c.unparseable),
-        c.flipRate === null ? 'n/a' : pct(c.flipRate),
-        usd(c.costUsd),
-        ms(c.latencyP50Ms),
-      ]);
-    }
+    const cells = calibrationCells(record);
+    const t = table(cells.head, p.enabled);
+    t.push(...cells.rows);
     lines.push(p.bold(`Judge calibration (leave-one-out on ${judge.labels.length} labeled outputs; ▶ = selected)`), t.toString());
     const sel = judge.candidates.find((c) => c.selected);
     if (sel) {
@@ -79,16 +57,15 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   if (hasPareto) head.push('front');
   if (volume) head.push(`$/month @${volume}/day`);
   const t = table(head, p.enabled);
-  const first = record.summary[0];
-  for (const row of record.summary) {
+  record.summary.forEach((row, i) => {
     const cells = [row.prompt, row.provider, String(row.n), String(row.passed), row.errors ? p.red(String(row.errors)) : '0', interval(row.quality)];
     if (record.judge) cells.push(calibrated ? interval(row.corrected) : 'uncalibrated');
-    if (record.summary.length > 1) cells.push(vsFirst(row, first));
+    if (record.summary.length > 1) cells.push(vsFirstText(row, i, pValue));
     cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
     if (hasPareto) cells.push(row.pareto ? p.green('◆ pareto') : row.quality.rate === null ? 'n/a' : row.costUsd.per1kCalls === null ? 'cost unknown' : '');
     if (volume) cells.push(usd(monthlyCost(row, volume)));
     t.push(cells);
-  }
+  });
   const lines = [p.bold('Results'), t.toString()];
   lines.push(p.dim('quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson.'));
   if (calibrated) lines.push(p.dim("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval)."));
