@@ -71,6 +71,17 @@ describe('--dry-run', () => {
     expect(res.stdout).toMatch(/no model was called/);
   });
 
+  it('prints the estimate as JSON with --json, and nothing else', async () => {
+    const dir = await workdir({ 'task.yaml': TASK });
+    const res = await runCli(['eval', 'task.yaml', '--dry-run', '--json'], { env: { OPENAI_BASE_URL: server.openaiBaseUrl }, cwd: dir });
+    expect(res.code).toBe(0);
+    const estimate = JSON.parse(res.stdout);
+    expect(estimate).toMatchObject({ dryRun: true, calls: { low: 20, high: 20 } });
+    expect(estimate.costUsd.low).toBeCloseTo(0.02, 10);
+    expect(estimate.costUsd.high).toBeCloseTo(4, 10);
+    expect(server.stats().total).toBe(0);
+  });
+
   it('counts judge calls: calibration = candidates x labels x samples; unknown prices are unknown', async () => {
     const dir = await workdir({ 'task.yaml': JUDGED });
     const res = await runCli(['eval', 'task.yaml', '--dry-run'], { env, cwd: dir });

@@ -65,10 +65,11 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
 }
 
 /**
- * Before the run: `--dry-run` prints the plan and the estimate (exit 0, no client is created);
+ * Before the run: `--dry-run` prints the plan and the estimate (as JSON with `--json`; exit 0, no
+ * client is created);
  * a max-cost below the estimate's lower bound refuses to start (exit 1). Null: go ahead.
  */
-export async function preflight(task: Task, ci: CiOptions, select: ExampleSelection | undefined, io: Io, color: boolean): Promise<number | null> {
+export async function preflight(task: Task, ci: CiOptions, select: ExampleSelection | undefined, io: Io, color: boolean, json = false): Promise<number | null> {
   if (!ci.dryRun && ci.gates.maxCostUsd === undefined) return null;
   const [{ planCalls }, { estimateRun }, { renderEstimate }] = await Promise.all([import('../run/plan.js'), import('../estimate.js'), import('../render/estimate.js')]);
   const selected = select ? { ...task, examples: selectExamples(task.examples, select) } : task;
@@ -77,7 +78,8 @@ export async function preflight(task: Task, ci: CiOptions, select: ExampleSelect
   const p = palette(color);
   if (ci.dryRun) {
     const shard = ci.shard ? ` (shard ${ci.shard.index}/${ci.shard.count})` : '';
-    await write(io.stdout, `${renderEstimate(estimate, p, `Plan for ${task.name}${shard}`)}\n`);
+    const text = json ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2) : renderEstimate(estimate, p, `Plan for ${task.name}${shard}`);
+    await write(io.stdout, `${text}\n`);
     return EXIT.ok;
   }
   const refusal = refuseToStart(estimate, ci.gates.maxCostUsd!);

@@ -65,7 +65,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
   const ci = await ciOptions(task, flags, io);
   const select = limit !== undefined || sample !== undefined ? { limit, sample, seed } : undefined;
-  const early = await preflight(task, ci, select, io, color);
+  const early = await preflight(task, ci, select, io, color, flags.json === true);
   if (early !== null) return early;
   const progress = flags.json ? null : startProgress(io, task.name);
   const controller = new AbortController();
