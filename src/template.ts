@@ -15,6 +15,23 @@ export function templateVars(template: string): string[] {
 }
 
 /**
+ * `{{` openings that do not start a valid placeholder (`{{ }}`, `{{two words}}`, an unclosed `{{x`),
+ * as written, so validation can point at them: they would otherwise reach the model verbatim.
+ */
+export function malformedPlaceholders(template: string): string[] {
+  const valid = /\{\{\s*[^\s{}]+\s*\}\}/y;
+  const found: string[] = [];
+  for (let i = template.indexOf('{{'); i >= 0; i = template.indexOf('{{', i + 1)) {
+    const at = (index: number) => ((valid.lastIndex = index), valid.test(template));
+    if (at(i) || at(i + 1)) continue; // `{{{x}}}`: the placeholder starts one brace later
+    const close = template.indexOf('}}', i);
+    const end = close >= 0 && close - i < 40 ? close + 2 : Math.min(template.length, i + 20);
+    found.push(template.slice(i, end));
+  }
+  return found;
+}
+
+/**
  * Replaces every placeholder with its variable's value, in a single pass (a value containing
  * `{{x}}` is not expanded again).
  * @throws Error naming the variable when `vars` lacks one the template uses.

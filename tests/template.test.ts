@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { renderTemplate, templateVars } from '../src/template.js';
+import { malformedPlaceholders, renderTemplate, templateVars } from '../src/template.js';
 
 describe('templateVars', () => {
   test('finds variables with or without spaces, in order of first use, once each', () => {
@@ -38,5 +38,12 @@ describe('renderTemplate', () => {
 
   test('does not treat inherited object properties as variables', () => {
     expect(() => renderTemplate('{{toString}}', {})).toThrow('{{toString}}');
+  });
+});
+
+describe('malformedPlaceholders', () => {
+  test('finds openings that are not a placeholder, and leaves valid ones and plain braces alone', () => {
+    expect(malformedPlaceholders('a {{ }} b {{two words}} c {{x')).toEqual(['{{ }}', '{{two words}}', '{{x']);
+    expect(malformedPlaceholders('{{ok}} {{ spaced }} {{{triple}}} {"json": {"a": 1}}')).toEqual([]);
   });
 });

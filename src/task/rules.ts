@@ -4,7 +4,7 @@
  * with, regexes that compile, a rubric for every judge candidate.
  */
 import type { Task } from '../types.js';
-import { templateVars } from '../template.js';
+import { malformedPlaceholders, templateVars } from '../template.js';
 import type { DraftIssue, Path } from './issues.js';
 import type { TaskInput } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -59,6 +59,9 @@ function variableRules(input: TaskInput, task: Task): DraftIssue[] {
   const known = [...new Set(task.examples.flatMap((e) => Object.keys(e.vars)))];
   const issues: DraftIssue[] = [];
   for (const { path, text } of templates(input)) {
+    for (const bad of malformedPlaceholders(text)) {
+      issues.push({ path, message: `malformed placeholder "${bad}": write {{name}} with a variable name of the examples` });
+    }
     for (const name of templateVars(text)) {
       if (!known.includes(name)) {
         const have = known.length > 0 ? known.join(', ') : 'no variables';

@@ -62,6 +62,13 @@ const providerString = z
   })
   .describe('Short form `<provider>:<model>`, e.g. `openai:gpt-4o-mini` or `anthropic:claude-haiku-4-5`.');
 
+/** Parameters either API knows; an unknown key close to one of these is a typo, not a passthrough. */
+const KNOWN_PARAMS = [
+  'temperature', 'max_tokens', 'top_p', 'top_k', 'seed', 'stop', 'stop_sequences', 'max_completion_tokens',
+  'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'n', 'user', 'metadata',
+  'response_format', 'reasoning_effort', 'verbosity', 'service_tier', 'thinking', 'parallel_tool_calls',
+];
+
 const paramsSchema = z
   .looseObject({
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature, 0 to 2.'),
@@ -69,6 +76,13 @@ const paramsSchema = z
     top_p: z.number().min(0).max(1).optional().describe('Nucleus sampling, 0 to 1.'),
     seed: z.int().optional().describe('Sampling seed, where the provider supports one.'),
     stop: z.union([z.string(), z.array(z.string())]).optional().describe('Stop sequence(s).'),
+  })
+  .superRefine((params, ctx) => {
+    for (const key of Object.keys(params)) {
+      if (KNOWN_PARAMS.includes(key)) continue;
+      const hint = didYouMean(key, KNOWN_PARAMS);
+      if (hint) ctx.addIssue({ code: 'custom', path: [key], message: `unknown parameter "${key}"${hint} (other keys are sent to the provider as written)` });
+    }
   })
   .describe('Sampling parameters sent as written; other keys are passed through to the provider.');
 
@@ -91,8 +105,26 @@ const providerObject = strict({
   price: priceSchema.optional(),
 }).describe('Long form of a provider.');
 
+/**
+ * `[openai: gpt-4o]` (a space after the colon) or `[openai:]` is a YAML mapping, not the short form:
+ * say so instead of listing the object form's missing fields.
+ */
+function shortFormTypo(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length !== 1) return undefined;
+  const [type, model] = entries[0]!;
+  if (!(KNOWN_PROVIDERS as readonly string[]).includes(type) || (model !== null && typeof model !== 'string')) return undefined;
+  return model ? `write ${type}:${model} with no space after the colon (YAML reads "${type}: ${model}" as a mapping)` : `the model name is missing: write ${type}:<model>, e.g. ${type === 'anthropic' ? 'anthropic:claude-haiku-4-5' : 'openai:gpt-4o-mini'}`;
+}
+
 export const providerRefSchema = z
-  .union([providerString, providerObject])
+  .preprocess((value, ctx) => {
+    const typo = shortFormTypo(value);
+    if (!typo) return value;
+    ctx.addIssue({ code: 'custom', message: typo, input: value });
+    return `${Object.keys(value as object)[0]}:?`; // a valid stand-in, so only the typo is reported
+  }, z.union([providerString, providerObject]))
   .describe('A model: `<provider>:<model>` or an object with `type` and `model`.');
 
 const promptVariantSchema = z
