@@ -165,7 +165,13 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   let done = 0;
   let errors = 0;
   let judgeCost: number | null = 0;
-  const ctx: CallContext = { cache: options.cache, now, signal: options.signal, onSpend: (usd) => (spentUsd += usd) };
+  const ctx: CallContext = {
+    cache: options.cache,
+    now,
+    signal: options.signal,
+    onSpend: (usd) => (spentUsd += usd),
+    ...(options.cache ? { inflight: new Map() } : {}),
+  };
   const limit = createLimiter(options.concurrency ?? task.settings.concurrency);
   const stopReason = () => (options.signal?.aborted ? 'interrupted' : (options.stopReason?.(spentUsd) ?? null));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLimiter } from '../src/run/limiter.js';
 import { planCalls } from '../src/run/plan.js';
-import { cacheKey } from '../src/run/call.js';
+import { cacheKey, callModel, type CachedCompletion } from '../src/run/call.js';
 import type { ModelClient, Task } from '../src/types.js';
 
 describe('createLimiter', () => {
@@ -63,5 +63,45 @@ describe('cacheKey', () => {
     expect(cacheKey(client('http://a'), req, 1)).not.toBe(base);
     expect(cacheKey(client('http://a'), { ...req, params: { temperature: 1 } }, 0)).not.toBe(base);
     expect(cacheKey(client('http://a'), { ...req, messages: [{ role: 'user', content: 'hi!' }] }, 0)).not.toBe(base);
+  });
+});
+
+describe('callModel', () => {
+  const slowClient = () => {
+    let calls = 0;
+    const client = {
+      spec: { id: 'x', type: 'openai', model: 'm', params: {} },
+      get calls() {
+        return calls;
+      },
+      async complete() {
+        calls++;
+        await new Promise((r) => setTimeout(r, 20));
+        return { text: 'hi', usage: { inputTokens: 1, outputTokens: 1 }, attempts: 1 };
+      },
+    };
+    return client as unknown as ModelClient & { calls: number };
+  };
+  const req = { messages: [{ role: 'user' as const, content: 'q' }], params: {} };
+  const mapCache = () => {
+    const m = new Map<string, CachedCompletion>();
+    return { get: (k: string) => m.get(k), set: (k: string, v: CachedCompletion) => void m.set(k, v) };
+  };
+
+  it('asks once for identical requests in flight together when the cache is on', async () => {
+    const client = slowClient();
+    const ctx = { now: () => 0, cache: mapCache(), inflight: new Map() };
+    const [a, b] = await Promise.all([callModel(client, req, 0, ctx), callModel(client, req, 0, ctx)]);
+    expect(client.calls).toBe(1);
+    expect([a.cached, b.cached]).toEqual([false, true]);
+    expect(b.completion?.text).toBe('hi');
+    await callModel(client, req, 0, ctx); // and later from the cache
+    expect(client.calls).toBe(1);
+  });
+
+  it('asks every time with the cache off', async () => {
+    const client = slowClient();
+    await Promise.all([callModel(client, req, 0, { now: () => 0 }), callModel(client, req, 0, { now: () => 0 })]);
+    expect(client.calls).toBe(2);
   });
 });

@@ -35,6 +35,12 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Told of money actually spent now (cached replays spend nothing). */
   onSpend?: (usd: number) => void;
+  /**
+   * Calls in flight by cache key (with the cache on): an identical request made while the first is
+   * still out waits for it instead of asking twice, so how many requests a run makes does not
+   * depend on timing.
+   */
+  inflight?: Map<string, Promise<CallOutcome>>;
 }
 
 /** Bumped when the key material or the stored value changes shape, so old entries are ignored. */
@@ -82,6 +88,23 @@ export async function callModel(
     const completion: Completion = { text: hit.text, usage: hit.usage, toolInput: hit.toolInput };
     return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, hit.usage), cached: true, retries: 0 };
   }
+  const pending = ctx.inflight?.get(key);
+  if (pending) {
+    const shared = await pending;
+    if (shared.completion) return { ...shared, cached: true, retries: 0 };
+    // The first request failed (errors are not shared, as they are not cached): ask anew.
+  }
+  const own = freshCall(client, request, key, ctx, pricing);
+  if (!ctx.cache || !ctx.inflight) return own;
+  ctx.inflight.set(key, own);
+  try {
+    return await own;
+  } finally {
+    if (ctx.inflight.get(key) === own) ctx.inflight.delete(key);
+  }
+}
+
+async function freshCall(client: ModelClient, request: CompletionRequest, key: string, ctx: CallContext, pricing: Promise<typeof Prices>): Promise<CallOutcome> {
   const started = ctx.now();
   const link = linkSignal(ctx.signal);
   try {
