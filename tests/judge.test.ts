@@ -112,7 +112,7 @@ describe('trust levels', () => {
     const k = tp + tn;
     const tpr = tp / (tp + fn);
     const tnr = tn / (tn + fp);
-    // Wilson lower bounds from scipy.stats.binomtest(k, n).proportion_ci(method='wilson')
+    // The agreement lower bound is set per case below (withLow), from scipy.stats.binomtest(k, n).proportion_ci(method='wilson').
     return { n, agreement: { k, n, rate: k / n, low: null as number | null, high: null }, tpr, tnr, j: tpr + tnr - 1, confusion: { tp, fn, fp, tn } } as unknown as CandidateReport;
   };
   const withLow = (r: CandidateReport, low: number) => ({ ...r, agreement: { ...r.agreement, low } });
