@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 function openaiSpec(extra: Partial<ProviderSpec> = {}): ProviderSpec {
-  return { id: 'openai:gpt-test', type: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, params: {}, ...extra };
+  return { id: 'openai:gpt-test', type: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, apiKeyEnv: 'OPENAI_API_KEY', params: {}, ...extra };
 }
 function anthropicSpec(extra: Partial<ProviderSpec> = {}): ProviderSpec {
   return { id: 'anthropic:claude-test', type: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl, params: {}, ...extra };
@@ -65,8 +65,16 @@ describe('registry', () => {
 
   it('an openai provider with an explicit base URL and no api_key_env runs keyless', async () => {
     server.setOptions({ apiKey: undefined });
-    const client = await createClient(openaiSpec(), options({ env: {} }));
+    const client = await createClient(openaiSpec({ apiKeyEnv: undefined }), options({ env: {} }));
     expect((await client.complete(ask('hi'))).text).toBe('echo: hi');
+  });
+
+  it('never sends OPENAI_API_KEY to a base_url the task named no key for', async () => {
+    server.setOptions({ apiKey: KEY }); // the server wants the key: it must not get it
+    const client = await createClient(openaiSpec({ apiKeyEnv: undefined }), options());
+    const err = await client.complete(ask('hi')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'auth' });
+    expect((err as Error).message).toContain('the server requires a key (set api_key_env)');
   });
 
   it('takes the base URL from the env object when the spec has none', async () => {

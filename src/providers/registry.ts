@@ -49,11 +49,12 @@ export const NO_KEY = 'no-key';
 
 export function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions): AdapterConfig {
   const env = options.env;
-  const keyEnv = spec.apiKeyEnv ?? defaultKeyEnv(spec.type);
-  const key = env[keyEnv] || undefined;
-  // Local OpenAI-compatible servers (Ollama, vLLM) take no key: an explicit base_url without
-  // api_key_env may run keyless.
+  // An openai-type provider with its own base_url and no api_key_env is a local or third-party
+  // OpenAI-compatible server (Ollama, vLLM): it runs keyless, and OPENAI_API_KEY is never sent to a
+  // host the user did not name a key for.
   const keyless = spec.type === 'openai' && spec.baseUrl !== undefined && spec.apiKeyEnv === undefined;
+  const keyEnv = spec.apiKeyEnv ?? defaultKeyEnv(spec.type);
+  const key = keyless ? undefined : env[keyEnv] || undefined;
   if (!key && !keyless) {
     throw new RunError(
       `missing API key: set ${keyEnv} (used by provider "${spec.id}")`,
