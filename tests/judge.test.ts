@@ -140,3 +140,13 @@ describe('trust levels', () => {
     expect(labelsToReach(5, 10, 0.8)).toBeNull();
   });
 });
+
+describe('trust: what would raise it', () => {
+  it('asks for one label of a missing verdict to reach PROVISIONAL, and three of each for TRUSTED', () => {
+    const onlyFail = { n: 1, agreement: { k: 1, n: 1, rate: 1, low: 0.20654931437723745, high: 1 }, tpr: null, tnr: 1, j: null, confusion: { tp: 0, fn: 0, fp: 0, tn: 1 } } as unknown as CandidateReport;
+    const t = trustLevel(onlyFail);
+    expect(t.level).toBe('UNTRUSTED');
+    // wilson(4, 4).low = 0.5101 >= 0.5: three more labels, one of them a pass.
+    expect(t.next).toBe('to reach PROVISIONAL: 1 more pass label and 2 more of either verdict (if the judge keeps agreeing at 100%)');
+  });
+});

@@ -46,10 +46,11 @@ export function trustLevel(report: CandidateReport | undefined): Trust {
   const { k, n, low } = report.agreement;
   const j = report.j;
 
-  const needFor = (bound: number, minTotal: number): string => {
+  // PROVISIONAL needs both rates measured (one label of each verdict); TRUSTED needs three of each.
+  const needFor = (bound: number, minTotal: number, perVerdict: number): string => {
     const more = Math.max(labelsToReach(k, n, bound) ?? Infinity, minTotal - n, 0);
-    const morePass = Math.max(MIN_PER_VERDICT - passes, 0);
-    const moreFail = Math.max(MIN_PER_VERDICT - fails, 0);
+    const morePass = Math.max(perVerdict - passes, 0);
+    const moreFail = Math.max(perVerdict - fails, 0);
     if (!Number.isFinite(more)) return 'agreement is too low for more labels to help: improve the rubric or try another judge model';
     const total = Math.max(more, morePass + moreFail);
     const parts = [morePass > 0 ? plural(morePass, 'pass label') : '', moreFail > 0 ? plural(moreFail, 'fail label') : ''].filter(Boolean);
@@ -60,7 +61,7 @@ export function trustLevel(report: CandidateReport | undefined): Trust {
 
   if (j === null || j <= 0 || low === null || low < 0.5) {
     const why = j === null ? 'TPR or TNR unmeasured' : j <= 0 ? `J = ${j.toFixed(2)} <= 0` : `agreement lower bound ${low?.toFixed(2)} < 0.5`;
-    const next = j !== null && j <= 0 ? 'the judge does no better than chance: improve the rubric or try another judge model' : `to reach PROVISIONAL: ${needFor(0.5, 0)}`;
+    const next = j !== null && j <= 0 ? 'the judge does no better than chance: improve the rubric or try another judge model' : `to reach PROVISIONAL: ${needFor(0.5, 0, 1)}`;
     return { level: 'UNTRUSTED', why, next };
   }
   if (n < TRUSTED_MIN_LABELS || passes < MIN_PER_VERDICT || fails < MIN_PER_VERDICT || low < 0.8) {
@@ -69,7 +70,7 @@ export function trustLevel(report: CandidateReport | undefined): Trust {
     if (passes < MIN_PER_VERDICT) reasons.push(`${passes} pass labels`);
     if (fails < MIN_PER_VERDICT) reasons.push(`${fails} fail labels`);
     if (low < 0.8) reasons.push(`agreement lower bound ${low.toFixed(2)} < 0.8`);
-    return { level: 'PROVISIONAL', why: reasons.join(', '), next: `to reach TRUSTED: ${needFor(0.8, TRUSTED_MIN_LABELS)}` };
+    return { level: 'PROVISIONAL', why: reasons.join(', '), next: `to reach TRUSTED: ${needFor(0.8, TRUSTED_MIN_LABELS, MIN_PER_VERDICT)}` };
   }
   return { level: 'TRUSTED', why: `${n} labels, agreement lower bound ${low.toFixed(2)}`, next: null };
 }
