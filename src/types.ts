@@ -126,8 +126,13 @@ export interface Task {
 }
 
 export interface Usage {
+  /** All input tokens, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the provider's prompt cache (billed at the cache-read rate), when reported. */
+  cacheReadTokens?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic), when reported. */
+  cacheWriteTokens?: number;
 }
 
 /** What a provider adapter returns for one successful call. */

@@ -92,6 +92,11 @@ describe('with a base URL', () => {
 });
 
 describe('callCost', () => {
+  it('prices prompt-cache reads at the cache rate, as part of the input', () => {
+    const s = spec({ model: 'gpt-4o-mini' });
+    // 200 uncached in x $0.15 + 800 cached in x $0.075 + 100 out x $0.60 per million (OpenAI's list prices).
+    expect(callCost(s, { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 800 })).toBeCloseTo((200 * 0.15 + 800 * 0.075 + 100 * 0.6) / 1e6, 12);
+  });
   it('is price x usage for a flat-priced model', () => {
     const s = spec({ model: 'gpt-4o-mini' });
     // 1,234 in x $0.15 + 567 out x $0.60 per million.

@@ -70,8 +70,14 @@ function fromData(provider: Provider, model: ModelInfo, modelPrice: ModelPrice, 
     inputPerMtok: perMtok(modelPrice.input_mtok) ?? 0,
     outputPerMtok: perMtok(modelPrice.output_mtok) ?? 0,
     calc(usage) {
+      // input_tokens is the total; the cache counts are parts of it, priced at their own rates.
       const result = calcPrice(
-        { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+        {
+          input_tokens: usage.inputTokens,
+          output_tokens: usage.outputTokens,
+          ...(usage.cacheReadTokens ? { cache_read_tokens: usage.cacheReadTokens } : {}),
+          ...(usage.cacheWriteTokens ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+        },
         query,
         { provider: pinned },
       );

@@ -89,8 +89,15 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
       throw badResponse(spec.id, `empty completion, stop_reason=${reply.stop_reason ?? 'none'}`, attempts);
     }
     const u = reply.usage;
+    const cacheRead = u?.cache_read_input_tokens ?? 0;
+    const cacheWrite = u?.cache_creation_input_tokens ?? 0;
     const usage = u
-      ? { inputTokens: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), outputTokens: u.output_tokens }
+      ? {
+          inputTokens: u.input_tokens + cacheRead + cacheWrite,
+          outputTokens: u.output_tokens,
+          ...(cacheRead ? { cacheReadTokens: cacheRead } : {}),
+          ...(cacheWrite ? { cacheWriteTokens: cacheWrite } : {}),
+        }
       : null;
     return {
       text: text || JSON.stringify(toolInput),

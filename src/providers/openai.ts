@@ -89,7 +89,10 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
     const text = message?.content ?? message?.refusal ?? '';
     const toolInput = request.structured && text ? parseJsonObject(text) : undefined;
     if (!text) throw badResponse(spec.id, `empty completion, finish_reason=${choice?.finish_reason ?? 'none'}`, attempts);
-    const usage = reply.usage ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens } : null;
+    const cached = reply.usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    const usage = reply.usage
+      ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens, ...(cached ? { cacheReadTokens: cached } : {}) }
+      : null;
     return { text, usage, attempts, ...(toolInput !== undefined ? { toolInput } : {}) };
   }
 
