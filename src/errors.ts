@@ -31,9 +31,11 @@ export interface TaskIssue {
   message: string;
 }
 
+/** One line per issue, whatever the file held: line breaks in keys or values are shown as \n. */
 export function formatIssue(issue: TaskIssue): string {
   const where = issue.line ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file;
-  return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+  const line = issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+  return line.replace(/\r?\n/g, '\\n');
 }
 
 /** The task file or the command line is wrong. Exit 2, before any model is called. */

@@ -41,13 +41,20 @@ export function parseYaml(text: string): YamlResult {
   }
 }
 
+/** Duplicate keys, and keys that are collections rather than plain text. */
 function duplicateKeys(doc: Document, lineCounter: LineCounter): DraftIssue[] {
   const issues: DraftIssue[] = [];
   const walk = (node: unknown, path: Path): void => {
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
-        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        if (!isPair(pair)) continue;
+        if (!isScalar(pair.key)) {
+          // `{ a }: x` or `[a]: x`: the yaml library would stringify it (with a process warning).
+          const offset = (pair.key as { range?: [number] } | null)?.range?.[0] ?? node.range?.[0] ?? 0;
+          issues.push({ path, message: 'a key must be plain text, not a list or a mapping', ...positionAt(lineCounter, offset) });
+          continue;
+        }
         const key = String(pair.key.value);
         const offset = pair.key.range?.[0] ?? 0;
         const first = seen.get(key);
