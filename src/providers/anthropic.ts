@@ -5,9 +5,9 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { Completion, CompletionRequest, ModelClient, ProviderSpec } from '../types.js';
-import { countingFetch, type AttemptCounter } from './attempts.js';
+import { countingFetch } from './attempts.js';
 import type { AdapterConfig } from './registry.js';
-import { badResponse, translateError } from './translate.js';
+import { badResponse, sdkCall } from './translate.js';
 
 const OFFICIAL_BASE_URL = 'https://api.anthropic.com';
 
@@ -41,6 +41,7 @@ export function buildAnthropicBody(spec: ProviderSpec, request: CompletionReques
 export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig): ModelClient {
   const counting = countingFetch(config.fetch);
   const baseURL = config.baseUrl ?? OFFICIAL_BASE_URL;
+  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secret: config.apiKey, timeoutMs: config.timeoutMs, baseUrl: baseURL };
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new Anthropic({
     apiKey: config.apiKey,
@@ -54,24 +55,10 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
   });
 
   async function complete(request: CompletionRequest): Promise<Completion> {
-    const counter: AttemptCounter = { attempts: 0 };
     const body = buildAnthropicBody(spec, request);
-    let res: unknown;
-    try {
-      res = await counting.track(counter, () =>
-        sdk.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal }),
-      );
-    } catch (err) {
-      throw translateError(err, Anthropic, {
-        providerId: spec.id,
-        keyEnv: config.keyEnv,
-        secret: config.apiKey,
-        attempts: counter.attempts,
-        timeoutMs: config.timeoutMs,
-        baseUrl: baseURL,
-      });
-    }
-    const attempts = counter.attempts;
+    const { reply: res, attempts } = await sdkCall(counting, Anthropic, errors, () =>
+      sdk.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal }),
+    );
     const reply = res as Partial<Anthropic.Message> | string | null | undefined;
     if (!reply || typeof reply !== 'object' || !Array.isArray(reply.content)) {
       const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no content';

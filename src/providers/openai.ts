@@ -4,9 +4,9 @@
  */
 import OpenAI from 'openai';
 import type { Completion, CompletionRequest, ModelClient, ProviderSpec } from '../types.js';
-import { countingFetch, type AttemptCounter } from './attempts.js';
+import { countingFetch } from './attempts.js';
 import type { AdapterConfig } from './registry.js';
-import { badResponse, translateError } from './translate.js';
+import { badResponse, sdkCall } from './translate.js';
 
 const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
 
@@ -45,6 +45,7 @@ function parseJsonObject(text: string): unknown {
 export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): ModelClient {
   const counting = countingFetch(config.fetch);
   const baseURL = config.baseUrl ?? OFFICIAL_BASE_URL;
+  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secret: config.apiKey, timeoutMs: config.timeoutMs, baseUrl: baseURL };
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new OpenAI({
     apiKey: config.apiKey,
@@ -61,24 +62,10 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
   const official = config.baseUrl === undefined;
 
   async function complete(request: CompletionRequest): Promise<Completion> {
-    const counter: AttemptCounter = { attempts: 0 };
     const body = buildOpenAIBody(spec, request, official);
-    let res: unknown;
-    try {
-      res = await counting.track(counter, () =>
-        sdk.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: request.signal }),
-      );
-    } catch (err) {
-      throw translateError(err, OpenAI, {
-        providerId: spec.id,
-        keyEnv: config.keyEnv,
-        secret: config.apiKey,
-        attempts: counter.attempts,
-        timeoutMs: config.timeoutMs,
-        baseUrl: baseURL,
-      });
-    }
-    const attempts = counter.attempts;
+    const { reply: res, attempts } = await sdkCall(counting, OpenAI, errors, () =>
+      sdk.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: request.signal }),
+    );
     const reply = res as Partial<OpenAI.ChatCompletion> | string | null | undefined;
     if (!reply || typeof reply !== 'object' || !Array.isArray(reply.choices)) {
       const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no choices';

@@ -5,6 +5,7 @@
  * an SDK (they stay lazily loaded).
  */
 import { ProviderError } from '../errors.js';
+import type { AttemptCounter, CountingFetch } from './attempts.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -111,4 +112,23 @@ export function translateError(err: unknown, classes: SdkErrorClasses, ctx: Erro
 /** A 200 reply that cannot be used: not the API's JSON shape, or no text and no tool input. */
 export function badResponse(providerId: string, what: string, attempts: number): ProviderCallError {
   return new ProviderCallError(`${providerId}: bad response: ${what}`, 'bad-response', undefined, attempts);
+}
+
+/**
+ * One SDK call with its HTTP attempts counted; whatever the SDK throws comes out as a ProviderError.
+ * The reply is returned as `unknown`: each adapter checks its shape (a truncated body can parse as
+ * a string).
+ */
+export async function sdkCall(
+  counting: CountingFetch,
+  classes: SdkErrorClasses,
+  ctx: Omit<ErrorContext, 'attempts'>,
+  call: () => Promise<unknown>,
+): Promise<{ reply: unknown; attempts: number }> {
+  const counter: AttemptCounter = { attempts: 0 };
+  try {
+    return { reply: await counting.track(counter, call), attempts: counter.attempts };
+  } catch (err) {
+    throw translateError(err, classes, { ...ctx, attempts: counter.attempts });
+  }
 }
