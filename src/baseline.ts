@@ -1,31 +1,37 @@
 import type { GateCheck } from './gates.js';
 import { rowName } from './gates.js';
 import type { RunRecord } from './record.js';
-import { mcnemarExact } from './stats.js';
-import { discordantPairs } from './summarize.js';
-import type { CallResult } from './types.js';
+import { MIN_DIFFERING } from './stats.js';
+import { clustersOf, groupByRow, pairedTest, rowKey } from './summarize.js';
+import type { CallResult, Confidence } from './types.js';
 
-/** A drop is called significant below this p-value. */
+/** A change is called significant below this two-sided p-value (with `confidence: estimate`). */
 export const SIGNIFICANCE = 0.05;
 
-/** One prompt x provider row compared with the same row of a saved run. */
+/** One prompt x provider row compared with the same row of a saved run, example by example. */
 export interface BaselineRow {
   prompt: string;
   provider: string;
   /** 'paired' when both runs have the row; otherwise the side that lacks it. */
   status: 'paired' | 'missing-in-baseline' | 'missing-in-run';
-  /** (example, repeat) pairs where both calls returned a scored output. */
-  pairs: number;
-  /** Pass rates over those pairs. */
+  /** Examples both runs scored in this row (the unit of the comparison). */
+  examples: number;
+  /** Mean per-example pass fraction over those examples, then and now, and now − then. */
   quality: { baseline: number | null; run: number | null; diff: number | null };
-  /** b = passed in the baseline and failed now; c = the reverse. Exact McNemar on (b, c). */
-  b: number;
-  c: number;
+  /** Examples whose pass fraction fell / rose. */
+  worse: number;
+  better: number;
+  /** Exact sign-flip test (McNemar at repeat 1): two-sided, and one-sided for "now is worse". */
   pValue: number | null;
+  pWorse: number | null;
+  /** False when so few examples differ that no p-value could reach 0.05 (at least 6 must). */
+  canTell: boolean;
+  /** Calls per example (the largest on either side): finer steps let smaller drops be detected. */
+  repeat: number;
   /** Cost per call now / cost per call then (null when either is unknown or zero). */
   costRatio: number | null;
   p95Ratio: number | null;
-  /** Calls of this row with no counterpart on the other side, or with an error on either side. */
+  /** Examples of this row on one side only, or scored on one side only (errors). */
   unpaired: { onlyRun: number; onlyBaseline: number; errored: number };
 }
 
@@ -59,110 +65,104 @@ function exampleMap(run: RunRecord, baseline: RunRecord, notes: string[]): (inde
 
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
 
-function group(results: CallResult[]): Map<string, CallResult[]> {
-  const map = new Map<string, CallResult[]>();
-  for (const r of results) {
-    const key = `${r.prompt}\u0000${r.provider}`;
-    map.set(key, [...(map.get(key) ?? []), r]);
-  }
-  return map;
-}
+const examplesOf = (rs: readonly CallResult[]) => new Set(rs.map((r) => r.example));
+const maxCalls = (rs: readonly CallResult[]) => Math.max(1, ...[...clustersOf(rs).values()].map((c) => c.n));
 
-/** Compares every row of `run` with the same prompt x provider row of `baseline`, paired by (example, repeat). */
+/** Compares every row of `run` with the same prompt x provider row of `baseline`, example by example. */
 export function compareRuns(run: RunRecord, baseline: RunRecord, file: string): BaselineComparison {
   const notes: string[] = [];
   if (run.task.name !== baseline.task.name) notes.push(`different task names: "${run.task.name}" now, "${baseline.task.name}" in the baseline`);
   if (!baseline.complete) notes.push(`the baseline is incomplete (${baseline.stopReason ?? 'stopped early'})`);
   if (!run.complete) notes.push(`this run is incomplete (${run.stopReason ?? 'stopped early'})`);
   const toRun = exampleMap(run, baseline, notes);
-  const runGroups = group(run.results);
-  const baseGroups = group(baseline.results.flatMap((r) => {
-    const example = toRun(r.example);
-    return example === undefined ? [] : [{ ...r, example }];
-  }));
-  const baseRows = new Map(baseline.summary.map((s) => [`${s.prompt}\u0000${s.provider}`, s]));
+  const runGroups = groupByRow(run.results);
+  const baseGroups = groupByRow(baseline.results);
+  const baseRows = new Map(baseline.summary.map((s) => [rowKey(s), s]));
   const rows: BaselineRow[] = [];
-  const seen = new Set<string>();
+  const empty = { examples: 0, quality: { baseline: null, run: null, diff: null }, worse: 0, better: 0, pValue: null, pWorse: null, canTell: false, repeat: 1, costRatio: null, p95Ratio: null };
   for (const s of run.summary) {
-    const key = `${s.prompt}\u0000${s.provider}`;
-    seen.add(key);
-    const base = baseRows.get(key);
-    const now = runGroups.get(key) ?? [];
-    const then = baseGroups.get(key) ?? [];
-    const empty: BaselineRow = {
-      prompt: s.prompt, provider: s.provider, status: 'missing-in-baseline', pairs: 0,
-      quality: { baseline: null, run: s.quality.rate, diff: null }, b: 0, c: 0, pValue: null,
-      costRatio: null, p95Ratio: null, unpaired: { onlyRun: now.length, onlyBaseline: 0, errored: 0 },
-    };
+    const now = runGroups.get(rowKey(s)) ?? [];
+    const base = baseRows.get(rowKey(s));
     if (!base) {
-      rows.push(empty);
+      rows.push({ prompt: s.prompt, provider: s.provider, status: 'missing-in-baseline', ...empty, quality: { baseline: null, run: s.quality.rate, diff: null }, unpaired: { onlyRun: examplesOf(now).size, onlyBaseline: 0, errored: 0 } });
       continue;
     }
-    const { b, c, pairs } = discordantPairs(then, now);
-    const keys = (rs: CallResult[]) => new Set(rs.map((r) => `${r.example}/${r.repeat}`));
-    const nowKeys = keys(now);
-    const thenKeys = keys(then);
-    const onlyRun = [...nowKeys].filter((k) => !thenKeys.has(k)).length;
-    const baseCount = baseline.results.filter((r) => r.prompt === s.prompt && r.provider === s.provider).length;
-    const onlyBaseline = baseCount - then.length + then.filter((r) => !nowKeys.has(`${r.example}/${r.repeat}`)).length;
-    const both = [...nowKeys].filter((k) => thenKeys.has(k)).length;
-    // Pass rates on the pairs themselves, so the difference is exactly (c - b) / pairs.
-    const passedThen = pairedPasses(then, now);
-    const baseRate = pairs > 0 ? passedThen / pairs : null;
-    const runRate = pairs > 0 ? (passedThen - b + c) / pairs : null;
+    const then = (baseGroups.get(rowKey(s)) ?? []).flatMap((r) => {
+      const example = toRun(r.example);
+      return example === undefined ? [] : [{ ...r, example }];
+    });
+    const test = pairedTest(then, now);
+    const scoredNow = clustersOf(now);
+    const scoredThen = clustersOf(then);
+    const paired = [...scoredNow.keys()].filter((e) => scoredThen.has(e));
+    const frac = (m: Map<number, { passes: number; n: number }>) => (paired.length === 0 ? null : paired.reduce((sum, e) => sum + m.get(e)!.passes / m.get(e)!.n, 0) / paired.length);
+    const nowExamples = examplesOf(now);
+    const thenExamples = examplesOf(then);
+    const thenAll = examplesOf(baseGroups.get(rowKey(s)) ?? []);
+    const diffs = paired.map((e) => scoredNow.get(e)!.passes / scoredNow.get(e)!.n - scoredThen.get(e)!.passes / scoredThen.get(e)!.n);
     rows.push({
-      ...empty,
+      prompt: s.prompt,
+      provider: s.provider,
       status: 'paired',
-      pairs,
-      quality: { baseline: baseRate, run: runRate, diff: pairs > 0 ? (c - b) / pairs : null },
-      b,
-      c,
-      pValue: pairs > 0 ? mcnemarExact(b, c) : null,
+      examples: test.examples,
+      quality: { baseline: frac(scoredThen), run: frac(scoredNow), diff: test.meanDiff },
+      worse: diffs.filter((d) => d < 0).length,
+      better: diffs.filter((d) => d > 0).length,
+      pValue: test.examples > 0 ? test.pValue : null,
+      pWorse: test.examples > 0 ? test.pWorse : null,
+      canTell: test.canTell,
+      repeat: Math.max(maxCalls(now), maxCalls(then)),
       costRatio: ratio(s.costUsd.per1kCalls, base.costUsd.per1kCalls),
       p95Ratio: ratio(s.latencyMs.p95, base.latencyMs.p95),
-      unpaired: { onlyRun, onlyBaseline, errored: both - pairs },
+      unpaired: {
+        onlyRun: [...nowExamples].filter((e) => !thenExamples.has(e)).length,
+        onlyBaseline: thenAll.size - thenExamples.size + [...thenExamples].filter((e) => !nowExamples.has(e)).length,
+        errored: [...nowExamples].filter((e) => thenExamples.has(e)).length - paired.length,
+      },
     });
   }
   for (const s of baseline.summary) {
-    if (seen.has(`${s.prompt}\u0000${s.provider}`)) continue;
-    rows.push({
-      prompt: s.prompt, provider: s.provider, status: 'missing-in-run', pairs: 0,
-      quality: { baseline: s.quality.rate, run: null, diff: null }, b: 0, c: 0, pValue: null,
-      costRatio: null, p95Ratio: null,
-      unpaired: { onlyRun: 0, onlyBaseline: baseline.results.filter((r) => r.prompt === s.prompt && r.provider === s.provider).length, errored: 0 },
-    });
+    if (run.summary.some((r) => rowKey(r) === rowKey(s))) continue;
+    const then = baseGroups.get(rowKey(s)) ?? [];
+    rows.push({ prompt: s.prompt, provider: s.provider, status: 'missing-in-run', ...empty, quality: { baseline: s.quality.rate, run: null, diff: null }, unpaired: { onlyRun: 0, onlyBaseline: examplesOf(then).size, errored: 0 } });
   }
   return { file, rows, notes };
 }
 
-function pairedPasses(then: CallResult[], now: CallResult[]): number {
-  const nowByKey = new Map(now.map((r) => [`${r.example}/${r.repeat}`, r]));
-  return then.filter((r) => {
-    const other = nowByKey.get(`${r.example}/${r.repeat}`);
-    return r.pass === true && other !== undefined && other.pass !== null;
-  }).length;
+/**
+ * The fewest paired examples at which a drop of `maxDrop` could be significant at all: at least
+ * {@link MIN_DIFFERING} examples must differ, each by at least one call in `repeat`.
+ */
+export function examplesToDetect(maxDrop: number, repeat: number): number {
+  return Math.max(MIN_DIFFERING, Math.ceil(MIN_DIFFERING / (repeat * Math.max(maxDrop, 1e-9)) - 1e-9));
 }
 
 /**
- * `--max-regression`: a row fails when its quality dropped by more than `maxDrop` AND the drop is
- * significant; a larger drop that is not significant passes with a plain note that the sample is
- * too small to tell. A row missing from the run fails (it cannot be shown not to regress).
+ * `--max-regression`: a row fails when its quality dropped by more than `maxDrop` and the drop is
+ * significant (exact paired test: two-sided p < 0.05 with `confidence: estimate`, one-sided
+ * p < 1 − c with a level c). A row that passes because its sample could not show such a drop is
+ * marked inconclusive, with the number of examples it would take. A row missing from the run fails.
  */
-export function regressionChecks(comparison: BaselineComparison, maxDrop: number): GateCheck[] {
+export function regressionChecks(comparison: BaselineComparison, maxDrop: number, confidence: Confidence = 'estimate'): GateCheck[] {
   return comparison.rows.flatMap((row): GateCheck[] => {
     const name = rowName(row);
     if (row.status === 'missing-in-baseline') return [];
     if (row.status === 'missing-in-run' || row.quality.diff === null) {
-      return [{ name: 'max-regression', row: name, limit: maxDrop, actual: 'unknown', pass: false, reason: row.status === 'missing-in-run' ? 'row missing from this run' : 'no paired outputs to compare' }];
+      return [{ name: 'max-regression', row: name, limit: maxDrop, actual: null, pass: false, why: { code: row.status === 'missing-in-run' ? 'row-missing' : 'no-pairs' } }];
     }
     const drop = -row.quality.diff;
-    const p = row.pValue ?? 1;
-    const check: GateCheck = { name: 'max-regression', row: name, limit: maxDrop, actual: drop, pass: true, basis: `quality drop vs baseline on ${row.pairs} pairs` };
-    if (drop > maxDrop && p < SIGNIFICANCE) {
+    const significant = confidence === 'estimate' ? row.pValue! < SIGNIFICANCE : row.pWorse! < 1 - confidence;
+    const check: GateCheck = { name: 'max-regression', row: name, limit: maxDrop, actual: drop, pass: true, basis: 'paired-drop', examples: row.examples, confidence };
+    const needed = examplesToDetect(maxDrop, row.repeat);
+    if (drop > maxDrop && significant) {
       check.pass = false;
-      check.reason = `significant drop (p=${p.toPrecision(2)}, ${row.b} pass→fail vs ${row.c} fail→pass)`;
+      check.why = { code: 'significant-drop', pValue: confidence === 'estimate' ? row.pValue! : row.pWorse!, worse: row.worse, better: row.better };
     } else if (drop > maxDrop) {
-      check.reason = `too few examples to tell (p=${p.toPrecision(2)}): not failing`;
+      check.inconclusive = true;
+      check.why = { code: 'not-significant', pValue: confidence === 'estimate' ? row.pValue! : row.pWorse! };
+    } else if (row.examples < needed) {
+      check.inconclusive = true;
+      check.why = { code: 'undetectable', examples: row.examples, needed };
     }
     return [check];
   });

@@ -39,11 +39,12 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--limit <n>', 'run only the first N examples (quick litmus test on a big data file)')
     .option('--sample <n>', 'run N examples drawn at random, the same ones for the same --seed (applied after --limit)')
     .option('--volume <calls>', 'calls per day: adds a projected cost per month (30 days) column')
-    .option('--min-quality <rate>', 'gate: fail (exit 1) when a row\'s quality is below RATE, 0-1 (corrected quality with a calibrated judge, else the pass rate); overrides gates.min_quality')
+    .option('--min-quality <rate>', 'gate: fail (exit 1) when a row\'s quality is below RATE, 0-1 (the judge-corrected quality when a judge grades; a row graded by an untrusted judge fails); overrides gates.min_quality')
     .option('--max-cost <usd>', 'gate and budget: USD for the whole run, judge included; refuses to start when even the estimate\'s low end is over, stops issuing calls when reached')
     .option('--max-p95-ms <ms>', 'gate: fail when a row\'s p95 latency is above MS')
     .option('--max-error-rate <rate>', 'gate: fail when a row\'s share of errored calls is above RATE, 0-1')
-    .option('--baseline <run.json>', 'compare each row with the same row of a saved run (paired McNemar test, cost and p95 ratios)')
+    .option('--confidence <level>', 'how quality is decided (gate, recommendation, baseline): "estimate" (the point estimate) or a level such as 0.95 (the one-sided lower bound); overrides gates.confidence')
+    .option('--baseline <run.json>', 'compare each row with the same row of a saved run (exact paired sign-flip test by example, cost and p95 ratios)')
     .option('--max-regression <drop>', 'with --baseline: fail when a row\'s quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)')
     .option('--dry-run', 'print the planned calls and an estimated cost range, call nothing, exit 0')
     .option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge')
@@ -55,7 +56,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
 
   cmd
     .command('compare')
-    .description('compare two saved runs row by row: quality change with an exact McNemar test, cost and p95 ratios')
+    .description('compare two saved runs row by row: quality change with an exact paired test by example, cost and p95 ratios')
     .argument('<baseline>', 'the earlier run record (.json)')
     .argument('<run>', 'the run record to compare with it (.json)')
     .option('--json', 'print the comparison as JSON')
@@ -122,6 +123,10 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .argument('<task>', 'task file (YAML)')
     .option('--run <file>', 'the run record to label (default: the latest run of this task)')
     .option('--runs-dir <dir>', 'where run records are saved', '.aijourney/runs')
+    .option('--random <n>', 'label N outputs drawn at random from one row\'s judged outputs: a random sample, which prediction-powered inference can use for a narrower corrected interval')
+    .option('--prompt <id>', 'with --random: the row\'s prompt variant (default: the first row the judge graded)')
+    .option('--provider <id>', 'with --random: the row\'s provider')
+    .option('--seed <n>', 'with --random: seed of the draw', '1')
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
       const { runLabelCommand } = await import('./commands/label.js');

@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type * as Prices from './cost/prices.js';
 import { RunError } from './errors.js';
 import { calibrate, toFewShot, type Calibration, type LabeledItem } from './judge/calibrate.js';
-import { makeCorrector } from './judge/correct.js';
 import { suggestLabels } from './judge/label-next.js';
 import { trustLevel } from './judge/trust.js';
+import { assembleSummary } from './record/assemble.js';
 import { createClient as defaultCreateClient, type ClientOptions } from './providers/registry.js';
 import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
 import { CallAborted, type CallContext, type ResponseCache } from './run/call.js';
@@ -14,11 +14,10 @@ import { createLimiter } from './run/limiter.js';
 import { planCalls, renderMessages } from './run/plan.js';
 import { makeCheck } from './score/checks.js';
 import type { ScorerConfig } from './score/score.js';
-import { DEFAULT_MIN_QUALITY, paretoFront, recommend, type MinQualitySource } from './recommend.js';
 import { rng } from './stats.js';
-import { planInfo, shardExamples, type Shard } from './shard.js';
-import { summarize } from './summarize.js';
-import type { CallResult, Example, ModelClient, ProviderSpec, Task } from './types.js';
+import { exampleFingerprint, planInfo, shardExamples, type Shard } from './shard.js';
+import { DEFAULT_MIN_QUALITY, type DecisionSettings } from './summary/decide.js';
+import type { CallResult, Confidence, Example, ModelClient, ProviderSpec, Task } from './types.js';
 import { VERSION } from './version.js';
 
 export interface EvalOptions {
@@ -42,8 +41,20 @@ export interface EvalOptions {
   select?: ExampleSelection;
   /** Run one shard of the calls (`--shard K/N`): whole examples, round-robin by index (src/shard.ts). */
   shard?: Shard;
-  /** Quality threshold of the recommendation when the command line sets one (else the task's gates, else 0.8). */
+  /** Quality threshold of decisions when the command line sets one (else the task's gates, else 0.8). */
   minQuality?: number;
+  /** How quality is decided when the command line says (else the task's gates, else 'estimate'). */
+  confidence?: Confidence;
+}
+
+/** The decision rule of a run: flags over the task's gates over the defaults. */
+export function decisionSettings(task: Task, options: Pick<EvalOptions, 'minQuality' | 'confidence'>): DecisionSettings {
+  return {
+    minQuality: options.minQuality ?? task.gates.minQuality ?? DEFAULT_MIN_QUALITY,
+    minQualitySource: options.minQuality !== undefined ? 'flag' : task.gates.minQuality !== undefined ? 'task' : 'default',
+    confidence: options.confidence ?? task.gates.confidence ?? 'estimate',
+    allowUntrustedJudge: task.gates.allowUntrustedJudge ?? false,
+  };
 }
 
 /** A quick litmus test on a big data file: the first `limit` examples, then `sample` of them at random. */
@@ -76,13 +87,16 @@ function addCost(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
-/** Every labeled output, with the input shown for it: the first prompt variant rendered for its example. */
+/**
+ * Every labeled output, with the input shown for it: the prompt variant that produced it when the
+ * label says (random labels do), else the first, rendered for its example.
+ */
 export function labeledItems(task: Task): LabeledItem[] {
-  const prompt = task.prompts[0]!;
-  return task.examples.flatMap((example) => {
-    const input = renderMessages(prompt, example.vars).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-    return example.labels.map((label) => ({ example, label, input }));
-  });
+  const userText = (promptId: string | undefined, example: Example) => {
+    const prompt = task.prompts.find((p) => p.id === promptId) ?? task.prompts[0]!;
+    return renderMessages(prompt, example.vars).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  };
+  return task.examples.flatMap((example) => example.labels.map((label) => ({ example, label, input: userText(label.sample?.prompt, example) })));
 }
 
 /** A base URL fit for a record: credentials and query values (some proxies take a key there) are masked. */
@@ -112,20 +126,18 @@ function providerInfo(client: ModelClient, role: ProviderInfo['role'], resolvePr
   };
 }
 
-function judgeRecord(calibration: Calibration): JudgeRecord {
+export function judgeRecord(calibration: Calibration): JudgeRecord {
   const selected = calibration.candidates.find((c) => c.selected);
-  const trust = trustLevel(selected);
   return {
     selected: calibration.selected.id,
-    trust: trust.level,
-    trustReason: trust.why,
-    trustNext: trust.next,
+    trust: trustLevel(selected?.confusion),
     candidates: calibration.candidates.map(({ verdicts: _verdicts, ...rest }) => rest),
     labels: calibration.items.map((item, i) => ({
       example: item.example.index,
       output: item.label.output,
       verdict: item.label.verdict,
       judged: Object.fromEntries(calibration.candidates.map((c) => [c.id, c.verdicts[i] ?? null])),
+      ...(item.label.sample ? { sample: item.label.sample } : {}),
     })),
   };
 }
@@ -213,13 +225,17 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   });
 
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
-  const selectedReport = calibration?.candidates.find((c) => c.selected);
-  const corrector = selectedReport ? makeCorrector(selectedReport.confusion, options.seed) : undefined;
-  const summary = summarize(runTask, results, corrector);
-  const calibrated = selectedReport !== undefined && selectedReport.n > 0;
-  const minQuality = options.minQuality ?? task.gates.minQuality ?? DEFAULT_MIN_QUALITY;
-  const minQualitySource: MinQualitySource = options.minQuality !== undefined ? 'flag' : task.gates.minQuality !== undefined ? 'task' : 'default';
-  paretoFront(summary, calibrated).forEach((onFront, i) => (summary[i]!.pareto = onFront));
+  const judge = calibration ? judgeRecord(calibration) : null;
+  const decision = decisionSettings(task, options);
+  const fingerprints = new Map(task.examples.map((e) => [e.index, exampleFingerprint(e)]));
+  const { summary, recommendation } = assembleSummary({
+    plan: runTask,
+    results,
+    judge,
+    decision,
+    fingerprint: (i) => fingerprints.get(i) ?? '',
+    seed: options.seed ?? 1,
+  });
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
   const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : (stoppedEarly ?? outcome.stoppedBy);
   // genai-prices' data (480 KB of code) loads while calls are in flight, not before the first one.
@@ -237,11 +253,13 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     priceData: prices.priceDataInfo(),
     results,
     summary,
-    judge: calibration ? judgeRecord(calibration) : null,
+    judge,
     judgeCostUsd: task.judge ? judgeCost : null,
     costUsd: { models, judge: task.judge ? judgeCost : 0, total: addCost(models, task.judge ? judgeCost : 0), spentNow: spentUsd },
     labelNext: task.judge ? suggestLabels(task, results, splits) : [],
-    recommendation: recommend(summary, { calibrated, minQuality, minQualitySource }),
+    seed: options.seed ?? 1,
+    decision,
+    recommendation,
     plan: planInfo(selected),
     shard: options.shard ?? null,
   };

@@ -1,6 +1,7 @@
 import { stoppedByBudget } from './budget.js';
 import type { RunRecord } from './record.js';
-import type { Gates } from './types.js';
+import type { DecisionBasis } from './summary/decide.js';
+import type { Confidence, Gates } from './types.js';
 
 /** Gate limits given on the command line; each overrides the task's `gates:` value. */
 export interface GateFlags {
@@ -8,22 +9,46 @@ export interface GateFlags {
   maxCostUsd?: number;
   maxP95LatencyMs?: number;
   maxErrorRate?: number;
+  confidence?: Confidence;
 }
 
 export type GateName = 'min-quality' | 'max-cost' | 'max-p95-ms' | 'max-error-rate' | 'max-regression';
 
-/** One gate on one row (or the whole run). `actual` is 'unknown' when it cannot be measured: that fails. */
+/** Why a gate failed, could not be measured, or was not decisive. Words are made in render/gates.ts. */
+export type GateWhy =
+  | { code: 'untrusted-judge'; trust: string }
+  | { code: 'not-measured' }
+  | { code: 'no-latency' }
+  | { code: 'unknown-cost'; providers: string[] }
+  | { code: 'budget-stop'; finished: number; planned: number }
+  | { code: 'row-missing' }
+  | { code: 'no-pairs' }
+  | { code: 'significant-drop'; pValue: number; worse: number; better: number }
+  | { code: 'not-significant'; pValue: number }
+  | { code: 'undetectable'; examples: number; needed: number };
+
+/** What a gate's `actual` was measured on. */
+export type GateBasis = DecisionBasis | 'errors-over-planned' | 'whole-run' | 'paired-drop';
+
+/** One gate on one row (or the whole run). `actual` null: it could not be measured, and the gate fails. */
 export interface GateCheck {
   name: GateName;
   /** "prompt × provider", or "whole run" for max-cost. */
   row: string;
   limit: number;
-  actual: number | 'unknown';
+  actual: number | null;
   pass: boolean;
-  /** What was measured, e.g. "corrected quality" or "raw pass rate". */
-  basis?: string;
-  /** Why a check failed or was not decisive (unknown values, budget stops, small samples). */
-  reason?: string;
+  /** Passed only because the sample is too small to show a failure of this size. */
+  inconclusive?: boolean;
+  basis?: GateBasis;
+  why?: GateWhy;
+  /** min-quality: the estimate, the one-sided bound at the confidence level, and P(quality >= limit). */
+  estimate?: number | null;
+  bound?: number | null;
+  pAtLeast?: number | null;
+  confidence?: Confidence;
+  /** max-regression: paired examples. */
+  examples?: number;
 }
 
 export interface GatesResult {
@@ -34,8 +59,8 @@ export interface GatesResult {
 /** The task's gates with the flags laid over them. */
 export function resolveGates(task: Gates, flags: GateFlags): Gates {
   const out: Gates = { ...task };
-  for (const key of ['minQuality', 'maxCostUsd', 'maxP95LatencyMs', 'maxErrorRate'] as const) {
-    if (flags[key] !== undefined) out[key] = flags[key];
+  for (const key of ['minQuality', 'maxCostUsd', 'maxP95LatencyMs', 'maxErrorRate', 'confidence'] as const) {
+    if (flags[key] !== undefined) (out as Record<string, unknown>)[key] = flags[key];
   }
   return out;
 }
@@ -43,41 +68,40 @@ export function resolveGates(task: Gates, flags: GateFlags): Gates {
 export const rowName = (row: { prompt: string; provider: string }) => `${row.prompt} × ${row.provider}`;
 
 function check(name: GateName, row: string, limit: number, actual: number | null, ok: (v: number) => boolean, extra: Partial<GateCheck> = {}): GateCheck {
-  if (actual === null) return { name, row, limit, actual: 'unknown', pass: false, reason: 'not measured, so the gate cannot pass', ...extra };
-  return { name, row, limit, actual, pass: ok(actual), ...extra };
+  return { name, row, limit, actual, pass: actual !== null && ok(actual), ...extra };
 }
 
 /**
- * Every gate on every summary row; max-cost on the whole run (models and judge). min-quality
- * uses the judge-corrected quality when a calibrated judge graded, else the raw pass rate.
+ * Every gate on every summary row; max-cost on the whole run (models and judge). min-quality is the
+ * row's decision (summary/decide.ts): a row graded by an untrusted judge fails it, with that reason.
  */
 export function checkGates(record: RunRecord, gates: Gates): GateCheck[] {
   const checks: GateCheck[] = [];
-  const calibrated = record.judge !== null && record.judge.trust !== 'UNCALIBRATED';
   for (const row of record.summary) {
     const name = rowName(row);
     if (gates.minQuality !== undefined) {
-      const useCorrected = calibrated && row.corrected !== null && row.corrected.rate !== null;
-      const basis = useCorrected ? 'corrected quality' : 'raw pass rate';
-      const rate = useCorrected ? row.corrected!.rate : row.quality.rate;
-      checks.push(check('min-quality', name, gates.minQuality, rate, (v) => v >= gates.minQuality!, { basis, ...(rate === null ? { reason: 'no call returned an output to score' } : {}) }));
+      const d = row.decision;
+      const extra: Partial<GateCheck> = { basis: d.basis, estimate: d.estimate, bound: d.bound, pAtLeast: d.pAtLeast, confidence: record.decision.confidence };
+      if (d.basis === 'untrusted-judge') extra.why = { code: 'untrusted-judge', trust: record.judge?.trust.level ?? 'UNCALIBRATED' };
+      else if (d.figure === null) extra.why = { code: 'not-measured' };
+      checks.push(check('min-quality', name, gates.minQuality, d.figure, (v) => v >= gates.minQuality!, extra));
     }
     if (gates.maxP95LatencyMs !== undefined) {
       const p95 = row.latencyMs.p95;
-      checks.push(check('max-p95-ms', name, gates.maxP95LatencyMs, p95, (v) => v <= gates.maxP95LatencyMs!, p95 === null ? { reason: 'no latency measured' } : {}));
+      checks.push(check('max-p95-ms', name, gates.maxP95LatencyMs, p95, (v) => v <= gates.maxP95LatencyMs!, p95 === null ? { why: { code: 'no-latency' } } : {}));
     }
     if (gates.maxErrorRate !== undefined) {
-      checks.push(check('max-error-rate', name, gates.maxErrorRate, row.n > 0 ? row.errors / row.n : 0, (v) => v <= gates.maxErrorRate!, { basis: 'errors / planned calls' }));
+      checks.push(check('max-error-rate', name, gates.maxErrorRate, row.n > 0 ? row.errors / row.n : 0, (v) => v <= gates.maxErrorRate!, { basis: 'errors-over-planned' }));
     }
   }
   if (gates.maxCostUsd !== undefined) {
     const total = record.costUsd.total;
-    const extra: Partial<GateCheck> = { basis: 'whole run, models + judge' };
-    if (total === null) extra.reason = `cost unknown (unknown price: ${record.providers.filter((p) => p.price === null).map((p) => p.id).join(', ') || 'usage not reported'})`;
+    const extra: Partial<GateCheck> = { basis: 'whole-run' };
+    if (total === null) extra.why = { code: 'unknown-cost', providers: record.providers.filter((p) => p.price === null).map((p) => p.id) };
     const c = check('max-cost', 'whole run', gates.maxCostUsd, total, (v) => v <= gates.maxCostUsd!, extra);
     if (stoppedByBudget(record.stopReason)) {
       c.pass = false;
-      c.reason = `${record.stopReason}; the run stopped early (${record.results.length} of ${record.plannedCalls} calls)`;
+      c.why = { code: 'budget-stop', finished: record.results.length, planned: record.plannedCalls };
     }
     checks.push(c);
   }

@@ -1,8 +1,6 @@
-import { makeCorrector } from './judge/correct.js';
 import type { RunRecord } from './record.js';
-import { DEFAULT_MIN_QUALITY, paretoFront, recommend } from './recommend.js';
+import { assembleSummary } from './record/assemble.js';
 import type { Shard } from './shard.js';
-import { summarize } from './summarize.js';
 import { UsageError } from './errors.js';
 import type { CallResult } from './types.js';
 
@@ -49,15 +47,16 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
     return 0;
   });
 
-  const selected = first.judge?.candidates.find((c) => c.selected);
-  const corrector = selected ? makeCorrector(selected.confusion, 1) : undefined;
-  const summary = summarize(
-    { prompts: plan.prompts.map((id) => ({ id })), providers: plan.providers.map((id) => ({ id })), examples: plan.examples, settings: { repeat: plan.repeat } },
+  // Every shard calibrated the judge on every label; the first shard's calibration and decision rule stand for all.
+  const fingerprints = new Map(plan.examples.map((e) => [e.index, e.fingerprint]));
+  const { summary, recommendation } = assembleSummary({
+    plan: { prompts: plan.prompts.map((id) => ({ id })), providers: plan.providers.map((id) => ({ id })), examples: plan.examples, settings: { repeat: plan.repeat } },
     results,
-    corrector,
-  );
-  const calibrated = selected !== undefined && selected.n > 0;
-  paretoFront(summary, calibrated).forEach((onFront, i) => (summary[i]!.pareto = onFront));
+    judge: first.judge,
+    decision: first.decision,
+    fingerprint: (i) => fingerprints.get(i) ?? '',
+    seed: first.seed,
+  });
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
   const judgeCost = first.judge === null && first.judgeCostUsd === null ? null : records.reduce<number | null>((s, { record }) => addCost(s, record.judgeCostUsd), 0);
   const plannedCalls = plan.prompts.length * plan.providers.length * plan.examples.length * plan.repeat;
@@ -83,7 +82,7 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
       spentNow: records.reduce((s, { record }) => s + record.costUsd.spentNow, 0),
     },
     labelNext: records.flatMap(({ record }) => record.labelNext),
-    recommendation: recommend(summary, { calibrated, minQuality: DEFAULT_MIN_QUALITY, minQualitySource: 'default' }),
+    recommendation,
     plan,
     shard: null,
     gates: undefined,

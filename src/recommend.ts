@@ -1,52 +1,58 @@
 /**
  * From a summary table to a decision: which rows are on the quality/cost Pareto front, and which
- * one row to pick. Quality is the judge-corrected rate when a calibrated judge graded the run
- * (the raw pass rate otherwise); cost is the mean cost of one call. Plain functions over rows.
+ * one row to pick. Both use each row's decision (summary/decide.ts): the same figure, limit and
+ * confidence as the min-quality gate. Outcomes are data; render/recommendation.ts says them in words.
  */
-import type { Interval } from './types.js';
 import type { SummaryRowFull } from './summarize.js';
+import type { Confidence } from './types.js';
+import type { DecisionBasis, MinQualitySource } from './summary/decide.js';
 
-/** Where `min_quality` came from, said in the reason so nobody wonders. */
-export type MinQualitySource = 'flag' | 'task' | 'default';
+export { DEFAULT_MIN_QUALITY, type MinQualitySource } from './summary/decide.js';
 
-/** The threshold used when neither the task's gates nor a flag set one. */
-export const DEFAULT_MIN_QUALITY = 0.8;
-
-/** The recommendation stored in the run record. prompt/provider are null when no row qualifies. */
-export interface Recommendation {
-  prompt: string | null;
-  provider: string | null;
-  /** One line for people: the pick and why, or why nothing qualifies and by how much. */
-  reason: string;
+interface Chosen {
+  kind: 'pick';
+  prompt: string;
+  provider: string;
+  /** The figure that met min_quality (estimate or lower bound, per `confidence`). */
+  figure: number;
+  basis: DecisionBasis;
+  /** Rows whose figure met min_quality. */
+  qualifying: number;
+  /** USD per 1k calls; null when unknown (picked only when no priced row qualifies). */
+  per1kCalls: number | null;
 }
 
-export interface RecommendOptions {
-  /** Use the corrected quality (a calibrated judge graded the run). */
-  calibrated: boolean;
-  minQuality: number;
-  minQualitySource: MinQualitySource;
+interface NoneChosen {
+  kind: 'none';
+  prompt: null;
+  provider: null;
+  /**
+   * untrusted-judge: a judge graded the rows and is untrusted or uncalibrated; not-measured: no row
+   * has a quality (every call failed); below-limit: no row's figure meets min_quality.
+   */
+  why: 'untrusted-judge' | 'not-measured' | 'below-limit';
+  /** The row closest to the limit, when some row was measured. */
+  closest: { prompt: string; provider: string; figure: number } | null;
 }
 
-type Row = Pick<SummaryRowFull, 'prompt' | 'provider' | 'quality' | 'corrected' | 'costUsd'>;
+/** The recommendation stored in the run record. */
+export type Recommendation = (Chosen | NoneChosen) & { minQuality: number; minQualitySource: MinQualitySource; confidence: Confidence };
 
-/** The quality interval a decision is made on: corrected when calibrated (and known), else raw. */
-export function decisionQuality(row: Row, calibrated: boolean): Interval {
-  return calibrated && row.corrected && row.corrected.rate !== null ? row.corrected : row.quality;
-}
+type Row = Pick<SummaryRowFull, 'prompt' | 'provider' | 'decision' | 'costUsd'>;
 
 /** Mean USD per call, or null when some call's price is unknown (such a row cannot be placed). */
-export function costPerCall(row: Row): number | null {
+export function costPerCall(row: Pick<SummaryRowFull, 'costUsd'>): number | null {
   return row.costUsd.per1kCalls === null ? null : row.costUsd.per1kCalls / 1000;
 }
 
 /**
- * For each row: is it on the quality/cost Pareto front? A row is on it when it has a known cost and
- * quality and no other placeable row is at least as good on both with one strictly better.
- * Rows with unknown cost or no quality (every call errored) are never on it.
+ * For each row: is it on the quality/cost Pareto front? A row is on it when its quality decides (a
+ * figure it may be judged by) and its cost is known, and no other such row is at least as good on
+ * both with one strictly better. The quality compared is the decision's figure.
  */
-export function paretoFront(rows: Row[], calibrated: boolean): boolean[] {
+export function paretoFront(rows: Row[]): boolean[] {
   const points = rows.map((row) => {
-    const q = decisionQuality(row, calibrated).rate;
+    const q = row.decision.figure;
     const c = costPerCall(row);
     return q === null || c === null ? null : { q, c };
   });
@@ -57,56 +63,47 @@ export function paretoFront(rows: Row[], calibrated: boolean): boolean[] {
 }
 
 /** Projected USD per month (30 days) at `perDay` calls a day; null when the cost is unknown. */
-export function monthlyCost(row: Row, perDay: number): number | null {
+export function monthlyCost(row: Pick<SummaryRowFull, 'costUsd'>, perDay: number): number | null {
   const c = costPerCall(row);
   return c === null ? null : c * perDay * 30;
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
-const money = (v: number) => (v === 0 ? '$0' : v < 0.01 ? `$${v.toPrecision(2)}` : `$${v.toFixed(4)}`);
-
-function sourceText(options: RecommendOptions): string {
-  const value = `min_quality ${pct(options.minQuality)}`;
-  if (options.minQualitySource === 'flag') return `${value} (from --min-quality)`;
-  if (options.minQualitySource === 'task') return `${value} (from the task's gates)`;
-  return `${value} (default; set gates.min_quality or --min-quality)`;
+export interface RecommendOptions {
+  minQuality: number;
+  minQualitySource: MinQualitySource;
+  confidence: Confidence;
 }
 
 /**
- * The cheapest row whose quality lower bound meets `min_quality` (ties: higher lower bound, then
- * task order). A qualifying row of unknown cost is picked only when no priced row qualifies.
- * When none qualifies, the reason names the closest row and how far short its lower bound is.
+ * The cheapest row whose decision figure meets min_quality (ties: the higher figure, then task order).
+ * A qualifying row of unknown cost is picked only when no priced row qualifies. No pick when the
+ * judge that graded the rows cannot be trusted: its votes do not measure quality.
  */
 export function recommend(rows: Row[], options: RecommendOptions): Recommendation {
-  const basis = options.calibrated ? 'corrected quality' : 'quality';
-  const scored = rows.map((row, i) => ({ row, i, q: decisionQuality(row, options.calibrated), c: costPerCall(row) }));
-  const withLow = scored.filter((s) => s.q.low !== null);
-  if (withLow.length === 0) {
-    return { prompt: null, provider: null, reason: `no row has a measured ${basis} (every call failed or nothing ran); ${sourceText(options)}` };
-  }
-  const qualifying = withLow.filter((s) => s.q.low! >= options.minQuality);
+  const common = { minQuality: options.minQuality, minQualitySource: options.minQualitySource, confidence: options.confidence };
+  const none = (why: NoneChosen['why'], closest: NoneChosen['closest']): Recommendation => ({ kind: 'none', prompt: null, provider: null, why, closest, ...common });
+  // Rows graded by an untrusted judge cannot be compared with the others: no pick at all.
+  if (rows.some((r) => r.decision.basis === 'untrusted-judge')) return none('untrusted-judge', null);
+  const measured = rows.map((row, i) => ({ row, i, q: row.decision.figure, c: costPerCall(row) })).filter((s): s is typeof s & { q: number } => s.q !== null);
+  if (measured.length === 0) return none('not-measured', null);
+  const qualifying = measured.filter((s) => s.q >= options.minQuality);
   if (qualifying.length === 0) {
-    const best = withLow.reduce((a, b) => (b.q.low! > a.q.low! ? b : a));
-    const short = options.minQuality - best.q.low!;
-    return {
-      prompt: null,
-      provider: null,
-      reason:
-        `no row's ${basis} lower bound meets ${sourceText(options)}; closest: ${best.row.prompt} × ${best.row.provider} ` +
-        `at ${pct(best.q.low!)} (${(short * 100).toFixed(0)} points short; more examples narrow the interval, a better prompt or model raises it)`,
-    };
+    const best = measured.reduce((a, b) => (b.q > a.q ? b : a));
+    return none('below-limit', { prompt: best.row.prompt, provider: best.row.provider, figure: best.q });
   }
   qualifying.sort((a, b) => {
-    if (a.c === null || b.c === null) return a.c === null && b.c === null ? b.q.low! - a.q.low! || a.i - b.i : a.c === null ? 1 : -1;
-    return a.c - b.c || b.q.low! - a.q.low! || a.i - b.i;
+    if (a.c === null || b.c === null) return a.c === null && b.c === null ? b.q - a.q || a.i - b.i : a.c === null ? 1 : -1;
+    return a.c - b.c || b.q - a.q || a.i - b.i;
   });
   const pick = qualifying[0]!;
-  const others = qualifying.length - 1;
-  const cost = pick.c === null ? 'cost unknown (no price for this model)' : `${money(pick.c * 1000)} per 1k calls`;
-  const why = pick.c === null ? 'the only qualifying rows have unknown cost' : others > 0 ? `cheapest of ${qualifying.length} qualifying rows` : 'the only qualifying row';
   return {
+    kind: 'pick',
     prompt: pick.row.prompt,
     provider: pick.row.provider,
-    reason: `${pick.row.prompt} × ${pick.row.provider}: ${why}; ${basis} lower bound ${pct(pick.q.low!)} meets ${sourceText(options)}; ${cost}`,
+    figure: pick.q,
+    basis: pick.row.decision.basis,
+    qualifying: qualifying.length,
+    per1kCalls: pick.row.costUsd.per1kCalls,
+    ...common,
   };
 }

@@ -2,15 +2,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { CandidateReport } from './judge/calibrate.js';
-import type { TrustLevel } from './judge/trust.js';
+import type { Trust } from './judge/trust.js';
 import type { Recommendation } from './recommend.js';
 import type { SummaryRowFull } from './summarize.js';
 import type { BaselineComparison } from './baseline.js';
 import type { GatesResult } from './gates.js';
 import type { PlanInfo, Shard } from './shard.js';
-import type { CallResult, ProviderType } from './types.js';
+import type { DecisionSettings } from './summary/decide.js';
+import type { CallResult, LabelSample, ProviderType } from './types.js';
 
-export const RUN_SCHEMA = 'aijourney.run/1';
+export const RUN_SCHEMA = 'aijourney.run/2';
 
 export interface ProviderInfo {
   id: string;
@@ -23,12 +24,11 @@ export interface ProviderInfo {
 
 export interface JudgeRecord {
   selected: string;
-  trust: TrustLevel;
-  trustReason: string;
-  trustNext: string | null;
+  /** The selected judge's trust level, both measured rates and what would raise it (judge/trust.ts). */
+  trust: Trust;
   candidates: Array<Omit<CandidateReport, 'verdicts'>>;
   /** The calibration set, in order, with each candidate's leave-one-out verdict. */
-  labels: Array<{ example: number; output: string; verdict: 'pass' | 'fail'; judged: Record<string, 'pass' | 'fail' | null> }>;
+  labels: Array<{ example: number; output: string; verdict: 'pass' | 'fail'; judged: Record<string, 'pass' | 'fail' | null>; sample?: LabelSample }>;
 }
 
 export interface LabelSuggestion {
@@ -60,8 +60,12 @@ export interface RunRecord {
   judgeCostUsd: number | null;
   costUsd: { models: number | null; judge: number | null; total: number | null; spentNow: number };
   labelNext: LabelSuggestion[];
-  /** Which row to pick (recommend.ts); absent in records written before it existed. */
-  recommendation?: Recommendation;
+  /** Seed of the corrected-quality Monte Carlo (`--seed`), so merge and report reproduce the figures. */
+  seed: number;
+  /** How quality decisions were made: min_quality (and where it came from), confidence, untrusted-judge opt-out. */
+  decision: DecisionSettings;
+  /** Which row to pick (recommend.ts), by the same rule as the min-quality gate. */
+  recommendation: Recommendation;
   /** The task's rows, examples (fingerprinted) and repeat: enough to rebuild the summary (merge) and pair examples (baseline). */
   plan?: PlanInfo;
   /** Set when this run made only one shard of the calls (`--shard K/N`). */
@@ -102,6 +106,9 @@ export async function readRunRecord(file: string, cwd: string): Promise<RunRecor
   }
   const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
   if (schema !== RUN_SCHEMA) {
+    if (typeof schema === 'string' && schema.startsWith('aijourney.run/')) {
+      throw new UsageError(`${file}: a run record of an older aijourney (${schema}); this version reads ${RUN_SCHEMA}`, 'run the task again with this version to get a record it can read (cached replies make that cheap)');
+    }
     const found = typeof schema === 'string' ? `schema "${schema}"` : 'no "schema" field';
     throw new UsageError(`${file}: not an aijourney run record (${found}; expected "${RUN_SCHEMA}")`);
   }

@@ -38,7 +38,7 @@ export function parseShard(value: string): Shard {
  * Shards split by example, round-robin on the example's index: shard K holds the examples with
  * index % N === K-1, with every prompt, provider and repeat of them. Keeping an example whole
  * within one shard means each shard's own record still pairs rows on the same examples (the
- * "vs first row" McNemar test, baselines), shards are balanced to within one example, and the
+ * "vs first row" paired test, baselines), shards are balanced to within one example, and the
  * split depends only on the task file, so every CI job computes the same one.
  */
 export function inShard(example: Pick<Example, 'index'>, shard: Shard): boolean {

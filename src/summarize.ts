@@ -1,49 +1,27 @@
-import { latencyStats, mcnemarExact, wilson } from './stats.js';
+import type { CorrectedInterval, Corrector } from './judge/correct.js';
+import type { TrustLevel } from './judge/trust.js';
+import { clusteredRate, clusteredWilson, flipRate, latencyStats, signFlipTest, type Cluster, type PairedTest } from './stats.js';
+import { decide, rawQuality, type DecisionBasis, type DecisionSettings, type RowDecision } from './summary/decide.js';
 import type { CallResult, Interval, SummaryRow, Task } from './types.js';
 
-/** A summary row with the judge-corrected quality and the paired comparison with the first row. */
+/** A summary row with the judge-corrected quality, the paired comparison with the first row and the decision. */
 export interface SummaryRowFull extends SummaryRow {
-  /** Quality corrected for the judge's measured errors; null without a calibrated judge. */
-  corrected: Interval | null;
-  /** Exact McNemar test against the first row on the same (example, repeat) pairs. */
-  vsFirst: { b: number; c: number; pValue: number } | null;
+  /** Per-call pass rate; the 95% Wilson interval at the effective sample size `nEff` (cluster.ts). */
+  quality: Interval & { nEff: number | null };
+  /** Quality corrected for the judge's measured errors; null when no judge graded the run. */
+  corrected: CorrectedInterval | null;
+  /** Exact sign-flip test against the first row on per-example pass fractions (McNemar at repeat 1). */
+  vsFirst: Omit<PairedTest, 'pWorse' | 'method'> | null;
+  /** Share of examples whose repeats disagreed (the noise floor); null with one call per example. */
+  flipRate: number | null;
+  /** The quality decision (gates.confidence, min_quality) for this row. */
+  decision: RowDecision;
   retries: number;
   cached: number;
-  /** On the quality/cost Pareto front (see recommend.ts); set by evaluate, absent in older records. */
+  /** On the quality/cost Pareto front (see recommend.ts). */
   pareto?: boolean;
 }
 
-export type Corrector = (results: CallResult[]) => Interval | null;
-
-function sumOrNull(values: Array<number | null>): number | null {
-  let total = 0;
-  for (const v of values) {
-    if (v === null) return null;
-    total += v;
-  }
-  return total;
-}
-
-/**
- * Paired outcomes of two rows on the same (example, repeat): b = first passes and second fails,
- * c = the reverse. Pairs where either call errored are left out.
- */
-export function discordantPairs(first: CallResult[], second: CallResult[]): { b: number; c: number; pairs: number } {
-  const byKey = new Map(first.map((r) => [`${r.example}/${r.repeat}`, r]));
-  let b = 0;
-  let c = 0;
-  let pairs = 0;
-  for (const r of second) {
-    const f = byKey.get(`${r.example}/${r.repeat}`);
-    if (!f || f.pass === null || r.pass === null) continue;
-    pairs++;
-    if (f.pass && !r.pass) b++;
-    if (!f.pass && r.pass) c++;
-  }
-  return { b, c, pairs };
-}
-
-/** One row per prompt x provider, in task order. `planned` counts calls per row, including those never made. */
 /**
  * What a summary needs of a task: row ids in order, how many examples, the repeat. A Task fits;
  * so does a run record's `plan` (aijourney merge rebuilds summaries without the task file).
@@ -55,32 +33,95 @@ export interface SummaryPlan {
   settings: { repeat: number };
 }
 
-export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>, results: CallResult[], corrector?: Corrector): SummaryRowFull[] {
-  const perRow = task.examples.length * task.settings.repeat;
+export interface SummarizeOptions {
+  decision: DecisionSettings;
+  /** Set when a judge graded the run. */
+  judge?: { trust: TrustLevel; corrector: Corrector };
+}
+
+function sumOrNull(values: Array<number | null>): number | null {
+  let total = 0;
+  for (const v of values) {
+    if (v === null) return null;
+    total += v;
+  }
+  return total;
+}
+
+/** Scored calls per example of one row: the clusters every interval and test of the row is made of. */
+export function clustersOf(results: readonly CallResult[]): Map<number, Cluster> {
+  const byExample = new Map<number, Cluster>();
+  for (const r of results) {
+    if (r.pass === null) continue;
+    const c = byExample.get(r.example) ?? { passes: 0, n: 0 };
+    c.n++;
+    if (r.pass) c.passes++;
+    byExample.set(r.example, c);
+  }
+  return byExample;
+}
+
+/**
+ * The paired test of two rows: per example, the difference of pass fractions (second − first), for
+ * examples both rows scored. `map` translates the first side's example indexes (a baseline's) onto the second's.
+ */
+export function pairedTest(first: readonly CallResult[], second: readonly CallResult[], map: (example: number) => number | undefined = (i) => i): PairedTest {
+  const a = new Map<number, Cluster>();
+  for (const [example, cluster] of clustersOf(first)) {
+    const target = map(example);
+    if (target !== undefined) a.set(target, cluster);
+  }
+  const diffs: number[] = [];
+  for (const [example, b] of clustersOf(second)) {
+    const base = a.get(example);
+    if (base) diffs.push(b.passes / b.n - base.passes / base.n);
+  }
+  return signFlipTest(diffs);
+}
+
+export const rowKey = (row: { prompt: string; provider: string }) => `${row.prompt}\u0000${row.provider}`;
+
+/** Results grouped by row (prompt × provider). */
+export function groupByRow(results: readonly CallResult[]): Map<string, CallResult[]> {
   const groups = new Map<string, CallResult[]>();
   for (const r of results) {
-    const key = `${r.prompt}\u0000${r.provider}`;
+    const key = rowKey(r);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
     group.push(r);
   }
+  return groups;
+}
+
+/** One row per prompt x provider, in task order. `n` counts planned calls per row, including those never made. */
+export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>, results: CallResult[], options: SummarizeOptions): SummaryRowFull[] {
+  const perRow = task.examples.length * task.settings.repeat;
+  const groups = groupByRow(results);
+  const untrusted = options.judge !== undefined && (options.judge.trust === 'UNTRUSTED' || options.judge.trust === 'UNCALIBRATED');
   const rows: SummaryRowFull[] = [];
   for (const prompt of task.prompts) {
     for (const provider of task.providers) {
-      const rs = groups.get(`${prompt.id}\u0000${provider.id}`) ?? [];
-      const errors = rs.filter((r) => r.pass === null).length;
-      const passed = rs.filter((r) => r.pass === true).length;
-      const failed = rs.filter((r) => r.pass === false).length;
+      const row = { prompt: prompt.id, provider: provider.id };
+      const rs = groups.get(rowKey(row)) ?? [];
+      const clusters = [...clustersOf(rs).values()];
+      const rate = clusteredRate(clusters);
+      const quality = { ...clusteredWilson(rate), nEff: rate.rate === null ? null : rate.nEff };
+      const deflate = rate.n > 0 ? rate.nEff / rate.n : 1;
+      const corrected = options.judge?.corrector(rs, row, deflate) ?? null;
+      const judged = rs.some((r) => r.pass !== null && r.judge?.source === 'judge');
+      let basis: DecisionBasis = options.judge ? 'corrected' : 'raw';
+      if (rate.rate === null) basis = 'not-measured';
+      else if (judged && untrusted) basis = options.decision.allowUntrustedJudge ? 'raw-judge-votes' : 'untrusted-judge';
+      else if (options.judge && !corrected) basis = 'raw';
+      const estimate = basis === 'corrected' ? corrected!.quality : basis === 'untrusted-judge' ? (corrected?.quality ?? null) : rawQuality(rate);
       const answered = rs.filter((r) => r.output !== null);
       const total = sumOrNull(answered.map((r) => r.costUsd));
-      const quality = wilson(passed, passed + failed);
       rows.push({
-        prompt: prompt.id,
-        provider: provider.id,
+        ...row,
         n: perRow,
-        passed,
-        failed,
-        errors,
+        passed: rate.passes,
+        failed: rate.n - rate.passes,
+        errors: rs.filter((r) => r.pass === null).length,
         quality,
         costUsd: {
           total,
@@ -88,8 +129,10 @@ export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers'
           unknownPrice: total === null,
         },
         latencyMs: latencyStats(rs.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs]))),
-        corrected: corrector ? corrector(rs) : null,
+        corrected: corrected?.interval ?? null,
         vsFirst: null,
+        flipRate: flipRate(clusters),
+        decision: decide(estimate, basis, options.decision),
         retries: rs.reduce((s, r) => s + r.retries, 0),
         cached: rs.filter((r) => r.cached).length,
       });
@@ -97,10 +140,10 @@ export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers'
   }
   const first = rows[0];
   if (first) {
-    const firstResults = groups.get(`${first.prompt}\u0000${first.provider}`) ?? [];
+    const firstResults = groups.get(rowKey(first)) ?? [];
     for (const row of rows.slice(1)) {
-      const { b, c } = discordantPairs(firstResults, groups.get(`${row.prompt}\u0000${row.provider}`) ?? []);
-      row.vsFirst = { b, c, pValue: mcnemarExact(b, c) };
+      const { pWorse: _worse, method: _method, ...test } = pairedTest(firstResults, groups.get(rowKey(row)) ?? []);
+      row.vsFirst = test;
     }
   }
   return rows;

@@ -51,10 +51,22 @@ export interface ProviderSpec {
   price?: Price;
 }
 
+/**
+ * Where a label came from when `aijourney label --random` drew its output at random from the judged
+ * outputs of one row: such labels are a random sample, and prediction-powered inference may use them.
+ */
+export interface LabelSample {
+  prompt: string;
+  provider: string;
+  /** Hash of the sample frame (the row's judged outputs) it was drawn from: see judge/sample-frame.ts. */
+  frame: string;
+}
+
 export interface Label {
   output: string;
   verdict: Verdict;
   critique?: string;
+  sample?: LabelSample;
 }
 
 export interface Example {
@@ -93,11 +105,18 @@ export interface JudgeSpec {
   samples: number;
 }
 
+/** `estimate`: decide on the point estimate; a level such as 0.95: on the one-sided lower bound at that level. */
+export type Confidence = 'estimate' | number;
+
 export interface Gates {
   minQuality?: number;
   maxCostUsd?: number;
   maxP95LatencyMs?: number;
   maxErrorRate?: number;
+  /** How quality decisions (gate, recommendation, baseline) are made. @default 'estimate' */
+  confidence?: Confidence;
+  /** Decide on the raw votes of an untrusted or uncalibrated judge anyway (said loudly). @default false */
+  allowUntrustedJudge?: boolean;
 }
 
 export interface Settings {

@@ -54,19 +54,21 @@ describe('--baseline', () => {
     expect(now.code).toBe(1);
     const record = JSON.parse(now.stdout);
     const row = record.baseline.rows[0];
-    expect(row).toMatchObject({ status: 'paired', pairs: 30, b: 12, c: 0 });
+    expect(row).toMatchObject({ status: 'paired', examples: 30, worse: 12, better: 0, canTell: true });
     expect(row.quality.diff).toBeCloseTo(-0.4, 10);
     expect(row.pValue).toBeCloseTo(2 ** -11, 12); // exact two-sided binomial: 2 * 0.5^12
     expect(row.costRatio).not.toBeNull();
     const gate = record.gates.checks.find((c: { name: string }) => c.name === 'max-regression');
-    expect(gate).toMatchObject({ pass: false, limit: 0.05 });
+    expect(gate).toMatchObject({ pass: false, limit: 0.05, why: { code: 'significant-drop', worse: 12, better: 0 } });
     expect(gate.actual).toBeCloseTo(0.4, 10);
   });
 
-  it('a non-significant wobble is not flagged, and says too few examples to tell', async () => {
-    const { now } = await twoRuns(10, [3, 7], ['--max-regression', '0.05']); // b=2, c=0: p=0.5
+  it('a wobble on few examples is not flagged: it says it cannot tell, and the gate is inconclusive', async () => {
+    const { now } = await twoRuns(10, [3, 7], ['--max-regression', '0.05']); // 2 worse, 0 better: p=0.5
     expect(now.code).toBe(0);
-    expect(now.stdout).toMatch(/too few examples to tell \(p=0\.50\)/);
+    expect(now.stdout).toMatch(/too few examples to tell apart: need >= 6 differing examples \(2 differ\)/);
+    expect(now.stdout).toMatch(/max-regression .* inconclusive .* inconclusive: the drop is not significant \(p=0\.50\); too few examples to tell/);
+    expect(now.stdout).toMatch(/Gates passed \(1 inconclusive/);
     expect(now.stdout).toMatch(/Compared with base\.json/);
   });
 
@@ -83,11 +85,11 @@ describe('aijourney compare', () => {
     const res = await runCli(['compare', 'base.json', 'now.json', '--json'], { env, cwd: dir });
     expect(res.code).toBe(0);
     const cmp = JSON.parse(res.stdout);
-    expect(cmp.rows[0]).toMatchObject({ pairs: 10, b: 1, c: 0 });
+    expect(cmp.rows[0]).toMatchObject({ examples: 10, worse: 1, better: 0 });
     expect(cmp.rows[0].pValue).toBeCloseTo(1, 10);
     const text = await runCli(['compare', 'base.json', 'now.json'], { env, cwd: dir });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/pass→fail/);
+    expect(text.stdout).toMatch(/worse .* better/);
     await writeFile(join(dir, 'junk.json'), '{"hello": 1}');
     const bad = await runCli(['compare', 'base.json', 'junk.json'], { env, cwd: dir });
     expect(bad.code).toBe(2);
@@ -103,7 +105,16 @@ describe('aijourney compare', () => {
     const res = await runCli(['compare', 'a.json', 'b.json', '--json'], { env, cwd: dirA });
     const cmp = JSON.parse(res.stdout);
     expect(cmp.notes.join('\n')).toMatch(/examples differ: 6 shared, 2 only in this run, 0 only in the baseline/);
-    expect(cmp.rows[0]).toMatchObject({ status: 'paired', pairs: 6, unpaired: { onlyRun: 2, onlyBaseline: 0 } });
+    expect(cmp.rows[0]).toMatchObject({ status: 'paired', examples: 6, unpaired: { onlyRun: 2, onlyBaseline: 0 } });
     expect(cmp.rows[1]).toMatchObject({ provider: 'openai:gpt-4o', status: 'missing-in-baseline' });
+  });
+});
+
+describe('--max-regression on a sample too small to show the drop', () => {
+  it('passes as inconclusive and says how many examples it would take', async () => {
+    const { now } = await twoRuns(10, [], ['--max-regression', '0.05', '--json']);
+    expect(now.code).toBe(0);
+    const gate = JSON.parse(now.stdout).gates.checks.find((c: { name: string }) => c.name === 'max-regression');
+    expect(gate).toMatchObject({ pass: true, inconclusive: true, why: { code: 'undetectable', examples: 10, needed: 120 } });
   });
 });

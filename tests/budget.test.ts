@@ -121,6 +121,6 @@ describe('--max-cost', () => {
     expect(record.costUsd.spentNow).toBeLessThanOrEqual(budget + 2 * PER_CALL + 1e-9); // concurrency 2
     const gate = record.gates.checks.find((c: { name: string }) => c.name === 'max-cost');
     expect(gate.pass).toBe(false);
-    expect(gate.reason).toMatch(/stopped early/);
+    expect(gate.why).toMatchObject({ code: 'budget-stop', planned: 20 });
   });
 });

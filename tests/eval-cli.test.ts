@@ -58,7 +58,7 @@ describe('aijourney eval', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const record = JSON.parse(res.stdout);
-    expect(record.schema).toBe('aijourney.run/1');
+    expect(record.schema).toBe('aijourney.run/2');
     expect(record.task).toEqual({ name: 'cli-basic', file: 'task.yaml' });
     expect(record.results).toHaveLength(8);
     expect(record.complete).toBe(true);

@@ -52,10 +52,10 @@ describe('gates', () => {
     expect(res.json.gates).toBeUndefined();
   });
 
-  it('min-quality passes and fails on the raw pass rate, and says so', async () => {
+  it('min-quality passes and fails on the pass rate (no judge), and says so', async () => {
     const pass = await run(['--json', '--min-quality', '0.85']);
     expect(pass.code).toBe(0);
-    expect(gate(pass.json, 'min-quality')).toMatchObject({ row: 'p × openai:gpt-4o-mini', limit: 0.85, pass: true, basis: 'raw pass rate' });
+    expect(gate(pass.json, 'min-quality')).toMatchObject({ row: 'p × openai:gpt-4o-mini', limit: 0.85, pass: true, basis: 'raw', confidence: 'estimate' });
     expect(gate(pass.json, 'min-quality').actual).toBeCloseTo(8 / 9, 10);
     const fail = await run(['--min-quality', '0.95']);
     expect(fail.code).toBe(1);
@@ -96,8 +96,9 @@ describe('gates', () => {
     const res = await run(['--json', '--max-cost', '100'], task('', 'openai:no-such-model-xyz'));
     expect(res.code).toBe(1);
     const c = gate(res.json, 'max-cost');
-    expect(c).toMatchObject({ actual: 'unknown', pass: false });
-    expect(c.reason).toMatch(/unknown price: openai:no-such-model-xyz/);
+    expect(c).toMatchObject({ actual: null, pass: false, why: { code: 'unknown-cost', providers: ['openai:no-such-model-xyz'] } });
+    const text = await run(['--max-cost', '100'], task('', 'openai:no-such-model-xyz'));
+    expect(text.stdout).toMatch(/cost unknown \(unknown price: openai:no-such-model-xyz\)/);
   });
 
   it('bad gate values are usage errors (exit 2)', async () => {

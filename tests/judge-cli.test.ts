@@ -76,7 +76,10 @@ describe('judge calibration, end to end', () => {
     const record = JSON.parse(res.stdout);
     const [cand] = record.judge.candidates;
     expect(record.judge.selected).toBe('openai:gpt-4o');
-    expect(record.judge.trust).toBe('UNTRUSTED');
+    // TPR = TNR = 2/3 on 3 labels each: J = 1/3, but its 95% lower bound (Newcombe) is below 0.
+    expect(record.judge.trust).toMatchObject({ level: 'UNTRUSTED', heldBy: ['not-shown-better-than-chance'] });
+    expect(record.judge.trust.tpr).toMatchObject({ k: 2, n: 3 });
+    expect(record.summary[0].decision.basis).toBe('untrusted-judge');
     expect(cand.confusion).toEqual({ tp: 2, fn: 1, fp: 1, tn: 2 });
     expect(cand.n).toBe(6);
     expect(cand.agreement.k).toBe(4);
@@ -130,10 +133,13 @@ describe('judge calibration, end to end', () => {
     const dir = await workdir({ 'task.yaml': TASK });
     const res = await runCli(['eval', 'task.yaml'], { env, cwd: dir });
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/▶ openai:gpt-4o .* 6 .* 4\/6 67% \[30%, 90%\] .* 67% .* 67% .* 0\.33 .* 0\.33 /);
+    // TPR 2/3 and TNR 2/3 with 95% Wilson intervals: scipy binomtest(2, 3).proportion_ci(method='wilson') = [0.2077, 0.9385]
+    expect(res.stdout).toMatch(/▶ openai:gpt-4o .* 6 .* 2\/3 67% \[21%, 94%\] .* 2\/3 67% \[21%, 94%\] .* 0\.33 .* 4\/6 67% .* 0\.33 /);
     expect(res.stdout).toMatch(/human pass +2 +1/);
     expect(res.stdout).toMatch(/human fail +1 +2/);
-    expect(res.stdout).toContain('UNTRUSTED (agreement lower bound 0.30 < 0.5)');
+    expect(res.stdout).toContain('UNTRUSTED (not shown better than chance: J = 0.33 but its 95% lower bound is -0.32 (3 pass and 3 fail labels))');
+    expect(res.stdout).toMatch(/to reach PROVISIONAL: \d+ more pass labels and \d+ more fail labels \(if the judge keeps its TPR 67% and TNR 67%\)/);
+    expect(res.stdout).toContain('Recommendation: none can be made');
     expect(res.stdout).toContain('corrected [95% CI]');
   });
 
@@ -142,11 +148,13 @@ describe('judge calibration, end to end', () => {
     const res = await runCli(['eval', 'task.yaml', '--json'], { env, cwd: dir });
     expect(res.code).toBe(0);
     const record = JSON.parse(res.stdout);
-    expect(record.judge.trust).toBe('UNCALIBRATED');
+    expect(record.judge.trust.level).toBe('UNCALIBRATED');
     expect(record.judge.candidates).toEqual([]);
-    expect(record.summary[0].corrected).toBeNull();
+    // The interval still exists (the judge's rates are only bounded by the prior): shown, and marked.
+    expect(record.summary[0].corrected.high - record.summary[0].corrected.low).toBeGreaterThan(0.5);
+    expect(record.summary[0].decision.basis).toBe('untrusted-judge');
     const text = await runCli(['eval', 'task.yaml'], { env, cwd: dir });
     expect(text.stdout).toContain('UNCALIBRATED');
-    expect(text.stdout).toContain('uncalibrated');
+    expect(text.stdout).toMatch(/\] \(uncalibrated\)/);
   });
 });

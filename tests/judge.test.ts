@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { askJudge, UNPARSEABLE } from '../src/judge/ask.js';
 import { calibrate, leaveOneOut, selectCandidate, type CandidateReport, type LabeledItem } from '../src/judge/calibrate.js';
 import { judgeMessages, parseVerdict } from '../src/judge/prompt.js';
-import { labelsToReach, trustLevel } from '../src/judge/trust.js';
+import { trustLevel } from '../src/judge/trust.js';
 import { createLimiter } from '../src/run/limiter.js';
 import type { CallContext } from '../src/run/call.js';
 import type { Completion, CompletionRequest, Example, JudgeCandidate, ModelClient, ProviderSpec } from '../src/types.js';
@@ -107,46 +107,74 @@ describe('calibration', () => {
 });
 
 describe('trust levels', () => {
-  const report = (tp: number, fn: number, fp: number, tn: number) => {
-    const n = tp + fn + fp + tn;
-    const k = tp + tn;
-    const tpr = tp / (tp + fn);
-    const tnr = tn / (tn + fp);
-    // The agreement lower bound is set per case below (withLow), from scipy.stats.binomtest(k, n).proportion_ci(method='wilson').
-    return { n, agreement: { k, n, rate: k / n, low: null as number | null, high: null }, tpr, tnr, j: tpr + tnr - 1, confusion: { tp, fn, fp, tn } } as unknown as CandidateReport;
-  };
-  const withLow = (r: CandidateReport, low: number) => ({ ...r, agreement: { ...r.agreement, low } });
+  const c = (tp: number, fn: number, fp: number, tn: number) => ({ tp, fn, fp, tn });
 
-  it('is UNCALIBRATED without labels', () => {
+  it('is UNCALIBRATED without labels, UNTRUSTED with a verdict unlabeled', () => {
     expect(trustLevel(undefined).level).toBe('UNCALIBRATED');
+    const onlyPass = trustLevel(c(10, 0, 0, 0));
+    expect(onlyPass.level).toBe('UNTRUSTED');
+    expect(onlyPass.heldBy).toEqual(['tnr-unmeasured']);
   });
-  it('is UNTRUSTED when J <= 0 or the agreement lower bound is under 0.5', () => {
-    expect(trustLevel(withLow(report(3, 0, 3, 0), 0.3)).level).toBe('UNTRUSTED');
-    expect(trustLevel(withLow(report(2, 1, 1, 2), 0.29999)).level).toBe('UNTRUSTED');
+
+  it('never calls TRUSTED a judge that passes 3 of 4 bad outputs, however many pass labels agree', () => {
+    // 40 pass labels all agreeing, 4 fail labels of which 3 judged pass: 41/44 agreement.
+    const t = trustLevel(c(40, 0, 3, 1));
+    expect(t.level).not.toBe('TRUSTED');
+    expect(t.heldBy).toContain('tnr-bound');
+    expect(t.tnr).toMatchObject({ k: 1, n: 4, rate: 0.25 });
+    expect(t.next).toEqual({ level: 'TRUSTED', reachable: false, because: 'tnr' });
   });
-  it('is PROVISIONAL with fewer than 16 labels or 3 of a verdict, and says what would raise it', () => {
-    const t = trustLevel(withLow(report(5, 0, 0, 5), 0.7224672001371109)); // binomtest(10, 10) wilson low
+
+  it('is UNTRUSTED when J <= 0, or when its lower bound does not show better than chance', () => {
+    expect(trustLevel(c(3, 0, 3, 0)).heldBy).toEqual(['no-better-than-chance']);
+    expect(trustLevel(c(2, 1, 1, 2)).level).toBe('UNTRUSTED');
+    expect(trustLevel(c(2, 1, 1, 2)).heldBy).toEqual(['not-shown-better-than-chance']);
+    // J's bound is Newcombe's interval for TPR − FPR: 3/3 − 0/2 is (0.135, 1) at 95%.
+    expect(trustLevel(c(3, 0, 0, 2)).jLow).toBeCloseTo(1 - Math.hypot(1 - 3 / (3 + 1.959963984540054 ** 2), 1 - 2 / (2 + 1.959963984540054 ** 2)), 12);
+    expect(trustLevel(c(3, 0, 0, 2)).level).toBe('PROVISIONAL');
+  });
+
+  it('is PROVISIONAL below the 0.8 bar on either rate, and TRUSTED when both Wilson lower bounds reach it', () => {
+    const t = trustLevel(c(5, 0, 0, 5));
     expect(t.level).toBe('PROVISIONAL');
-    expect(t.next).toMatch(/^to reach TRUSTED: \d+ more of either verdict/);
-    const few = trustLevel(withLow(report(15, 0, 0, 2), 0.8156818649911483)); // binomtest(17, 17)
-    expect(few.level).toBe('PROVISIONAL');
-    expect(few.next).toContain('1 more fail label');
-  });
-  it('is TRUSTED with 30 of 30 agreeing', () => {
-    expect(trustLevel(withLow(report(15, 0, 0, 15), 0.8864866068260312)).level).toBe('TRUSTED'); // binomtest(30, 30)
-  });
-  it('counts the labels needed to lift the lower bound', () => {
-    expect(labelsToReach(10, 10, 0.8)).toBe(6); // wilson(16, 16).low = 0.806 >= 0.8; wilson(15, 15).low = 0.796
-    expect(labelsToReach(5, 10, 0.8)).toBeNull();
+    expect(t.heldBy).toEqual(['tpr-bound', 'tnr-bound']);
+    // wilson(16, 16).low = 0.8064 >= 0.8; wilson(15, 15).low = 0.7962 (scipy binomtest proportion_ci).
+    expect(trustLevel(c(16, 0, 0, 16)).level).toBe('TRUSTED');
+    expect(trustLevel(c(16, 0, 0, 15)).heldBy).toEqual(['tnr-bound']);
   });
 });
 
 describe('trust: what would raise it', () => {
-  it('asks for one label of a missing verdict to reach PROVISIONAL, and three of each for TRUSTED', () => {
-    const onlyFail = { n: 1, agreement: { k: 1, n: 1, rate: 1, low: 0.20654931437723745, high: 1 }, tpr: null, tnr: 1, j: null, confusion: { tp: 0, fn: 0, fp: 0, tn: 1 } } as unknown as CandidateReport;
-    const t = trustLevel(onlyFail);
-    expect(t.level).toBe('UNTRUSTED');
-    // wilson(4, 4).low = 0.5101 >= 0.5: three more labels, one of them a pass.
-    expect(t.next).toBe('to reach PROVISIONAL: 1 more pass label and 2 more of either verdict (if the judge keeps agreeing at 100%)');
+  const c = (tp: number, fn: number, fp: number, tn: number) => ({ tp, fn, fp, tn });
+
+  it('computes the labels to reach TRUSTED per verdict, exactly at the bar', () => {
+    expect(trustLevel(c(10, 0, 0, 10)).next).toEqual({ level: 'TRUSTED', reachable: true, pass: 6, fail: 6, assumesAgreement: false });
+    // At 90% observed: the smallest n with Wilson low(0.9, n) >= 0.8 is 62 (0.80053; n = 61 gives
+    // 0.79953), so 52 more of each verdict on top of the 10.
+    const nine = trustLevel(c(9, 1, 1, 9)).next;
+    expect(nine).toMatchObject({ reachable: true, pass: 52, fail: 52 });
+  });
+
+  it('is monotone: one more agreeing label never asks for more labels', () => {
+    let previous = Infinity;
+    for (let n = 10; n <= 60; n++) {
+      const next = trustLevel(c(n, 0, 1, n)).next;
+      if (!next || !next.reachable) continue;
+      const total = next.pass + next.fail;
+      expect(total).toBeLessThanOrEqual(previous);
+      previous = total;
+    }
+  });
+
+  it('finds the fewest labels to reach PROVISIONAL, and says cannot when the rates can never get there', () => {
+    const onlyFail = trustLevel(c(0, 0, 0, 1));
+    expect(onlyFail.level).toBe('UNTRUSTED');
+    expect(onlyFail.next).toMatchObject({ level: 'PROVISIONAL', reachable: true, assumesAgreement: true });
+    const n = onlyFail.next as { pass: number; fail: number };
+    // With every new label agreeing, the bound must be above 0 with those labels and not with one fewer.
+    const after = trustLevel(c(n.pass, 0, 0, 1 + n.fail));
+    expect(after.level).toBe('PROVISIONAL');
+    expect(trustLevel(c(n.pass - 1, 0, 0, 1 + n.fail)).level).toBe('UNTRUSTED');
+    expect(trustLevel(c(3, 3, 3, 3)).next).toEqual({ level: 'PROVISIONAL', reachable: false, because: 'j' });
   });
 });

@@ -67,7 +67,7 @@ describe('JUnit', () => {
     expect(err.error.message).toContain('429 rate limited');
     const gate = doc.testsuites.testsuite[2].testcase.find((c: any) => c.failure);
     expect(gate.name).toBe('min-quality (plain × openai:m)');
-    expect(gate.failure.message).toBe('gate failed: limit 80.0%, actual 75.0% (corrected quality)');
+    expect(gate.failure.message).toBe('gate failed: limit 80.0%, actual 75.0% (corrected quality, point estimate; P(q ≥ limit) 40%)');
   });
 });
 
@@ -110,7 +110,7 @@ describe('Markdown', () => {
       expect(lines[1]).toMatch(/^\|( ---:? \|)+$/);
       for (const line of lines) expect(pipes(line)).toBe(pipes(lines[0]!));
     }
-    expect(md).toContain('| prompt | provider | calls | passed | failed | errors | quality \\[95% CI\\] | corrected \\[95% CI\\] | vs first row |');
+    expect(md).toContain('| prompt | provider | calls | passed | failed | errors | quality \\[95% CI\\] | corrected \\[95% CI\\] | flip | vs first row |');
   });
 
   it('escapes pipes, newlines and HTML in cells', () => {

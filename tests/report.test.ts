@@ -63,7 +63,7 @@ describe('eval -o and report', () => {
     expect(server.stats().total).toBe(8);
 
     const record = JSON.parse(await read(dir, 'out/x.json'));
-    expect(record.schema).toBe('aijourney.run/1');
+    expect(record.schema).toBe('aijourney.run/2');
     expect(record.results).toHaveLength(8);
 
     const xml = await read(dir, 'out/x.junit.xml');
@@ -110,10 +110,11 @@ describe('eval -o and report', () => {
   });
 
   it('report refuses files that are not run records with one line and exit 2', async () => {
-    const dir = await workdir({ 'other.json': '{"schema":"something.else/2","results":[]}', 'plain.json': '{"a":1}', 'broken.json': '{not json', 'task.yaml': TASK });
+    const dir = await workdir({ 'other.json': '{"schema":"something.else/2","results":[]}', 'plain.json': '{"a":1}', 'broken.json': '{not json', 'old.json': '{"schema":"aijourney.run/1","results":[]}', 'task.yaml': TASK });
     const cases: Array<[string[], RegExp]> = [
-      [['report', 'other.json'], /other\.json: not an aijourney run record \(schema "something\.else\/2"; expected "aijourney\.run\/1"\)/],
+      [['report', 'other.json'], /other\.json: not an aijourney run record \(schema "something\.else\/2"; expected "aijourney\.run\/2"\)/],
       [['report', 'plain.json'], /plain\.json: not an aijourney run record \(no "schema" field/],
+      [['report', 'old.json'], /old\.json: a run record of an older aijourney \(aijourney\.run\/1\); this version reads aijourney\.run\/2/],
       [['report', 'broken.json'], /broken\.json: not a run record \(not valid JSON\)/],
       [['report', 'task.yaml'], /task\.yaml: not a run record/],
       [['report', 'missing.json'], /missing\.json: no such file/],
@@ -135,6 +136,6 @@ describe('GITHUB_STEP_SUMMARY', () => {
     const res = await runCli(['eval', 'task.yaml', '--no-cache', '-o', 'x.json'], { env: { ...env, GITHUB_STEP_SUMMARY: 'no/such/dir/summary.md' }, cwd: dir });
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/warning: cannot append to GITHUB_STEP_SUMMARY/);
-    expect(JSON.parse(await read(dir, 'x.json')).schema).toBe('aijourney.run/1');
+    expect(JSON.parse(await read(dir, 'x.json')).schema).toBe('aijourney.run/2');
   }, 60_000);
 });

@@ -1,35 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { makeCorrector } from '../src/judge/correct.js';
-import {
-  betaQuantile,
-  binomialSample,
-  correctedQuality,
-  correctedQualityMixed,
-  rng,
-  type Confusion,
-} from '../src/stats.js';
+import { BetaTable, betaQuantile, binomialSample, correctedQuality, correctedQualityMixed, lnGamma, qualityPosterior, rng, type Confusion } from '../src/stats.js';
 import type { CallResult } from '../src/types.js';
 
+const SLOW = Boolean(process.env.AIJOURNEY_SLOW);
 const lenient: Confusion = { tp: 9, fn: 1, fp: 3, tn: 7 };
 const sharp: Confusion = { tp: 20, fn: 0, fp: 0, tn: 20 };
 
-describe('correctedQualityMixed', () => {
-  it('is deterministic for the same input and seed, and the seed matters', () => {
-    const input = { exactPass: 1, exactFail: 4, judgedPass: 12, judgedN: 15, confusion: lenient };
-    expect(correctedQualityMixed(input)).toEqual(correctedQualityMixed(input));
-    expect(correctedQualityMixed(input, { seed: 7 })).toEqual(correctedQualityMixed(input, { seed: 7 }));
-    expect(correctedQualityMixed(input, { seed: 7 }).low).not.toBe(correctedQualityMixed(input, { seed: 8 }).low);
-  });
+function sd(values: number[]): number {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
+}
 
-  it('does not treat the exact/judged split as fixed: 2 exact fails + 3 judged passes', () => {
-    // Conditioning on the split caps the upper bound at exactly 3/5 (every judged output passing);
-    // the raw Wilson interval's upper bound is 0.88.
-    for (const confusion of [lenient, sharp]) {
-      const r = correctedQualityMixed({ exactPass: 0, exactFail: 2, judgedPass: 3, judgedN: 3, confusion });
-      expect(r.rate).toBeCloseTo(0.6, 12);
-      expect(r.high).toBeGreaterThan(0.75);
-      expect(r.low).toBeLessThan(0.3);
-    }
+describe('correctedQualityMixed', () => {
+  it('is the judged-only interval when nothing is exact, and the exact Beta interval when nothing is judged', () => {
+    // The observed split is held fixed: no phantom share of outputs of unknown quality.
+    const judged = { judgedPass: 4, judgedN: 5, confusion: { tp: 3, fn: 0, fp: 0, tn: 2 } };
+    expect(correctedQualityMixed({ exactPass: 0, exactFail: 0, ...judged }, { seed: 3 })).toEqual(correctedQuality(judged, { seed: 3 }));
+    const exact = correctedQualityMixed({ exactPass: 3, exactFail: 2, judgedPass: 0, judgedN: 0, confusion: lenient });
+    const beta = new BetaTable(4, 3);
+    expect(exact.rate).toBe(0.6);
+    expect(exact.low).toBeCloseTo(beta.quantile(0.025), 9);
+    expect(exact.high).toBeCloseTo(beta.quantile(0.975), 9);
+    expect(exact.low).toBeCloseTo(betaQuantile(0.025, 4, 3), 9);
+    expect(exact.high).toBeCloseTo(betaQuantile(0.975, 4, 3), 9);
   });
 
   it('gives (exactPass + J·Rogan-Gladen)/N as the point estimate, null when Rogan-Gladen is', () => {
@@ -43,45 +37,83 @@ describe('correctedQualityMixed', () => {
     expect(useless.high! - useless.low!).toBeGreaterThan(0.5);
   });
 
-  it('widens the interval to hold a point estimate that Rogan-Gladen clipped at 0 or 1', () => {
-    // Apparent rate 1 > TPR 0.9 clips RG to 1, and 0 < 1 − TNR clips it to 0.
-    const top = correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: 40, judgedN: 40, confusion: lenient });
-    expect(top.rate).toBe(1);
-    expect(top.high).toBe(1);
-    const bottom = correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: 0, judgedN: 40, confusion: lenient });
-    expect(bottom.rate).toBe(0);
-    expect(bottom.low).toBe(0);
+  it('matches a Monte Carlo of the same model: q = w·π_E + (1 − w)·π_J with w = E/N', () => {
+    // An independent route to the same distribution: sample π_E from its Beta and π_J from the
+    // misclassification posterior, and take empirical quantiles of 400,000 draws.
+    const input = { exactPass: 10, exactFail: 30, judgedPass: 150, judgedN: 200, confusion: lenient };
+    const r = correctedQualityMixed(input, { seed: 11 });
+    const random = rng(13);
+    const piE = new BetaTable(11, 31);
+    // π_J by inverse-CDF sampling from correctedQuality's own posterior would not be independent;
+    // rebuild it on a fine grid of the exact posterior density instead (2-D quadrature, as scipy did).
+    const grid = posteriorGrid(150, 200, lenient, 160);
+    const q: number[] = [];
+    for (let i = 0; i < 400_000; i++) q.push((40 / 240) * piE.quantile(random()) + (200 / 240) * grid(random()));
+    q.sort((a, b) => a - b);
+    expect(Math.abs(r.low! - q[Math.floor(0.025 * q.length)]!)).toBeLessThan(0.004);
+    expect(Math.abs(r.high! - q[Math.floor(0.975 * q.length)]!)).toBeLessThan(0.004);
   });
 
-  it('with everything judged tends to correctedQuality as the row grows', () => {
-    // The exact share's posterior Beta(1, 201) puts almost no weight on exact outputs, so the two
-    // intervals differ by Monte Carlo error (about ±0.005) and a shift of that order.
-    const input = { judgedPass: 150, judgedN: 200, confusion: lenient };
-    const mixed = correctedQualityMixed({ exactPass: 0, exactFail: 0, ...input });
-    const plain = correctedQuality(input);
-    expect(mixed.rate).toBeCloseTo(plain.rate!, 12);
-    expect(Math.abs(mixed.low! - plain.low!)).toBeLessThan(0.015);
-    expect(Math.abs(mixed.high! - plain.high!)).toBeLessThan(0.015);
+  it('holds each bound to a Monte Carlo standard deviation <= 0.002 across seeds', () => {
+    const inputs = [
+      { exactPass: 0, exactFail: 0, judgedPass: 190, judgedN: 200, confusion: { tp: 3, fn: 0, fp: 0, tn: 2 } },
+      { exactPass: 0, exactFail: 0, judgedPass: 150, judgedN: 200, confusion: lenient },
+      { exactPass: 1, exactFail: 4, judgedPass: 12, judgedN: 15, confusion: lenient },
+      { exactPass: 10, exactFail: 30, judgedPass: 150, judgedN: 200, confusion: lenient },
+    ];
+    for (const input of inputs) {
+      const runs = Array.from({ length: 10 }, (_, seed) => correctedQualityMixed(input, { seed: seed + 1 }));
+      expect(sd(runs.map((r) => r.low!))).toBeLessThanOrEqual(0.002);
+      expect(sd(runs.map((r) => r.high!))).toBeLessThanOrEqual(0.002);
+    }
   });
 
-  it('with nothing judged is the Beta(1 + passes, 1 + fails) interval of the exact outputs', () => {
-    const many = correctedQualityMixed({ exactPass: 30, exactFail: 10, judgedPass: 0, judgedN: 0, confusion: lenient });
-    expect(many.rate).toBe(0.75);
-    expect(Math.abs(many.low! - betaQuantile(0.025, 31, 11))).toBeLessThan(0.01);
-    expect(Math.abs(many.high! - betaQuantile(0.975, 31, 11))).toBeLessThan(0.01);
-    // Few outputs: close, not equal, since the judged share (w < 1) of unknown quality stays possible.
-    const few = correctedQualityMixed({ exactPass: 3, exactFail: 2, judgedPass: 0, judgedN: 0, confusion: lenient });
-    expect(Math.abs(few.low! - betaQuantile(0.025, 4, 3))).toBeLessThan(0.05);
-    expect(Math.abs(few.high! - betaQuantile(0.975, 4, 3))).toBeLessThan(0.05);
-  });
-
-  it('is all null for an empty row, and rejects impossible counts', () => {
+  it('accepts effective (fractional) counts, and rejects impossible ones', () => {
+    const r = correctedQualityMixed({ exactPass: 1.5, exactFail: 2.25, judgedPass: 6.5, judgedN: 9.75, confusion: lenient });
+    expect(r.low!).toBeLessThan(r.high!);
     expect(correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: 0, judgedN: 0, confusion: lenient })).toEqual({ rate: null, low: null, high: null });
     expect(() => correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: 5, judgedN: 4, confusion: lenient })).toThrow(RangeError);
     expect(() => correctedQualityMixed({ exactPass: -1, exactFail: 0, judgedPass: 1, judgedN: 4, confusion: lenient })).toThrow(RangeError);
-    expect(() => correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: 1, judgedN: 4, confusion: lenient }, { samples: 0 })).toThrow(RangeError);
+    expect(() => correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: 1, judgedN: 4, confusion: { ...lenient, tp: 1.5 } })).toThrow(RangeError);
+  });
+
+  it('gives P(q >= t) and quantiles that agree with each other', () => {
+    const { posterior } = qualityPosterior({ exactPass: 3, exactFail: 1, judgedPass: 10, judgedN: 12, confusion: lenient });
+    for (const p of [0.05, 0.5, 0.9]) expect(posterior!.cdf(posterior!.quantile(p))).toBeCloseTo(p, 3);
   });
 });
+
+/**
+ * The judged-only posterior of π on a grid: the exact joint density of (TPR, FPR, π) summed over a
+ * g x g grid of (TPR, FPR) midpoints for each of 500 π bins; returns an inverse-CDF sampler.
+ */
+function posteriorGrid(x: number, n: number, c: Confusion, g: number): (u: number) => number {
+  const bins = 500;
+  const mass = new Float64Array(bins);
+  const lnBin = (k: number, m: number, p: number) => (k === 0 ? 0 : k * Math.log(p)) + (m - k === 0 ? 0 : (m - k) * Math.log1p(-p));
+  for (let i = 0; i < g; i++) {
+    const tpr = (i + 0.5) / g;
+    for (let j = 0; j < g; j++) {
+      const fpr = (j + 0.5) / g;
+      if (fpr >= tpr) continue;
+      const labels = lnBin(c.tp, c.tp + c.fn, tpr) + lnBin(c.fp, c.fp + c.tn, fpr);
+      for (let b = 0; b < bins; b++) {
+        const pi = (b + 0.5) / bins;
+        mass[b]! += Math.exp(labels + lnBin(x, n, pi * tpr + (1 - pi) * fpr) + 150);
+      }
+    }
+  }
+  const cdf: number[] = [];
+  let total = 0;
+  for (const m of mass) cdf.push((total += m));
+  return (u) => {
+    const target = u * total;
+    let lo = 0;
+    while (cdf[lo]! < target) lo++;
+    const before = lo === 0 ? 0 : cdf[lo - 1]!;
+    return (lo + (target - before) / (cdf[lo]! - before)) / bins;
+  };
+}
 
 describe('makeCorrector', () => {
   const result = (pass: boolean | null, source: 'judge' | 'label' | null): CallResult => ({
@@ -90,103 +122,116 @@ describe('makeCorrector', () => {
     retries: 0, checks: [], pass,
     judge: source === null ? null : { verdict: pass ? 'pass' : 'fail', reason: '', source },
   } as CallResult);
+  const corrector = (confusion: Confusion) => makeCorrector({ confusion, seed: 3, randomLabels: [], fingerprint: () => '' });
+  const row = { prompt: 'p', provider: 'openai:m' };
 
-  it('splits a row into exact and judged outputs and ignores errors', () => {
-    const row = [result(false, null), result(false, null), result(true, 'judge'), result(true, 'judge'), result(true, 'judge'), result(null, null)];
+  it('splits a row into exact and judged outputs, ignores errors, and deflates clustered counts', () => {
+    const rows = [result(false, null), result(false, null), result(true, 'judge'), result(true, 'judge'), result(true, 'judge'), result(null, null)];
     const expected = correctedQualityMixed({ exactPass: 0, exactFail: 2, judgedPass: 3, judgedN: 3, confusion: sharp }, { seed: 3 });
-    expect(makeCorrector(sharp, 3)(row)).toEqual(expected);
-    const labeled = [result(true, 'label'), result(false, 'judge')];
-    expect(makeCorrector(sharp, 3)(labeled)).toEqual(correctedQualityMixed({ exactPass: 1, exactFail: 0, judgedPass: 0, judgedN: 1, confusion: sharp }, { seed: 3 }));
-    expect(makeCorrector(sharp)([result(null, null)])).toBeNull();
+    const got = corrector(sharp)(rows, row, 1)!.interval;
+    expect(got.rate).toBe(expected.rate);
+    expect(got.low).toBeCloseTo(expected.low!, 12);
+    expect(got.high).toBeCloseTo(expected.high!, 12);
+    expect(got.method).toBe('misclassification');
+    const half = corrector(sharp)(rows, row, 0.5)!.interval;
+    const deflated = correctedQualityMixed({ exactPass: 0, exactFail: 1, judgedPass: 1.5, judgedN: 1.5, confusion: sharp }, { seed: 3 });
+    expect(half.low).toBeCloseTo(deflated.low!, 12);
+    expect(corrector(sharp)([result(null, null)], row, 1)).toBeNull();
   });
 });
 
-interface Mixed {
-  exactPass: number;
-  exactFail: number;
-  judgedPass: number;
-  judgedN: number;
-  confusion: Confusion;
+/** Binomial pmf from log-gamma. */
+function pmf(n: number, k: number, p: number): number {
+  const lnC = lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1);
+  return Math.exp(lnC + (k === 0 ? 0 : k * Math.log(p)) + (n - k === 0 ? 0 : (n - k) * Math.log1p(-p)));
 }
 
-/** One synthetic row: its counts and its true quality q = w·π_E + (1 − w)·π_J. */
-function simulateRow(random: () => number, labels: number, n: number, w: number): { input: Mixed; q: number } {
-  let tpr: number;
-  let tnr: number;
-  do {
-    tpr = random();
-    tnr = random();
-  } while (tpr + tnr <= 1);
-  const piExact = random();
-  const piJudged = random();
-  // Human verdicts split independently of π_J (the model conditions on the class sizes).
-  const positives = binomialSample(random, labels, 0.5);
-  const tp = binomialSample(random, positives, tpr);
-  const tn = binomialSample(random, labels - positives, tnr);
-  const exact = binomialSample(random, n, w);
-  const exactPass = binomialSample(random, exact, piExact);
-  const judgedN = n - exact;
-  const judgedPass = binomialSample(random, judgedN, piJudged * tpr + (1 - piJudged) * (1 - tnr));
-  return {
-    input: { exactPass, exactFail: exact - exactPass, judgedPass, judgedN, confusion: { tp, fn: positives - tp, fp: labels - positives - tn, tn } },
-    q: w * piExact + (1 - w) * piJudged,
-  };
-}
+const JUDGES: Array<[number, number]> = [[0.95, 0.95], [0.9, 0.7], [0.7, 0.9], [0.6, 0.6]];
+const RATES = [0.1, 0.5, 0.9];
 
-/** The interval that conditions on the split (the previous corrector), for comparison. */
-function splitFixed(input: Mixed, seed: number): { low: number; high: number } {
-  const n = input.exactPass + input.exactFail + input.judgedN;
-  if (input.judgedN === 0) return { low: input.exactPass / n, high: input.exactPass / n };
-  const pi = correctedQuality(input, { draws: 300, seed });
-  return { low: (input.exactPass + input.judgedN * pi.low!) / n, high: (input.exactPass + input.judgedN * pi.high!) / n };
-}
+describe('corrected quality coverage at five outputs and up (issue grid)', () => {
+  // Every cell of: N = 5, 10, 20 judged outputs; 5, 10, 20, 50 labels split evenly between the
+  // verdicts (the model conditions on the class sizes); judges 0.95/0.95, 0.9/0.7, 0.7/0.9, 0.6/0.6;
+  // true pass rates 0.1, 0.5, 0.9. Coverage is computed exactly: the sum over every outcome (tp, tn,
+  // judged passes) of its probability; outcomes below 1e-9 (1e-7 for the labels) count as misses, so
+  // the figure is a lower bound. 2,000 draws instead of the default 16,000 keep the grid to minutes;
+  // their noise moves the bounds by about ±0.003. Measured: every cell >= 0.96.
+  const draws = 2000;
+  const cells = [5, 10, 20].flatMap((N) => [5, 10, 20, 50].flatMap((L) => JUDGES.flatMap((judge) => RATES.map((pi) => ({ N, L, judge, pi })))));
 
-describe('correctedQualityMixed coverage (simulation)', () => {
-  const NS = [5, 10, 20, 50, 100];
-
-  it('covers the row quality q >= 93% of the time when truths come from the prior', () => {
-    // Truths from the model's prior: w, π_E, π_J uniform, TPR and TNR uniform with TPR + TNR > 1.
-    // Fewer Monte Carlo draws than the default keep this fast; their noise only lowers coverage.
-    const random = rng(2718);
-    const sims = 1000;
-    let covered = 0;
-    let fixedCovered = 0;
-    for (let i = 0; i < sims; i++) {
-      const labels = i % 2 === 0 ? 5 : 20;
-      const n = NS[Math.floor(i / 2) % NS.length]!;
-      const { input, q } = simulateRow(random, labels, n, random());
-      const seed = Math.floor(random() * 2 ** 32);
-      const r = correctedQualityMixed(input, { draws: 300, samples: 1000, seed });
-      if (r.low! <= q && q <= r.high!) covered++;
-      const old = splitFixed(input, seed);
-      if (old.low <= q && q <= old.high) fixedCovered++;
-    }
-    console.log(`mixed-row coverage from the prior: ${(covered / sims).toFixed(3)}, split held fixed ${(fixedCovered / sims).toFixed(3)} (n=${sims})`);
-    expect(covered / sims).toBeGreaterThanOrEqual(0.93);
-    // The check has teeth: the interval that holds the split fixed misses q far more often.
-    expect(fixedCovered / sims).toBeLessThan(0.85);
-  });
-
-  it('covers q >= 93% at fixed exact shares, small and large rows', () => {
-    const random = rng(31415);
-    const lines: string[] = [];
-    let total = 0;
-    let covered = 0;
-    for (const w of [0.1, 0.5, 0.9]) {
-      for (const n of [5, 20, 100]) {
-        const reps = 40;
-        let hits = 0;
-        for (let r = 0; r < reps; r++) {
-          const { input, q } = simulateRow(random, r % 2 === 0 ? 5 : 20, n, w);
-          const interval = correctedQualityMixed(input, { draws: 300, samples: 1000, seed: Math.floor(random() * 2 ** 32) });
-          if (interval.low! <= q && q <= interval.high!) hits++;
+  (SLOW ? it : it.skip).each(cells)('N=$N labels=$L judge=$judge pi=$pi covers >= 93%', { timeout: 300_000 }, ({ N, L, judge, pi }) => {
+    const passLabels = Math.ceil(L / 2);
+    const failLabels = L - passLabels;
+    const apparent = pi * judge[0] + (1 - pi) * (1 - judge[1]);
+    let coverage = 0;
+    for (let tp = 0; tp <= passLabels; tp++) {
+      for (let tn = 0; tn <= failLabels; tn++) {
+        const pLabels = pmf(passLabels, tp, judge[0]) * pmf(failLabels, tn, judge[1]);
+        if (pLabels < 1e-7) continue;
+        for (let x = 0; x <= N; x++) {
+          const p = pLabels * pmf(N, x, apparent);
+          if (p < 1e-9) continue;
+          const r = correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: x, judgedN: N, confusion: { tp, fn: passLabels - tp, fp: failLabels - tn, tn } }, { draws });
+          if (r.low !== null && r.low <= pi && pi <= r.high!) coverage += p;
         }
-        lines.push(`w=${w} N=${n}: ${hits}/${reps}`);
-        total += reps;
-        covered += hits;
       }
     }
-    console.log(`mixed-row coverage at fixed shares: ${(covered / total).toFixed(3)}\n  ${lines.join('\n  ')}`);
-    expect(covered / total).toBeGreaterThanOrEqual(0.93);
+    expect(coverage).toBeGreaterThanOrEqual(0.93);
+  });
+
+  it('covers >= 93% at N = 5 in a quick exact check (runs without AIJOURNEY_SLOW)', () => {
+    // The cell the split-as-uncertain model failed: five judged outputs, five labels, a strong judge.
+    const [tpr, tnr] = [0.95, 0.95];
+    for (const pi of [0.1, 0.9]) {
+      const apparent = pi * tpr + (1 - pi) * (1 - tnr);
+      let coverage = 0;
+      for (let tp = 0; tp <= 3; tp++) {
+        for (let tn = 0; tn <= 2; tn++) {
+          for (let x = 0; x <= 5; x++) {
+            const p = pmf(3, tp, tpr) * pmf(2, tn, tnr) * pmf(5, x, apparent);
+            if (p < 1e-9) continue;
+            const r = correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: x, judgedN: 5, confusion: { tp, fn: 3 - tp, fp: 2 - tn, tn } }, { draws: 2000 });
+            if (r.low! <= pi && pi <= r.high!) coverage += p;
+          }
+        }
+      }
+      expect(coverage).toBeGreaterThanOrEqual(0.93);
+    }
+  });
+});
+
+describe('mixed rows: coverage of the population quality when the split itself varies', () => {
+  // Truths from the model's prior (TPR, TNR uniform with TPR + TNR > 1; π_E, π_J uniform), a
+  // population share w of exactly decided outputs (uniform, or fixed), rows of 5 to 100 outputs.
+  // Holding the observed split fixed still covers q = w·π_E + (1 − w)·π_J: measured 0.94-0.95.
+  (SLOW ? it : it.skip).each([null, 0.1, 0.5, 0.9])('covers q >= 93%% with the exact share w = %s', (wFixed) => {
+    const random = rng(2718);
+    const sizes = [5, 10, 20, 50, 100];
+    const sims = 1000;
+    let covered = 0;
+    for (let i = 0; i < sims; i++) {
+      const labels = i % 2 === 0 ? 5 : 20;
+      const n = sizes[Math.floor(i / 2) % sizes.length]!;
+      let tpr: number;
+      let tnr: number;
+      do {
+        tpr = random();
+        tnr = random();
+      } while (tpr + tnr <= 1);
+      const w = wFixed ?? random();
+      const piE = random();
+      const piJ = random();
+      const positives = binomialSample(random, labels, 0.5);
+      const tp = binomialSample(random, positives, tpr);
+      const tn = binomialSample(random, labels - positives, tnr);
+      const exact = binomialSample(random, n, w);
+      const exactPass = binomialSample(random, exact, piE);
+      const judgedPass = binomialSample(random, n - exact, piJ * tpr + (1 - piJ) * (1 - tnr));
+      const q = w * piE + (1 - w) * piJ;
+      const confusion = { tp, fn: positives - tp, fp: labels - positives - tn, tn };
+      const r = correctedQualityMixed({ exactPass, exactFail: exact - exactPass, judgedPass, judgedN: n - exact, confusion }, { draws: 1000 });
+      if (r.low! <= q && q <= r.high!) covered++;
+    }
+    expect(covered / sims).toBeGreaterThanOrEqual(0.93);
   });
 });

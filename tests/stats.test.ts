@@ -7,9 +7,14 @@ import {
   cohenKappa,
   correctedQuality,
   latencyStats,
+  BetaTable,
   lnGamma,
   mcnemarExact,
+  newcombeDifference,
+  normalCdf,
   normalQuantile,
+  tCdf,
+  tQuantile,
   percentile,
   rng,
   roganGladen,
@@ -167,6 +172,51 @@ describe('special functions', () => {
     expect(lnGamma(0.5)).toBeCloseTo(0.5723649429247, 12);
     expect(lnGamma(10)).toBeCloseTo(12.801827480081469, 12);
     expect(lnGamma(1000.5) / 5908.674175848678).toBeCloseTo(1, 13);
+  });
+});
+
+describe('newcombeDifference (hybrid score interval for p1 − p2)', () => {
+  // Reference: Newcombe (1998), Stat. Med. 17:873–890, Table II, method 10, the worked examples.
+  const cases: Array<[k1: number, n1: number, k2: number, n2: number, low: number, high: number]> = [
+    [56, 70, 48, 80, 0.0524, 0.3339],
+    [9, 10, 3, 10, 0.1705, 0.809],
+    [5, 56, 0, 29, -0.0381, 0.1926],
+    [0, 10, 0, 20, -0.1611, 0.2775],
+    [10, 10, 0, 20, 0.6791, 1.0],
+  ];
+  it.each(cases)('%i/%i − %i/%i matches the published interval', (k1, n1, k2, n2, low, high) => {
+    const r = newcombeDifference(k1 / n1, n1, k2 / n2, n2);
+    expect(r.low).toBeCloseTo(low, 4);
+    expect(r.high).toBeCloseTo(high, 4);
+  });
+});
+
+describe('Student t and the normal CDF', () => {
+  // Reference: standard tables (e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2): t(0.975; 9) = 2.262,
+  // t(0.95; 19) = 1.729, t(0.995; 4) = 4.604; Φ(1.96) = 0.9750021.
+  it('match the tables', () => {
+    expect(tQuantile(0.975, 9)).toBeCloseTo(2.262157, 5);
+    expect(tQuantile(0.95, 19)).toBeCloseTo(1.729133, 5);
+    expect(tQuantile(0.995, 4)).toBeCloseTo(4.604095, 5);
+    expect(tQuantile(0.025, 9)).toBeCloseTo(-2.262157, 5);
+    expect(tCdf(tQuantile(0.9, 7), 7)).toBeCloseTo(0.9, 10);
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 12);
+    expect(normalCdf(-3)).toBeCloseTo(0.0013498980316301, 12);
+  });
+});
+
+describe('BetaTable', () => {
+  it('agrees with the continued fraction to 1e-6 in probability, including fractional shapes', () => {
+    for (const [a, b] of [[1, 1], [2, 5], [1, 500], [191, 11], [5001, 4999], [1.2, 3000], [40, 1.7]] as const) {
+      const table = new BetaTable(a, b);
+      for (let i = 1; i < 200; i++) {
+        const p = i / 200;
+        const x = betaQuantile(p, a, b);
+        expect(Math.abs(table.cdf(x) - p)).toBeLessThan(1e-6);
+        expect(Math.abs(table.quantile(p) - x)).toBeLessThan(1e-6);
+      }
+      expect(table.cdf(0.3)).toBeCloseTo(betaCdf(0.3, a, b), 6);
+    }
   });
 });
 

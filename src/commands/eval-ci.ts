@@ -8,7 +8,7 @@ import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gates.
 import type { RunRecord } from '../record.js';
 import { palette } from '../render/format.js';
 import { parseShard, shardExamples, type Shard } from '../shard.js';
-import type { Gates, Task } from '../types.js';
+import type { Confidence, Gates, Task } from '../types.js';
 
 /** The CI flags of `eval`: gates, baseline, budget, dry run, shard (as commander hands them over). */
 export interface CiFlags {
@@ -16,6 +16,7 @@ export interface CiFlags {
   maxCost?: string;
   maxP95Ms?: string;
   maxErrorRate?: string;
+  confidence?: string;
   baseline?: string;
   maxRegression?: string;
   dryRun?: boolean;
@@ -42,6 +43,17 @@ function number(flag: string, value: string | undefined, min: number, max: numbe
   return n;
 }
 
+/** `--confidence estimate` or a level in [0.5, 1). */
+export function parseConfidence(value: string | undefined): Confidence | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'estimate') return 'estimate';
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0.5 && n < 1)) throw new UsageError(`--confidence must be "estimate" or a level from 0.5 to below 1 (e.g. 0.95), got "${value}"`);
+  return n;
+}
+
+const LIMITS = ['minQuality', 'maxCostUsd', 'maxP95LatencyMs', 'maxErrorRate'] as const;
+
 /** Parses and checks the flags and reads the baseline, so bad input fails (exit 2) before any call. */
 export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiOptions> {
   const gateFlags: GateFlags = {};
@@ -50,10 +62,12 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
   set('maxCostUsd', number('--max-cost', flags.maxCost, 0, Number.MAX_SAFE_INTEGER));
   set('maxP95LatencyMs', number('--max-p95-ms', flags.maxP95Ms, 0, Number.MAX_SAFE_INTEGER));
   set('maxErrorRate', number('--max-error-rate', flags.maxErrorRate, 0, 1));
+  const confidence = parseConfidence(flags.confidence);
+  if (confidence !== undefined) gateFlags.confidence = confidence;
   const gates = resolveGates(task.gates, gateFlags);
   const maxRegression = number('--max-regression', flags.maxRegression, 0, 1);
   if (maxRegression !== undefined && !flags.baseline) throw new UsageError('--max-regression needs --baseline FILE');
-  const options: CiOptions = { gates, gated: Object.values(gates).some((v) => v !== undefined), dryRun: flags.dryRun === true };
+  const options: CiOptions = { gates, gated: LIMITS.some((key) => gates[key] !== undefined), dryRun: flags.dryRun === true };
   if (flags.shard !== undefined) options.shard = parseShard(flags.shard);
   if (flags.baseline) {
     options.baselineFile = flags.baseline;
@@ -93,7 +107,7 @@ export function applyCi(record: RunRecord, ci: CiOptions): void {
   const checks = ci.gated ? checkGates(record, ci.gates) : [];
   if (ci.baseline && ci.baselineFile) {
     record.baseline = compareRuns(record, ci.baseline, ci.baselineFile);
-    if (ci.maxRegression !== undefined) checks.push(...regressionChecks(record.baseline, ci.maxRegression));
+    if (ci.maxRegression !== undefined) checks.push(...regressionChecks(record.baseline, ci.maxRegression, record.decision.confidence));
   }
   if (checks.length > 0) record.gates = gatesResult(checks);
 }

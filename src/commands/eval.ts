@@ -57,7 +57,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const limit = positiveInt('--limit', flags.limit, 1_000_000_000);
   const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
   const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
-  const task = await loadTask(file);
+  const task = await loadTask(file, { cwd: io.cwd });
   if (task.checks.length === 0 && !task.judge && !flags.json) {
     await write(io.stderr, 'aijourney: note: the task has no checks and no judge, so every answered call counts as passed\n');
   }
@@ -92,6 +92,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       ...(select ? { select } : {}),
       // The recommendation's bar: --min-quality when given, else the task's (evaluate's default).
       ...(flags.minQuality !== undefined ? { minQuality: ci.gates.minQuality } : {}),
+      ...(flags.confidence !== undefined ? { confidence: ci.gates.confidence } : {}),
       signal: controller.signal,
       ...(ci.shard ? { shard: ci.shard } : {}),
       stopReason: (spentUsd) => interrupted ?? ci.budget?.(spentUsd) ?? null,

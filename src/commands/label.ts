@@ -5,7 +5,8 @@ import type { RunRecord } from '../record.js';
 import { palette } from '../render/format.js';
 import type { ResponseCache } from '../run/call.js';
 import { loadTask } from '../task/load.js';
-import type { Label } from '../types.js';
+import type { Label, Task } from '../types.js';
+import { randomDraw } from '../label/random.js';
 import { lineReader, parseAnswer, type Answer, type LineReader } from '../label/answers.js';
 import { findLatestRun } from '../label/find-run.js';
 import { readRunRecord } from '../record.js';
@@ -18,6 +19,11 @@ export interface LabelFlags {
   run?: string;
   runsDir: string;
   color: boolean;
+  /** Draw this many outputs at random from one row's judged outputs (a random sample). */
+  random?: string;
+  prompt?: string;
+  provider?: string;
+  seed?: string;
 }
 
 const PROMPT = 'pass / fail / skip / quit (p/f/s/q), a critique may follow > ';
@@ -32,6 +38,14 @@ async function pickRun(file: string, task: { name: string; file: string }, flags
   const found = await findLatestRun(resolve(io.cwd, flags.runsDir), task, io.cwd);
   if (!found) throw new UsageError(`no run of task "${task.name}" in ${flags.runsDir}`, `run it first: aijourney eval ${file}`);
   return found;
+}
+
+function drawRandom(record: RunRecord, examples: Task['examples'], flags: LabelFlags) {
+  const count = Number(flags.random);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--random must be a whole number of outputs, 1 or more, got "${flags.random}"`);
+  const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
+  return randomDraw(record, examples, { count, seed, ...(flags.prompt ? { prompt: flags.prompt } : {}), ...(flags.provider ? { provider: flags.provider } : {}) });
 }
 
 /** One answer; on a terminal a pass/fail without a critique gets a second, optional question. */
@@ -68,17 +82,21 @@ async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | 
  * Then re-measures the judge on the labels (judge calls only; the models under test are not called).
  */
 export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): Promise<number> {
-  const task = await loadTask(file);
+  const task = await loadTask(file, { cwd: io.cwd });
   const { path: runPath, record } = await pickRun(file, task, flags, io);
-  const { items, missing } = buildQueue(record, task.examples);
+  const random = flags.random === undefined ? null : drawRandom(record, task.examples, flags);
+  const { items, missing } = random ? { items: random.items, missing: 0 } : buildQueue(record, task.examples);
   const p = palette(flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY));
   const terminal = Boolean(io.stdin.isTTY);
   const taskPath = resolve(io.cwd, file);
 
   const already = task.examples.reduce((n, e) => n + e.labels.length, 0);
+  const source = random
+    ? `${items.length} output(s) drawn at random from ${random.sample.prompt} × ${random.sample.provider} of ${runPath} (${random.frame} judged outputs, ${random.unlabeled} not yet labeled)`
+    : `${items.length} output(s) of ${runPath}`;
   await write(
     io.stdout,
-    `Labeling ${items.length} output(s) of ${runPath}\ninto ${file} (${already} label(s) so far). Each answer is saved at once; quit any time.\n` +
+    `Labeling ${source}\ninto ${file} (${already} label(s) so far). Each answer is saved at once; quit any time.\n` +
       (missing > 0 ? `(${missing} output(s) belong to examples no longer in the task and are left out.)\n` : ''),
   );
   if (items.length === 0) await write(io.stdout, 'Nothing to label: every output of this run already has a verdict.\n');
@@ -98,7 +116,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
         counts.skip++;
         continue;
       }
-      const label: Label = { output: item.output, verdict: answer.decision, ...(answer.critique ? { critique: answer.critique } : {}) };
+      const label: Label = { output: item.output, verdict: answer.decision, ...(answer.critique ? { critique: answer.critique } : {}), ...(random ? { sample: random.sample } : {}) };
       await writeLabel(taskPath, item.example, label);
       counts[answer.decision]++;
       await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${label.critique})` : ''}\n`);
@@ -111,7 +129,8 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
   await write(
     io.stdout,
     `\n${quit ? 'Stopped' : 'Done'}: ${labeled} new label(s) (${counts.pass} pass, ${counts.fail} fail), ${counts.skip} skipped` +
-      `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${file}.\n`,
+      `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${file}.\n` +
+      (random && counts.skip > 0 ? 'note: skipped outputs are left out of the random sample; it stays a random sample only if what you skipped had nothing to do with how good the output was.\n' : ''),
   );
   if (labeled === 0) return EXIT.ok;
   if (!task.judge) {
@@ -123,7 +142,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
 
 /** Re-runs calibration on the labels as now written; a failure here leaves the labels saved. */
 async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>): Promise<number> {
-  const updated = await loadTask(file);
+  const updated = await loadTask(file, { cwd: io.cwd });
   await write(io.stdout, 'Re-measuring the judge on your labels (judge calls only; cached ones are free)...\n');
   const cache = await openCache(io);
   try {

@@ -1,76 +1,164 @@
-import { wilson } from '../stats.js';
-import type { CandidateReport } from './calibrate.js';
+/**
+ * How far the selected judge can be trusted, from its two error rates measured on the human labels.
+ * Raw agreement is never used: it is dominated by the majority class (40 pass labels and 4 fail
+ * labels, 3 of the fails judged pass, is 41/44 agreement from a judge that passes bad outputs).
+ * Outcomes are data; the words are made in render/trust.ts.
+ */
+import { newcombeDifference, wilson, wilsonInterval, type Confusion } from '../stats.js';
 
 export type TrustLevel = 'UNCALIBRATED' | 'UNTRUSTED' | 'PROVISIONAL' | 'TRUSTED';
 
+/** A rate measured on the labels of one human verdict, with its 95% Wilson interval. */
+export interface MeasuredRate {
+  /** Labels of this verdict the judge agreed with. */
+  k: number;
+  /** Labels of this verdict (judge errors on them left out). */
+  n: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/** What keeps a judge below the next level, in the order the rules are checked. */
+export type HeldBy =
+  | 'no-labels'
+  | 'tpr-unmeasured'
+  | 'tnr-unmeasured'
+  | 'no-better-than-chance'
+  | 'not-shown-better-than-chance'
+  | 'tpr-bound'
+  | 'tnr-bound';
+
+/** Further labels of each verdict that would reach the next level if the judge keeps its observed rates. */
+export type NextStep =
+  | { level: 'PROVISIONAL' | 'TRUSTED'; reachable: true; pass: number; fail: number; assumesAgreement: boolean }
+  | { level: 'PROVISIONAL' | 'TRUSTED'; reachable: false; because: 'tpr' | 'tnr' | 'j' };
+
 export interface Trust {
   level: TrustLevel;
-  /** Why this level, in a few words. */
-  why: string;
-  /** What would raise it, in one line; null when TRUSTED. */
-  next: string | null;
+  /** Human-pass labels the judge passed. */
+  tpr: MeasuredRate;
+  /** Human-fail labels the judge failed. */
+  tnr: MeasuredRate;
+  /**
+   * The 95% lower bound of J = TPR − (1 − TNR) by Newcombe's hybrid score method for a difference of
+   * independent proportions, built from the two rates' Wilson intervals; > 0 shows the judge beats chance.
+   */
+  jLow: number | null;
+  /** Why the judge is not at the next level; empty when TRUSTED. */
+  heldBy: HeldBy[];
+  /** How to reach the next level; null when TRUSTED. */
+  next: NextStep | null;
 }
 
-export const TRUSTED_MIN_LABELS = 16;
-export const MIN_PER_VERDICT = 3;
+/** TRUSTED needs the 95% Wilson lower bounds of both TPR and TNR at or above this. */
+export const TRUSTED_BOUND = 0.8;
+/** Searches stop here: a judge that would need more labels than this cannot reach the level in practice. */
+const MAX_LABELS = 1_000_000;
+
+function measured(k: number, n: number): MeasuredRate {
+  return { k, n, ...wilson(k, n) };
+}
 
 /**
- * More labels needed, if the judge keeps agreeing at its current rate, before the agreement
- * interval's lower bound reaches `bound`; null when it never would (agreement too low).
+ * The trust level, as README's "Trust level" section states it:
+ * - UNCALIBRATED: no labeled output was judged.
+ * - UNTRUSTED: no labels of one verdict (its rate is unmeasured); or J = TPR + TNR − 1 <= 0 (no
+ *   better than chance on the labels); or J's 95% lower bound <= 0 (better than chance not shown:
+ *   Newcombe's interval for TPR − (1 − TNR), from the two Wilson intervals).
+ * - PROVISIONAL: TPR_low or TNR_low below 0.8.
+ * - TRUSTED: both at least 0.8 (which takes at least 16 labels of each verdict).
  */
-export function labelsToReach(k: number, n: number, bound: number, max = 1000): number | null {
-  const rate = n > 0 ? k / n : 0;
-  for (let m = 0; m <= max; m++) {
-    const low = wilson(k + Math.round(rate * m), n + m).low;
-    if (low !== null && low >= bound) return m;
+export function trustLevel(confusion: Confusion | undefined): Trust {
+  const c = confusion ?? { tp: 0, fn: 0, fp: 0, tn: 0 };
+  const tpr = measured(c.tp, c.tp + c.fn);
+  const tnr = measured(c.tn, c.tn + c.fp);
+  const base = { tpr, tnr, jLow: tpr.n > 0 && tnr.n > 0 ? jLowerBound(tpr.rate!, tpr.n, tnr.rate!, tnr.n) : null };
+  if (tpr.n + tnr.n === 0) return { level: 'UNCALIBRATED', ...base, heldBy: ['no-labels'], next: nextUntrusted(tpr, tnr) };
+
+  const untrusted: HeldBy[] = [];
+  if (tpr.n === 0) untrusted.push('tpr-unmeasured');
+  if (tnr.n === 0) untrusted.push('tnr-unmeasured');
+  if (untrusted.length === 0) {
+    if (tpr.rate! + tnr.rate! - 1 <= 0) untrusted.push('no-better-than-chance');
+    else if (base.jLow! <= 0) untrusted.push('not-shown-better-than-chance');
   }
-  return null;
+  if (untrusted.length > 0) return { level: 'UNTRUSTED', ...base, heldBy: untrusted, next: nextUntrusted(tpr, tnr) };
+
+  const provisional: HeldBy[] = [];
+  if (tpr.low! < TRUSTED_BOUND) provisional.push('tpr-bound');
+  if (tnr.low! < TRUSTED_BOUND) provisional.push('tnr-bound');
+  if (provisional.length > 0) return { level: 'PROVISIONAL', ...base, heldBy: provisional, next: nextTrusted(tpr, tnr) };
+  return { level: 'TRUSTED', ...base, heldBy: [], next: null };
 }
 
-function plural(count: number, word: string): string {
-  return `${count} more ${word}${count === 1 ? '' : 's'}`;
+/** Newcombe's 95% lower bound of TPR − FPR from the two rates and their label counts. */
+function jLowerBound(tpr: number, passLabels: number, tnr: number, failLabels: number): number {
+  return newcombeDifference(tpr, passLabels, 1 - tnr, failLabels).low!;
 }
 
-/** The trust level of the selected judge, as DESIGN.md's "Judge calibration" defines it. */
-export function trustLevel(report: CandidateReport | undefined): Trust {
-  if (!report || report.n === 0) {
-    return {
-      level: 'UNCALIBRATED',
-      why: 'no labeled outputs',
-      next: `label at least ${MIN_PER_VERDICT} passing and ${MIN_PER_VERDICT} failing outputs (aijourney label) to measure the judge`,
-    };
-  }
-  const { tp, fn, fp, tn } = report.confusion;
-  const passes = tp + fn;
-  const fails = fp + tn;
-  const { k, n, low } = report.agreement;
-  const j = report.j;
+/**
+ * The Wilson lower bound after `more` further labels of this verdict at the rate observed so far
+ * (an unmeasured rate is taken as perfect agreement: the count is then a least number). For a fixed
+ * rate the bound rises monotonically with the number of labels, so searches over it are monotone.
+ */
+function boundAfter(rate: MeasuredRate, more: number): number {
+  const n = rate.n + more;
+  if (n === 0) return 0;
+  const p = rateOf(rate);
+  return p === 0 ? 0 : p === 1 ? n / (n + Z2) : wilsonInterval(p, n).low!;
+}
 
-  // PROVISIONAL needs both rates measured (one label of each verdict); TRUSTED needs three of each.
-  const needFor = (bound: number, minTotal: number, perVerdict: number): string => {
-    const more = Math.max(labelsToReach(k, n, bound) ?? Infinity, minTotal - n, 0);
-    const morePass = Math.max(perVerdict - passes, 0);
-    const moreFail = Math.max(perVerdict - fails, 0);
-    if (!Number.isFinite(more)) return 'agreement is too low for more labels to help: improve the rubric or try another judge model';
-    const total = Math.max(more, morePass + moreFail);
-    const parts = [morePass > 0 ? plural(morePass, 'pass label') : '', moreFail > 0 ? plural(moreFail, 'fail label') : ''].filter(Boolean);
-    const rest = total - morePass - moreFail;
-    if (rest > 0) parts.push(`${rest} more of either verdict`);
-    return `${parts.join(' and ')} (if the judge keeps agreeing at ${Math.round((k / Math.max(n, 1)) * 100)}%)`;
-  };
+/** The observed rate, or perfect agreement for a verdict with no labels yet. */
+const rateOf = (rate: MeasuredRate) => (rate.n === 0 ? 1 : rate.rate!);
+/** z² of a two-sided 95% interval: the Wilson lower bound of n/n is n/(n + z²). */
+const Z2 = 1.959963984540054 ** 2;
 
-  if (j === null || j <= 0 || low === null || low < 0.5) {
-    const why = j === null ? 'TPR or TNR unmeasured' : j <= 0 ? `J = ${j.toFixed(2)} <= 0` : `agreement lower bound ${low?.toFixed(2)} < 0.5`;
-    const next = j !== null && j <= 0 ? 'the judge does no better than chance: improve the rubric or try another judge model' : `to reach PROVISIONAL: ${needFor(0.5, 0, 1)}`;
-    return { level: 'UNTRUSTED', why, next };
+/** The smallest m in [0, MAX_LABELS] with ok(m), for a monotone ok; null when none. */
+function smallest(ok: (m: number) => boolean): number | null {
+  if (ok(0)) return 0;
+  let hi = 1;
+  while (!ok(hi)) {
+    if (hi >= MAX_LABELS) return null;
+    hi = Math.min(MAX_LABELS, hi * 2);
   }
-  if (n < TRUSTED_MIN_LABELS || passes < MIN_PER_VERDICT || fails < MIN_PER_VERDICT || low < 0.8) {
-    const reasons: string[] = [];
-    if (n < TRUSTED_MIN_LABELS) reasons.push(`${n} < ${TRUSTED_MIN_LABELS} labels`);
-    if (passes < MIN_PER_VERDICT) reasons.push(`${passes} pass labels`);
-    if (fails < MIN_PER_VERDICT) reasons.push(`${fails} fail labels`);
-    if (low < 0.8) reasons.push(`agreement lower bound ${low.toFixed(2)} < 0.8`);
-    return { level: 'PROVISIONAL', why: reasons.join(', '), next: `to reach TRUSTED: ${needFor(0.8, TRUSTED_MIN_LABELS, MIN_PER_VERDICT)}` };
+  let lo = Math.floor(hi / 2);
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (ok(mid)) hi = mid;
+    else lo = mid;
   }
-  return { level: 'TRUSTED', why: `${n} labels, agreement lower bound ${low.toFixed(2)}`, next: null };
+  return hi;
+}
+
+/** Labels to reach TRUSTED: each rate's bound must reach 0.8 on its own. */
+function nextTrusted(tpr: MeasuredRate, tnr: MeasuredRate): NextStep {
+  const pass = smallest((m) => boundAfter(tpr, m) >= TRUSTED_BOUND);
+  const fail = smallest((m) => boundAfter(tnr, m) >= TRUSTED_BOUND);
+  if (pass === null) return { level: 'TRUSTED', reachable: false, because: 'tpr' };
+  if (fail === null) return { level: 'TRUSTED', reachable: false, because: 'tnr' };
+  return { level: 'TRUSTED', reachable: true, pass, fail, assumesAgreement: false };
+}
+
+/**
+ * Labels to reach PROVISIONAL: J's lower bound > 0 with the fewest labels in all, the rates held at
+ * their observed values. The bound rises monotonically in either count, so for each number of pass
+ * labels the fewest fail labels is found by binary search, and the best total is kept (ties: the
+ * more even split).
+ */
+function nextUntrusted(tpr: MeasuredRate, tnr: MeasuredRate): NextStep {
+  const assumesAgreement = tpr.n === 0 || tnr.n === 0;
+  if (rateOf(tpr) + rateOf(tnr) <= 1) return { level: 'PROVISIONAL', reachable: false, because: 'j' };
+  let best: { pass: number; fail: number } | null = null;
+  // Past the point where the pass bound alone stops moving, more pass labels cannot lower the total.
+  for (let pass = 0; pass <= 20_000; pass++) {
+    if (best && pass >= best.pass + best.fail) break;
+    const fail = smallest((m) => jLowerBound(rateOf(tpr), tpr.n + pass, rateOf(tnr), tnr.n + m) > 0);
+    if (fail === null) continue;
+    if (!best || pass + fail < best.pass + best.fail || (pass + fail === best.pass + best.fail && Math.abs(pass - fail) < Math.abs(best.pass - best.fail))) {
+      best = { pass, fail };
+    }
+  }
+  if (!best) return { level: 'PROVISIONAL', reachable: false, because: rateOf(tpr) < rateOf(tnr) ? 'tpr' : 'tnr' };
+  return { level: 'PROVISIONAL', reachable: true, ...best, assumesAgreement };
 }

@@ -4,6 +4,7 @@ import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
 import { createClient as defaultCreateClient, type ClientOptions } from '../providers/registry.js';
 import { interval, num, pct, usd, type Palette } from '../render/format.js';
+import { trustNext, trustReason } from '../render/words.js';
 import type { ResponseCache } from '../run/call.js';
 import { createLimiter } from '../run/limiter.js';
 import type { ModelClient, ProviderSpec, Task } from '../types.js';
@@ -40,9 +41,10 @@ export function renderCalibration(calibration: Calibration, p: Palette): string 
         `${c.unparseable ? `, ${c.unparseable} unparseable` : ''}${c.errors ? `, ${c.errors} errors` : ''}, cost ${usd(c.costUsd)}`,
     );
   }
-  const trust = trustLevel(calibration.candidates.find((c) => c.selected));
+  const trust = trustLevel(calibration.candidates.find((c) => c.selected)?.confusion);
   const colour = trust.level === 'TRUSTED' ? p.green : trust.level === 'PROVISIONAL' ? p.yellow : p.red;
-  lines.push(`Judge ${calibration.selected.id}: ${colour(p.bold(trust.level))} (${trust.why})`);
-  if (trust.next) lines.push(`  ${trust.next}`);
+  lines.push(`Judge ${calibration.selected.id}: ${colour(p.bold(trust.level))} (${trustReason(trust)})`);
+  const next = trustNext(trust);
+  if (next) lines.push(`  ${next}`);
   return lines.join('\n');
 }

@@ -19,12 +19,13 @@ function entryObject(label: Label, vars?: Record<string, string>): Record<string
     output: label.output,
     verdict: label.verdict,
     ...(label.critique ? { critique: label.critique } : {}),
+    ...(label.sample ? { sample: { ...label.sample } } : {}),
   };
 }
 
 /** Short single-line labels read best as one flow line, like the hand-written ones in the examples. */
 function fitsOneLine(label: Label, vars?: Record<string, string>): boolean {
-  const text = `${label.output}${label.critique ?? ''}${vars ? JSON.stringify(vars) : ''}`;
+  const text = `${label.output}${label.critique ?? ''}${vars ? JSON.stringify(vars) : ''}${label.sample ? JSON.stringify(label.sample) : ''}`;
   return !/[\n\r]/.test(text) && text.length <= 100;
 }
 
@@ -35,7 +36,10 @@ export function entryText(label: Label, indent: number, vars?: Record<string, st
   const flow = fitsOneLine(label, vars);
   const doc = new Document(value);
   if (flow) (doc.contents as YAMLMap).flow = true;
-  else if (vars) (doc.get('vars', true) as YAMLMap).flow = true;
+  else {
+    if (vars) (doc.get('vars', true) as YAMLMap).flow = true;
+    if (label.sample) (doc.get('sample', true) as YAMLMap).flow = true;
+  }
   const lines = doc.toString({ lineWidth: 0 }).replace(/\n$/, '').split('\n');
   return lines.map((line, i) => (i === 0 ? `${pad}- ${line}` : line === '' ? '' : `${pad}  ${line}`)).join('\n') + '\n';
 }
@@ -118,7 +122,8 @@ function holds(text: string, example: Example, label: Label, inline: boolean): b
   const last = isSeq(list) ? (list.toJSON() as Array<Record<string, unknown>>).at(-1) : undefined;
   if (!last) return false;
   const sameVars = inline || JSON.stringify(last.vars) === JSON.stringify(example.vars);
-  return sameVars && String(last.output) === label.output && last.verdict === label.verdict && (last.critique ?? undefined) === (label.critique || undefined);
+  const sameSample = JSON.stringify(last.sample ?? null) === JSON.stringify(label.sample ?? null);
+  return sameVars && sameSample && String(last.output) === label.output && last.verdict === label.verdict && (last.critique ?? undefined) === (label.critique || undefined);
 }
 
 /** The task file's text with `label` added for `example` (inline examples: under it; data-file examples: top-level `labels:`). */

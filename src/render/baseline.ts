@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { SIGNIFICANCE, type BaselineComparison, type BaselineRow } from '../baseline.js';
 import { pct, pValue, type Palette } from './format.js';
+import { BASELINE_HEAD } from './report-data.js';
 
 function table(head: string[], p: Palette): Table.Table {
   return new Table({ head, style: p.enabled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] } });
@@ -14,13 +15,14 @@ export function verdictText(row: BaselineRow): string {
   if (row.status === 'missing-in-baseline') return 'new row (not in the baseline)';
   if (row.status === 'missing-in-run') return 'missing from this run';
   if (row.pValue === null) return 'no paired outputs';
-  if (row.b + row.c === 0) return 'same results';
-  if (row.pValue >= SIGNIFICANCE) return `no significant change (${pValue(row.pValue)}; too few examples to tell)`;
-  return `${row.c > row.b ? 'better' : 'worse'} (${pValue(row.pValue)})`;
+  if (row.worse + row.better === 0) return 'same results';
+  if (!row.canTell) return `too few examples to tell apart: need >= 6 differing examples (${row.worse + row.better} differ)`;
+  if (row.pValue >= SIGNIFICANCE) return `no significant change (${pValue(row.pValue)})`;
+  return `${(row.quality.diff ?? 0) > 0 ? 'better' : 'worse'} (${pValue(row.pValue)})`;
 }
 
 export function renderBaseline(cmp: BaselineComparison, p: Palette): string[] {
-  const t = table(['prompt', 'provider', 'pairs', 'baseline', 'now', 'change', 'pass→fail', 'fail→pass', 'verdict', 'cost/call', 'p95', 'unpaired'], p);
+  const t = table([...BASELINE_HEAD, 'unpaired'], p);
   for (const row of cmp.rows) {
     const u = row.unpaired;
     const unpaired = [u.onlyRun && `${u.onlyRun} only now`, u.onlyBaseline && `${u.onlyBaseline} only then`, u.errored && `${u.errored} errored`].filter(Boolean).join(', ') || '-';
@@ -28,20 +30,20 @@ export function renderBaseline(cmp: BaselineComparison, p: Palette): string[] {
     t.push([
       row.prompt,
       row.provider,
-      String(row.pairs),
+      String(row.examples),
       pct(row.quality.baseline),
       pct(row.quality.run),
       signed(row.quality.diff),
-      String(row.b),
-      String(row.c),
+      String(row.worse),
+      String(row.better),
       verdict.startsWith('worse') ? p.red(verdict) : verdict,
       times(row.costRatio),
       times(row.p95Ratio),
       unpaired,
     ]);
   }
-  const lines = [p.bold(`Compared with ${cmp.file} (paired by example and repeat; exact McNemar test)`), t.toString()];
+  const lines = [p.bold(`Compared with ${cmp.file} (paired by example; exact sign-flip test on per-example pass rates)`), t.toString()];
   for (const note of cmp.notes) lines.push(p.yellow(`note: ${note}`));
-  lines.push(p.dim('baseline/now = pass rates on the paired calls; cost/call and p95 are ratios now / baseline.'));
+  lines.push(p.dim('baseline/now = mean per-example pass rates on the paired examples; worse/better = examples whose pass rate fell/rose; cost/call and p95 are ratios now / baseline.'));
   return lines;
 }

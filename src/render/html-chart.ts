@@ -1,4 +1,3 @@
-import { decisionQuality } from '../recommend.js';
 import { pct, usd } from './format.js';
 import { html, type Html } from './html-escape.js';
 import type { Row } from './report-data.js';
@@ -6,8 +5,9 @@ import type { Row } from './report-data.js';
 /**
  * The quality-vs-cost chart as inline SVG, drawn by hand so the report needs no script and no
  * network: one point per row at (mean cost per 1k calls, quality) with its 95% interval as an
- * error bar, and the Pareto front as a dashed line. Quality is the corrected rate when a calibrated
- * judge graded the run (as the recommendation uses), else the raw pass rate.
+ * error bar, and the Pareto front as a dashed line. Quality is what each row's decision rests on (the
+ * corrected rate when a judge graded it, else the pass rate); a row graded by an untrusted judge is
+ * not plotted, as its quality cannot be measured.
  */
 
 /** Tableau 10: distinct, colour-blind-aware categorical colours. */
@@ -68,11 +68,13 @@ function tickUsd(value: number): string {
 const y = (q: number) => M.top + (1 - q) * PH;
 const f = (v: number) => v.toFixed(1);
 
-export function qualityCostChart(rows: Row[], calibrated: boolean): { svg: Html; unplaced: number[] } {
+export function qualityCostChart(rows: Row[]): { svg: Html; unplaced: number[] } {
   const points: Point[] = [];
   const unplaced: number[] = [];
+  const plotted = (row: Row) => (row.decision.basis === 'corrected' ? row.corrected : row.decision.basis === 'raw' || row.decision.basis === 'raw-judge-votes' ? row.quality : null);
+  const corrected = rows.some((row) => row.decision.basis === 'corrected');
   rows.forEach((row, index) => {
-    const q = decisionQuality(row, calibrated);
+    const q = plotted(row) ?? { rate: null, low: null, high: null };
     const cost = row.costUsd.per1kCalls;
     if (cost === null || q.rate === null) unplaced.push(index);
     else points.push({ index, cost, rate: q.rate, low: q.low ?? q.rate, high: q.high ?? q.rate, pareto: row.pareto === true });
@@ -98,7 +100,7 @@ export function qualityCostChart(rows: Row[], calibrated: boolean): { svg: Html;
 <circle cx="${f(x)}" cy="${f(y(p.rate))}" r="${p.pareto ? 7 : 6}" fill="${c}" stroke="${p.pareto ? '#1f2328' : '#fff'}" stroke-width="1.5"/>
 <text class="pt" x="${f(x + 10)}" y="${f(y(p.rate) - 8)}">${p.index + 1}</text></g>`;
   });
-  const yLabel = calibrated ? 'corrected quality (95% interval)' : 'quality (95% Wilson interval)';
+  const yLabel = corrected ? 'corrected quality (95% interval)' : 'quality (95% Wilson interval)';
   const svg = html`<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Quality versus cost per row">
 <title>Quality versus cost: one point per prompt × provider row</title>
 ${grid}${xticks}

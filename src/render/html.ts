@@ -1,10 +1,12 @@
 import type { RunRecord } from '../record.js';
 import type { CallResult } from '../types.js';
-import { interval, ms, pValue, usd } from './format.js';
+import { interval, ms, pct, usd } from './format.js';
+import { gatesHeadline } from './gates.js';
 import { colourOf, qualityCostChart } from './html-chart.js';
 import { html, Html } from './html-escape.js';
 import { contentSecurityPolicy, STYLE } from './html-style.js';
-import { baselineCells, calibrated, calibrationCells, exampleIndices, gateLines, reasonsOf, rowLabel, rowResults, vsFirstText, type Row } from './report-data.js';
+import { baselineCells, calibrationCells, exampleIndices, gateLines, reasonsOf, resultNotes, rowLabel, rowResults, type Row } from './report-data.js';
+import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
  * The HTML report: one self-contained file (inline CSS and SVG, no script, no network), readable by
@@ -34,18 +36,18 @@ function header(record: RunRecord): Html {
 <p class="muted">Task file ${record.task.file} · started ${record.startedAt} · finished ${record.finishedAt} · ${record.tool.name} ${record.tool.version}</p>
 ${record.complete ? '' : html`<div class="banner"><b>Incomplete run:</b> ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'}).</div>`}
 <div class="cards">${cards.map(([big, small]) => html`<div class="card"><b>${big}</b><span>${small}</span></div>`)}</div>
-${rec ? html`<p><b>Recommendation:</b> ${rec.prompt === null ? `none: ${rec.reason}` : rec.reason}</p>` : ''}
+<p><b>Recommendation:</b> ${recommendationText(rec)}</p>
 </header>`;
 }
 
 function gatesSection(record: RunRecord): Html {
   const checks = gateLines(record);
   if (checks.length === 0) return html``;
-  const failed = checks.filter((g) => !g.pass).length;
+  const badge = (verdict: string) => html`<span class="badge ${verdict === 'FAIL' ? 'b-fail' : verdict === 'pass' ? 'b-pass' : 'b-none'}">${verdict}</span>`;
   const rows = checks.map(
-    (g) => html`<tr><td>${g.name}</td><td>${g.row}</td><td class="num">${g.limit}</td><td class="num">${g.actual}</td><td>${g.pass ? html`<span class="badge b-pass">pass</span>` : html`<span class="badge b-fail">FAIL</span>`}</td><td class="note">${g.note}</td></tr>`,
+    (g) => html`<tr><td>${g.name}</td><td>${g.row}</td><td class="num">${g.limit}</td><td class="num">${g.actual}</td><td>${badge(g.verdict)}</td><td class="note">${g.note}</td></tr>`,
   );
-  return html`<section><h2>${failed === 0 ? 'Gates passed' : `Gates FAILED (${failed} of ${checks.length} checks)`}</h2>
+  return html`<section><h2>${gatesHeadline(record.gates!)}</h2>
 <div class="scroll"><table><thead><tr><th>gate</th><th>row</th><th class="num">limit</th><th class="num">actual</th><th>verdict</th><th>note</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
@@ -56,38 +58,39 @@ function baselineSection(record: RunRecord): Html {
   const cls = (i: number) => (right.has(i) ? 'num' : '');
   return html`<section><h2>Compared with ${cmp.file}</h2>
 <div class="scroll"><table><thead><tr>${cmp.head.map((h, i) => html`<th class="${cls(i)}">${h}</th>`)}</tr></thead><tbody>${cmp.rows.map((r) => html`<tr>${r.map((c, i) => html`<td class="${cls(i)}">${c}</td>`)}</tr>`)}</tbody></table></div>
-<p class="note">Paired by example and repeat; exact McNemar test. Cost/call and p95 are ratios now / baseline.</p>${cmp.notes.map((n) => html`<p class="banner">${n}</p>`)}</section>`;
+<p class="note">Paired by example; exact sign-flip test on per-example pass rates. Cost/call and p95 are ratios now / baseline.</p>${cmp.notes.map((n) => html`<p class="banner">${n}</p>`)}</section>`;
 }
 
 function judgeSection(record: RunRecord): Html {
   const judge = record.judge;
   if (!judge) return html``;
   const cells = calibrationCells(record);
+  const next = trustNext(judge.trust);
   const rows = cells.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<td>${cell}</td>` : html`<td class="num">${cell}</td>`))}</tr>`);
   const table = judge.candidates.length
     ? html`<div class="scroll"><table><thead><tr>${cells.head.map((h, i) => (i === 0 ? html`<th>${h}</th>` : html`<th class="num">${h}</th>`))}</tr></thead><tbody>${rows}</tbody></table></div>
 <p class="note">Leave-one-out on ${judge.labels.length} human-labeled outputs; ▶ = selected. TPR = human pass judged pass; TNR = human fail judged fail; J = TPR + TNR − 1.</p>`
     : html``;
   return html`<section><h2>Judge</h2>
-<p>Judge ${judge.selected}: <span class="badge t-${judge.trust}">${judge.trust}</span> ${judge.trustReason}${judge.trustNext ? html`<br><span class="muted">${judge.trustNext}</span>` : ''}</p>
+<p>Judge ${judge.selected}: <span class="badge t-${judge.trust.level}">${judge.trust.level}</span> ${trustReason(judge.trust)}${next ? html`<br><span class="muted">${next}</span>` : ''}</p>
 ${table}</section>`;
 }
 
 function resultsSection(record: RunRecord): Html {
-  const cal = calibrated(record);
-  const withJudge = record.judge !== null;
+  const judge = record.judge;
   const many = record.summary.length > 1;
+  const repeated = record.summary.some((row) => row.flipRate !== null);
   const rows = record.summary.map(
-    (row, i) => html`<tr><td class="nowrap">${swatch(i)}${i + 1}${row.pareto ? ' ◆' : ''}</td><td class="nowrap">${row.prompt}</td><td class="nowrap">${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${row.errors}</td><td class="num">${interval(row.quality)}</td>${withJudge ? html`<td class="num">${cal ? interval(row.corrected) : 'uncalibrated'}</td>` : ''}${many ? html`<td>${vsFirstText(row, i, pValue)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${ms(row.latencyMs.p50)}</td><td class="num">${ms(row.latencyMs.p95)}</td></tr>`,
+    (row, i) => html`<tr><td class="nowrap">${swatch(i)}${i + 1}${row.pareto ? ' ◆' : ''}</td><td class="nowrap">${row.prompt}</td><td class="nowrap">${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${row.errors}</td><td class="num">${interval(row.quality)}</td>${judge ? html`<td class="num">${correctedCell(row.corrected, judge.trust)}</td>` : ''}${repeated ? html`<td class="num">${row.flipRate === null ? 'n/a' : pct(row.flipRate)}</td>` : ''}${many ? html`<td>${vsFirstText(row, i)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${ms(row.latencyMs.p50)}</td><td class="num">${ms(row.latencyMs.p95)}</td></tr>`,
   );
-  const { svg, unplaced } = qualityCostChart(record.summary, cal);
+  const { svg, unplaced } = qualityCostChart(record.summary);
   const legend = record.summary.map((row, i) => html`<li>${swatch(i)}<b>${i + 1}</b> ${rowLabel(row)}${row.pareto ? ' ◆' : ''}</li>`);
   return html`<section><h2>Results</h2>
-<div class="scroll"><table><thead><tr><th>#</th><th>prompt</th><th>provider</th><th class="num">calls</th><th class="num">passed</th><th class="num">failed</th><th class="num">errors</th><th class="num">quality [95% CI]</th>${withJudge ? html`<th class="num">corrected [95% CI]</th>` : ''}${many ? html`<th>vs first row</th>` : ''}<th class="num">cost</th><th class="num">$/1k calls</th><th class="num">p50</th><th class="num">p95</th></tr></thead><tbody>${rows}</tbody></table></div>
-<p class="note">quality = passed / (calls that returned an output); errors are counted apart; 95% Wilson intervals.${cal ? " corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval)." : ''} ◆ = on the quality/cost Pareto front.</p>
+<div class="scroll"><table><thead><tr><th>#</th><th>prompt</th><th>provider</th><th class="num">calls</th><th class="num">passed</th><th class="num">failed</th><th class="num">errors</th><th class="num">quality [95% CI]</th>${judge ? html`<th class="num">corrected [95% CI]</th>` : ''}${repeated ? html`<th class="num">flip</th>` : ''}${many ? html`<th>vs first row</th>` : ''}<th class="num">cost</th><th class="num">$/1k calls</th><th class="num">p50</th><th class="num">p95</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p class="note">${resultNotes(record).join(' ')} ◆ = on the quality/cost Pareto front.</p>
 <h2>Quality vs cost</h2>
 <div class="figure">${svg}<div><ul class="legend">${legend}</ul>
-${unplaced.length ? html`<p class="note">Not plotted (unknown price or no scored call): ${unplaced.map((i) => `${i + 1}`).join(', ')}.</p>` : ''}
+${unplaced.length ? html`<p class="note">Not plotted (unknown price, no scored call, or an untrusted judge): ${unplaced.map((i) => `${i + 1}`).join(', ')}.</p>` : ''}
 <p class="note">Bars: 95% intervals. Dashed line: Pareto front.</p></div></div></section>`;
 }
 

@@ -1,6 +1,8 @@
 import type { RunRecord } from '../record.js';
-import { costBreakdown, interval, ms, oneLine, pValue, usd } from './format.js';
-import { baselineCells, calibrated, calibrationCells, gateLines, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
+import { costBreakdown, interval, ms, oneLine, pct, usd } from './format.js';
+import { gatesHeadline } from './gates.js';
+import { baselineCells, calibrationCells, gateLines, reasonsOf, resultNotes, rowLabel } from './report-data.js';
+import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
  * The summary tables as GitHub-flavoured Markdown, for a PR comment or `$GITHUB_STEP_SUMMARY`.
@@ -42,47 +44,46 @@ function calibration(record: RunRecord): string[] {
     const { head, rows } = calibrationCells(record);
     out.push(mdTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))), '');
   }
-  out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust}** (${mdCell(judge.trustReason)})${judge.trustNext ? `  \n${mdCell(judge.trustNext)}` : ''}`, '');
+  const next = trustNext(judge.trust);
+  out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust.level}** (${mdCell(trustReason(judge.trust))})${next ? `  \n${mdCell(next)}` : ''}`, '');
   return out;
 }
 
 function results(record: RunRecord): string[] {
-  const withJudge = record.judge !== null;
-  const cal = calibrated(record);
+  const judge = record.judge;
+  const repeated = record.summary.some((row) => row.flipRate !== null);
   const head = ['prompt', 'provider', 'calls', 'passed', 'failed', 'errors', 'quality [95% CI]'];
-  if (withJudge) head.push('corrected [95% CI]');
+  if (judge) head.push('corrected [95% CI]');
+  if (repeated) head.push('flip');
   if (record.summary.length > 1) head.push('vs first row');
   head.push('cost', '$/1k calls', 'p50', 'p95');
   const rows = record.summary.map((row, i) => {
     const cells = [row.prompt, row.provider, String(row.n), String(row.passed), String(row.failed), String(row.errors), interval(row.quality)];
-    if (withJudge) cells.push(cal ? interval(row.corrected) : 'uncalibrated');
-    if (record.summary.length > 1) cells.push(vsFirstText(row, i, pValue));
+    if (judge) cells.push(correctedCell(row.corrected, judge.trust));
+    if (repeated) cells.push(row.flipRate === null ? 'n/a' : pct(row.flipRate));
+    if (record.summary.length > 1) cells.push(vsFirstText(row, i));
     cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95));
     return cells;
   });
   const align = head.map((h, i) => (i >= 2 && h !== 'vs first row' ? 'r' : 'l') as 'l' | 'r');
   const out = ['### Results', '', mdTable(head, rows, align), ''];
-  const notes = ['quality = passed / (calls that returned an output); errors are counted apart; 95% Wilson intervals.'];
-  if (cal) notes.push("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval).");
-  out.push(`<sub>${notes.map(mdCell).join(' ')}</sub>`, '');
-  const rec = record.recommendation;
-  if (rec) out.push(`**Recommendation:** ${mdCell(rec.prompt === null ? `none: ${rec.reason}` : rec.reason)}`, '');
+  out.push(`<sub>${resultNotes(record).map(mdCell).join(' ')}</sub>`, '');
+  out.push(`**Recommendation:** ${mdCell(recommendationText(record.recommendation))}`, '');
   return out;
 }
 
 function gates(record: RunRecord): string[] {
   const checks = gateLines(record);
   if (checks.length === 0) return [];
-  const failed = checks.filter((g) => !g.pass).length;
-  const rows = checks.map((g) => [g.name, g.row, g.limit, g.actual, g.pass ? '✅ pass' : '❌ FAIL', g.note]);
-  const title = failed === 0 ? 'Gates passed' : `Gates FAILED (${failed} of ${checks.length} checks)`;
-  return [`### ${title}`, '', mdTable(['gate', 'row', 'limit', 'actual', 'verdict', 'note'], rows), ''];
+  const icon = (verdict: string) => (verdict === 'FAIL' ? '❌ FAIL' : verdict === 'pass' ? '✅ pass' : '⚠️ inconclusive');
+  const rows = checks.map((g) => [g.name, g.row, g.limit, g.actual, icon(g.verdict), g.note]);
+  return [`### ${gatesHeadline(record.gates!)}`, '', mdTable(['gate', 'row', 'limit', 'actual', 'verdict', 'note'], rows), ''];
 }
 
 function baseline(record: RunRecord): string[] {
   const cmp = baselineCells(record);
   if (!cmp) return [];
-  const out = [`### Compared with ${mdCell(cmp.file)}`, '', 'Paired by example and repeat; exact McNemar test.', '', mdTable(cmp.head, cmp.rows), ''];
+  const out = [`### Compared with ${mdCell(cmp.file)}`, '', 'Paired by example; exact sign-flip test on per-example pass rates.', '', mdTable(cmp.head, cmp.rows), ''];
   for (const note of cmp.notes) out.push(`> ${mdCell(note)}`, '');
   return out;
 }

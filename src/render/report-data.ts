@@ -1,8 +1,10 @@
 import type { RunRecord } from '../record.js';
+import { wilson } from '../stats.js';
 import type { CallResult } from '../types.js';
 import { verdictText } from './baseline.js';
 import { interval, ms, num, pct, usd } from './format.js';
-import { gateValue } from './gates.js';
+import { gateValue, gateVerdict } from './gates.js';
+import { gateNote } from './words.js';
 
 /** Small views of a run record shared by the file reports (JUnit, Markdown, CSV, HTML). */
 
@@ -15,6 +17,8 @@ export interface GateLine {
   limit: string;
   actual: string;
   pass: boolean;
+  /** pass, FAIL or inconclusive (passed, but the sample could not show a failure of this size). */
+  verdict: string;
   /** What was measured and why it failed, when the record says. */
   note: string;
 }
@@ -50,22 +54,9 @@ export function gateLines(record: RunRecord): GateLine[] {
     limit: gateValue(g.name, g.limit),
     actual: gateValue(g.name, g.actual),
     pass: g.pass,
-    note: [g.basis, g.reason].filter(Boolean).join('; '),
+    verdict: gateVerdict(g),
+    note: gateNote(g),
   }));
-}
-
-/** True when a judge graded the run and was checked against labels, so corrected quality means something. */
-export const calibrated = (record: RunRecord) => record.judge !== null && record.judge.trust !== 'UNCALIBRATED';
-
-const SIGNIFICANT = 0.05;
-
-/** The paired comparison with the first row in words; nothing is "better" unless McNemar can tell. */
-export function vsFirstText(row: Row, index: number, pValue: (p: number) => string): string {
-  if (index === 0 || !row.vsFirst) return '(first row)';
-  const { b, c, pValue: p } = row.vsFirst;
-  if (b + c === 0) return 'same results';
-  if (p >= SIGNIFICANT) return `not distinguishable (${pValue(p)})`;
-  return `${c > b ? 'better' : 'worse'} (${pValue(p)}, ${c}↑ ${b}↓)`;
 }
 
 /** One line per row of a `--baseline` comparison, as text cells (same words as the terminal). */
@@ -74,20 +65,27 @@ export function baselineCells(record: RunRecord): { file: string; head: string[]
   if (!cmp) return null;
   const signed = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
   const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
-  const rows = cmp.rows.map((row) => [row.prompt, row.provider, String(row.pairs), pct(row.quality.baseline), pct(row.quality.run), signed(row.quality.diff), String(row.b), String(row.c), verdictText(row), times(row.costRatio), times(row.p95Ratio)]);
-  return { file: cmp.file, head: ['prompt', 'provider', 'pairs', 'baseline', 'now', 'change', 'pass→fail', 'fail→pass', 'verdict', 'cost/call', 'p95'], rows, notes: cmp.notes };
+  const rows = cmp.rows.map((row) => [row.prompt, row.provider, String(row.examples), pct(row.quality.baseline), pct(row.quality.run), signed(row.quality.diff), String(row.worse), String(row.better), verdictText(row), times(row.costRatio), times(row.p95Ratio)]);
+  return { file: cmp.file, head: BASELINE_HEAD, rows, notes: cmp.notes };
+}
+
+export const BASELINE_HEAD = ['prompt', 'provider', 'examples', 'baseline', 'now', 'change', 'worse', 'better', 'verdict', 'cost/call', 'p95'];
+
+/** k/n rate [95% Wilson interval] of one class of labels. */
+function classRate(k: number, n: number): string {
+  return n === 0 ? 'unmeasured' : `${k}/${n} ${interval(wilson(k, n))}`;
 }
 
 /** The calibration table, one row per judge candidate, as text cells (the same in every format). */
 export function calibrationCells(record: RunRecord): { head: string[]; rows: string[][] } {
-  const head = ['judge', 'n', 'agreement [95% CI]', 'TPR', 'TNR', 'J', 'kappa', 'unparseable', 'flip rate', 'cost', 'p50'];
+  const head = ['judge', 'n', 'TPR [95% CI]', 'TNR [95% CI]', 'J', 'agreement', 'kappa', 'unparseable', 'flip rate', 'cost', 'p50'];
   const rows = (record.judge?.candidates ?? []).map((c) => [
     `${c.selected ? '▶ ' : ''}${c.id}`,
     String(c.n),
-    `${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}`,
-    pct(c.tpr),
-    pct(c.tnr),
+    classRate(c.confusion.tp, c.confusion.tp + c.confusion.fn),
+    classRate(c.confusion.tn, c.confusion.tn + c.confusion.fp),
     num(c.j),
+    `${c.agreement.k}/${c.agreement.n} ${pct(c.agreement.rate)}`,
     num(c.kappa),
     String(c.unparseable),
     c.flipRate === null ? 'n/a' : pct(c.flipRate),
@@ -95,4 +93,15 @@ export function calibrationCells(record: RunRecord): { head: string[]; rows: str
     ms(c.latencyP50Ms),
   ]);
   return { head, rows };
+}
+
+/** The notes under the results table, the same in every format. */
+export function resultNotes(record: RunRecord): string[] {
+  const repeated = record.summary.some((row) => row.flipRate !== null);
+  const notes = [
+    `quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson${repeated ? ' at the effective sample size (repeats of one example are correlated: the example is the unit)' : ''}.`,
+  ];
+  if (record.judge) notes.push("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval; PPI where labels drawn at random allow a narrower valid one), marked with the judge's trust level.");
+  if (repeated) notes.push('flip = share of examples whose repeats disagree: the run-to-run noise floor.');
+  return notes;
 }

@@ -3,8 +3,10 @@ import type { RunRecord } from '../record.js';
 import { monthlyCost } from '../recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
-import { costBreakdown, interval, ms, oneLine, palette, pValue, usd, type Palette } from './format.js';
-import { calibrationCells, vsFirstText } from './report-data.js';
+import { costBreakdown, interval, ms, oneLine, palette, pct, usd, type Palette } from './format.js';
+import { resultNotes } from './report-data.js';
+import { calibrationCells } from './report-data.js';
+import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -37,9 +39,11 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
       );
     }
   }
-  const colour = judge.trust === 'TRUSTED' ? p.green : judge.trust === 'PROVISIONAL' ? p.yellow : p.red;
-  lines.push(`Judge ${judge.selected}: ${colour(p.bold(judge.trust))} (${judge.trustReason})`);
-  if (judge.trustNext) lines.push(`  ${judge.trustNext}`);
+  const level = judge.trust.level;
+  const colour = level === 'TRUSTED' ? p.green : level === 'PROVISIONAL' ? p.yellow : p.red;
+  lines.push(`Judge ${judge.selected}: ${colour(p.bold(level))} (${trustReason(judge.trust)})`);
+  const next = trustNext(judge.trust);
+  if (next) lines.push(`  ${next}`);
   if (record.labelNext.length > 0) {
     lines.push('Label next (aijourney label): these outputs would tell the most about the judge');
     for (const s of record.labelNext) lines.push(`  example ${s.example} · ${s.provider} · "${oneLine(s.output, 50)}" (${s.why})`);
@@ -48,9 +52,10 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
 }
 
 function summarySection(record: RunRecord, p: Palette, volume?: number): string[] {
-  const calibrated = record.judge !== null && record.judge.trust !== 'UNCALIBRATED';
   const head = ['prompt', 'provider', 'calls', 'passed', 'errors', 'quality [95% CI]'];
   if (record.judge) head.push('corrected [95% CI]');
+  const repeated = record.summary.some((row) => row.flipRate !== null);
+  if (repeated) head.push('flip');
   if (record.summary.length > 1) head.push('vs first row');
   head.push('cost', '$/1k calls', 'p50', 'p95', 'max');
   const hasPareto = record.summary.some((row) => row.pareto !== undefined);
@@ -59,16 +64,16 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   const t = table(head, p.enabled);
   record.summary.forEach((row, i) => {
     const cells = [row.prompt, row.provider, String(row.n), String(row.passed), row.errors ? p.red(String(row.errors)) : '0', interval(row.quality)];
-    if (record.judge) cells.push(calibrated ? interval(row.corrected) : 'uncalibrated');
-    if (record.summary.length > 1) cells.push(vsFirstText(row, i, pValue));
+    if (record.judge) cells.push(correctedCell(row.corrected, record.judge.trust));
+    if (repeated) cells.push(row.flipRate === null ? 'n/a' : pct(row.flipRate));
+    if (record.summary.length > 1) cells.push(vsFirstText(row, i));
     cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
     if (hasPareto) cells.push(row.pareto ? p.green('◆ pareto') : row.quality.rate === null ? 'n/a' : row.costUsd.per1kCalls === null ? 'cost unknown' : '');
     if (volume) cells.push(usd(monthlyCost(row, volume)));
     t.push(cells);
   });
   const lines = [p.bold('Results'), t.toString()];
-  lines.push(p.dim('quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson.'));
-  if (calibrated) lines.push(p.dim("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval)."));
+  lines.push(...resultNotes(record).map((note) => p.dim(note)));
   lines.push(...recommendationLines(record, p));
   return lines;
 }
@@ -81,7 +86,7 @@ function recommendationLines(record: RunRecord, p: Palette): string[] {
     lines.push(p.dim(`◆ pareto = on the quality/cost front: no other row is at least as good for no more money per call (and better on one)${unplaced.length ? `; cost unknown, cannot be placed: ${unplaced.join(', ')}` : ''}.`));
   }
   const rec = record.recommendation;
-  if (rec) lines.push(rec.prompt === null ? p.yellow(`Recommendation: none: ${rec.reason}`) : p.bold(`Recommendation: ${rec.reason}`));
+  lines.push(rec.kind === 'none' ? p.yellow(`Recommendation: ${recommendationText(rec)}`) : p.bold(`Recommendation: ${recommendationText(rec)}`));
   return lines;
 }
 

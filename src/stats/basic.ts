@@ -15,20 +15,35 @@ export function wilson(k: number, n: number, confidence = 0.95): Interval {
   assertCount('k', k);
   assertCount('n', n);
   if (k > n) throw new RangeError(`k (${k}) must not exceed n (${n})`);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   if (n === 0) return { rate: null, low: null, high: null };
-  const p = k / n;
+  const interval = wilsonInterval(k / n, n, confidence);
+  // At k = 0 or k = n the bound is 0 or 1 exactly; floating point would otherwise leave ±1e-17.
+  return { rate: k / n, low: k === 0 ? 0 : interval.low, high: k === n ? 1 : interval.high };
+}
+
+/**
+ * The Wilson score interval for a proportion p observed on n trials, n any positive real: an
+ * effective sample size (cluster.ts) as well as a count. Same formula as {@link wilson}.
+ */
+export function wilsonInterval(p: number, n: number, confidence = 0.95): Interval {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`p must be in [0, 1], got ${p}`);
+  if (!(n > 0 && Number.isFinite(n))) throw new RangeError(`n must be a positive number, got ${n}`);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   const z = normalQuantile((1 + confidence) / 2);
   const z2 = z * z;
   const denominator = 1 + z2 / n;
   const center = (p + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  // At k = 0 or k = n the bound is 0 or 1 exactly; floating point would otherwise leave ±1e-17.
-  return {
-    rate: p,
-    low: k === 0 ? 0 : Math.max(0, center - half),
-    high: k === n ? 1 : Math.min(1, center + half),
-  };
+  return { rate: p, low: Math.max(0, center - half), high: Math.min(1, center + half) };
+}
+
+/**
+ * One-sided lower confidence bound at `level` (e.g. 0.95): the lower end of the two-sided Wilson
+ * interval at confidence 2·level − 1.
+ */
+export function wilsonLower(p: number, n: number, level: number): number {
+  if (!(level > 0.5 && level < 1)) throw new RangeError(`level must be in (0.5, 1), got ${level}`);
+  return p === 0 ? 0 : wilsonInterval(p, n, 2 * level - 1).low!;
 }
 
 /**
@@ -73,4 +88,24 @@ export function mcnemarExact(b: number, c: number): number {
   // so n in the thousands does not underflow.
   const logCdf = betaLogTails(0.5, n - k, k + 1).lower;
   return Math.min(1, 2 * Math.exp(logCdf));
+}
+
+/**
+ * Interval for the difference p1 − p2 of two independent proportions by Newcombe's hybrid score
+ * method (method 10 of Newcombe 1998, "Interval estimation for the difference between independent
+ * proportions: comparison of eleven methods", Stat. Med. 17:873–890), built from the two Wilson
+ * intervals: lower = d − √((p1 − l1)² + (u2 − p2)²), upper = d + √((u1 − p1)² + (p2 − l2)²).
+ * Proportions may come from real (effective) counts. null when either n is 0.
+ */
+export function newcombeDifference(p1: number, n1: number, p2: number, n2: number, confidence = 0.95): Interval {
+  if (!(n1 > 0 && n2 > 0)) return { rate: null, low: null, high: null };
+  const a = wilsonInterval(p1, n1, confidence);
+  const b = wilsonInterval(p2, n2, confidence);
+  // Exact 0/1 ends, as wilson() gives for whole counts at k = 0 and k = n.
+  const l1 = p1 === 0 ? 0 : a.low!;
+  const u1 = p1 === 1 ? 1 : a.high!;
+  const l2 = p2 === 0 ? 0 : b.low!;
+  const u2 = p2 === 1 ? 1 : b.high!;
+  const d = p1 - p2;
+  return { rate: d, low: d - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), high: d + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2) };
 }

@@ -176,3 +176,26 @@ export function normalQuantile(p: number): number {
   }
   return q < 0 ? -val : val;
 }
+
+/**
+ * Student t distribution with ν degrees of freedom through the incomplete beta function:
+ * P(T <= t) = 1 − ½·I_{ν/(ν+t²)}(ν/2, ½) for t >= 0 (Abramowitz & Stegun 26.7.1), and its inverse.
+ */
+export function tCdf(t: number, nu: number): number {
+  if (!(nu > 0)) throw new RangeError(`degrees of freedom must be > 0, got ${nu}`);
+  if (t === 0) return 0.5;
+  const tail = 0.5 * betaCdf(nu / (nu + t * t), nu / 2, 0.5);
+  return t > 0 ? 1 - tail : tail;
+}
+
+/** The p-quantile of Student's t with ν degrees of freedom. */
+export function tQuantile(p: number, nu: number): number {
+  if (!(nu > 0)) throw new RangeError(`degrees of freedom must be > 0, got ${nu}`);
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  if (p === 0.5) return 0;
+  const tail = Math.min(p, 1 - p);
+  const x = betaQuantile(2 * tail, nu / 2, 0.5);
+  const t = Math.sqrt((nu * (1 - x)) / x);
+  return p < 0.5 ? -t : t;
+}

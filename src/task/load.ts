@@ -4,7 +4,7 @@
  * is called. A stage runs only when the one before it found nothing: normalize needs a schema-valid
  * task, and rules need a normalized one.
  */
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { TaskError, type TaskIssue } from '../errors.js';
 import type { Task } from '../types.js';
@@ -19,6 +19,8 @@ import { parseYaml } from './yaml.js';
 export interface LoadTaskOptions {
   /** Reads a file's bytes (the task file and data files). @default fs.promises.readFile */
   readFile?: ReadFile;
+  /** Directory a relative task path is resolved against (messages keep the path as given). @default process.cwd() */
+  cwd?: string;
 }
 
 /**
@@ -26,9 +28,10 @@ export interface LoadTaskOptions {
  * @throws TaskError listing every problem as `file:line:col: path: message`.
  */
 export async function loadTask(file: string, options: LoadTaskOptions = {}): Promise<Task> {
-  const read = await readText(file, file, MAX_TASK_BYTES, options.readFile);
+  const path = options.cwd ? resolve(options.cwd, file) : file;
+  const read = await readText(path, file, MAX_TASK_BYTES, options.readFile);
   if (!read.ok) throw new TaskError([{ ...read.issue, file: read.issue.file ?? file, path: '' }]);
-  return parseTask(read.text, file, dirname(file), options);
+  return parseTask(read.text, file, dirname(path), options);
 }
 
 /**

@@ -144,7 +144,7 @@ function normalizeJudge(judge: NonNullable<TaskInput['judge']>): JudgeSpec {
   const entries =
     judge.model !== undefined
       ? [{ id: undefined, model: judge.model, rubric: judge.rubric }]
-      : (judge.candidates ?? []).map((c) => ({ id: c.id, model: c.model, rubric: c.rubric ?? judge.rubric }));
+      : (judge.candidates ?? []).map((c) => (typeof c === 'string' ? { id: undefined, model: c, rubric: judge.rubric } : { id: c.id, model: c.model, rubric: c.rubric ?? judge.rubric }));
   const used = new Set(entries.flatMap((e) => (e.id === undefined ? [] : [e.id])));
   const candidates: JudgeCandidate[] = entries.map((entry) => {
     const provider = normalizeProvider(entry.model);
@@ -165,5 +165,7 @@ function normalizeGates(gates: NonNullable<TaskInput['gates']>): Gates {
   if (gates.max_cost_usd !== undefined) out.maxCostUsd = gates.max_cost_usd;
   if (gates.max_p95_latency_ms !== undefined) out.maxP95LatencyMs = gates.max_p95_latency_ms;
   if (gates.max_error_rate !== undefined) out.maxErrorRate = gates.max_error_rate;
+  if (gates.confidence !== undefined) out.confidence = gates.confidence;
+  if (gates.allow_untrusted_judge !== undefined) out.allowUntrustedJudge = gates.allow_untrusted_judge;
   return out;
 }

@@ -130,7 +130,8 @@ function judgeRules(input: TaskInput): DraftIssue[] {
   if (judge.model !== undefined) return judge.rubric === undefined ? [{ path: ['judge', 'rubric'], message: 'required' }] : [];
   const issues: DraftIssue[] = [];
   const seen = new Map<string, number>();
-  (judge.candidates ?? []).forEach((c, i) => {
+  const candidates = (judge.candidates ?? []).map((c) => (typeof c === 'string' ? { model: c, id: undefined, rubric: undefined } : c));
+  candidates.forEach((c, i) => {
     if (c.rubric === undefined && judge.rubric === undefined) {
       issues.push({ path: ['judge', 'candidates', i], message: 'needs a `rubric` (here, or `judge.rubric` for all candidates)' });
     }
@@ -140,7 +141,7 @@ function judgeRules(input: TaskInput): DraftIssue[] {
     if (first !== undefined) issues.push({ path: ['judge', 'candidates', i], message: `same model and rubric as judge.candidates.${first}` });
     else seen.set(key, i);
   });
-  const ids = (judge.candidates ?? []).map((c) => c.id);
+  const ids = candidates.map((c) => c.id);
   issues.push(...duplicates(ids, 'candidate id', 'judge.candidates', (i) => ['judge', 'candidates', i, 'id']));
   return issues;
 }

@@ -138,10 +138,17 @@ const promptVariantSchema = z
   ])
   .describe('A prompt variant: a user template string or `{id, system, user}`.');
 
+const labelSampleSchema = strict({
+  prompt: z.string().min(1).describe('The prompt variant of the row it was drawn from.'),
+  provider: z.string().min(1).describe('The provider of the row it was drawn from.'),
+  frame: z.string().min(1).describe('Hash of the outputs it was drawn from.'),
+}).describe('Written by `aijourney label --random`: this output was drawn at random from the judged outputs of one row, so prediction-powered inference may use it.');
+
 const labelSchema = strict({
   output: scalar.describe('A concrete model output that a human judged.'),
   verdict: z.enum(['pass', 'fail']).describe('The human verdict.'),
   critique: z.string().optional().describe('Why; shown to the judge as part of its few-shot examples.'),
+  sample: labelSampleSchema.optional(),
 }).describe('A human verdict on one output: the judge\'s calibration data.');
 
 const exampleSchema = strict({
@@ -161,6 +168,7 @@ const topLabelSchema = strict({
   output: scalar.describe('A concrete model output that a human judged.'),
   verdict: z.enum(['pass', 'fail']).describe('The human verdict.'),
   critique: z.string().optional().describe('Why the output passes or fails.'),
+  sample: labelSampleSchema.optional(),
 }).describe('A label for a file-loaded example, matched by its variables.');
 
 const checkSchema = z
@@ -205,10 +213,10 @@ const judgeSchema = strict({
   model: providerRefSchema.optional().describe('The judge model (or use `candidates`).'),
   rubric: z.string().min(1).optional().describe('What a passing output looks like.'),
   candidates: z
-    .array(judgeCandidateSchema)
+    .array(z.union([providerString, judgeCandidateSchema]))
     .min(1)
     .optional()
-    .describe('Judges to calibrate against the labels; the best one grades the outputs.'),
+    .describe('Judges to calibrate against the labels; the best one grades the outputs. Each is `<provider>:<model>` or a mapping.'),
   samples: z.int().min(1).default(1).describe('Ask each question this many times and take the majority.'),
 }).describe('Optional LLM judge: `model` + `rubric`, or `candidates`.');
 
@@ -217,6 +225,14 @@ const gatesSchema = strict({
   max_cost_usd: z.number().min(0).optional().describe('Fail when the run costs more than this (USD).'),
   max_p95_latency_ms: z.number().positive().optional().describe('Fail when a row\'s p95 latency exceeds this.'),
   max_error_rate: z.number().min(0).max(1).optional().describe('Fail when a row\'s share of errored calls exceeds this, 0 to 1.'),
+  confidence: z
+    .union([z.literal('estimate'), z.number().min(0.5).lt(1)])
+    .optional()
+    .describe('How quality is decided (gate, recommendation, baseline): `estimate` compares the point estimate with the limit; a level such as `0.95` compares the one-sided lower bound at that level. @default `estimate`'),
+  allow_untrusted_judge: z
+    .boolean()
+    .optional()
+    .describe('Gate on the raw votes of an untrusted or uncalibrated judge instead of failing (said in the gates table). @default `false`'),
 }).describe('CI thresholds; command-line flags override them.');
 
 const settingsSchema = strict({

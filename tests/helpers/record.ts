@@ -1,6 +1,9 @@
+import { trustLevel } from '../../src/judge/trust.js';
 import { RUN_SCHEMA, type RunRecord } from '../../src/record.js';
+import { recommend } from '../../src/recommend.js';
 import { summarize } from '../../src/summarize.js';
-import type { CallResult, Interval, ProviderSpec } from '../../src/types.js';
+import type { DecisionSettings } from '../../src/summary/decide.js';
+import type { CallResult, ProviderSpec } from '../../src/types.js';
 
 /** Model outputs that would run script, break a table, a CSV line or an XML document if written raw. */
 export const HOSTILE = {
@@ -58,13 +61,23 @@ export function makeRecord(): RunRecord {
     call('anthropic:h', 1, 1, { output: 'fine', ...fail(HOSTILE.judge) }),
   ];
   const provider = (id: string): ProviderSpec => ({ id, type: id.startsWith('openai') ? 'openai' : 'anthropic', model: id.split(':')[1]!, params: {} });
-  const corrector = (rs: CallResult[]): Interval => {
+  // A stand-in corrector: the corrected interval a little wider than the raw one.
+  const corrector = (rs: CallResult[]) => {
     const scored = rs.filter((r) => r.pass !== null);
     const rate = scored.length ? scored.filter((r) => r.pass).length / scored.length : null;
-    return { rate, low: rate === null ? null : rate * 0.6, high: rate === null ? null : Math.min(1, rate * 1.1) };
+    if (rate === null) return null;
+    return {
+      interval: { method: 'misclassification' as const, rate, low: rate * 0.6, high: Math.min(1, rate * 1.1) },
+      quality: { rate, lowerBound: () => rate * 0.7, pAtLeast: () => 0.5 },
+    };
   };
+  const decision: DecisionSettings = { minQuality: 0.8, minQualitySource: 'task', confidence: 'estimate', allowUntrustedJudge: false };
   const examples = [0, 1, 2].map((index) => ({ index, vars: {}, labels: [] }));
-  const summary = summarize({ prompts: [{ id: 'plain', user: 'x' }], providers: [provider('openai:m'), provider('anthropic:h')], examples, settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 } }, results, corrector);
+  const summary = summarize(
+    { prompts: [{ id: 'plain', user: 'x' }], providers: [provider('openai:m'), provider('anthropic:h')], examples, settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 } },
+    results,
+    { decision, judge: { trust: 'PROVISIONAL', corrector } },
+  );
   summary[0]!.pareto = true;
   summary[1]!.pareto = false;
   const record: RunRecord = {
@@ -82,9 +95,7 @@ export function makeRecord(): RunRecord {
     summary,
     judge: {
       selected: 'openai:judge',
-      trust: 'PROVISIONAL',
-      trustReason: '6 < 16 labels',
-      trustNext: 'label 10 more',
+      trust: trustLevel({ tp: 3, fn: 0, fp: 1, tn: 2 }),
       candidates: [
         {
           id: 'openai:judge',
@@ -109,18 +120,24 @@ export function makeRecord(): RunRecord {
     judgeCostUsd: 0.002,
     costUsd: { models: 0.0166, judge: 0.002, total: 0.0186, spentNow: 0.0186 },
     labelNext: [],
+    seed: 1,
+    decision,
+    recommendation: recommend(summary, decision),
     baseline: {
       file: 'runs/base.json',
       rows: [
-        { prompt: 'plain', provider: 'openai:m', status: 'paired', pairs: 3, quality: { baseline: 1, run: 2 / 3, diff: -1 / 3 }, b: 1, c: 0, pValue: 1, costRatio: 1.5, p95Ratio: 0.9, unpaired: { onlyRun: 0, onlyBaseline: 0, errored: 2 } },
+        {
+          prompt: 'plain', provider: 'openai:m', status: 'paired', examples: 2, quality: { baseline: 1, run: 0.75, diff: -0.25 }, worse: 1, better: 0,
+          pValue: 1, pWorse: 0.5, canTell: false, repeat: 2, costRatio: 1.5, p95Ratio: 0.9, unpaired: { onlyRun: 0, onlyBaseline: 0, errored: 1 },
+        },
       ],
       notes: ['the baseline | ran <b>other</b> examples'],
     },
     gates: {
       passed: false,
       checks: [
-        { name: 'min-quality', row: 'plain × openai:m', limit: 0.8, actual: 0.75, pass: false, basis: 'corrected quality' },
-        { name: 'max-cost', row: 'whole run', limit: 1, actual: 0.0186, pass: true },
+        { name: 'min-quality', row: 'plain × openai:m', limit: 0.8, actual: 0.75, pass: false, basis: 'corrected', estimate: 0.75, bound: null, pAtLeast: 0.4, confidence: 'estimate' },
+        { name: 'max-cost', row: 'whole run', limit: 1, actual: 0.0186, pass: true, basis: 'whole-run' },
       ],
     },
   };
