@@ -137,7 +137,7 @@ if (wanted('errors')) {
 
 if (wanted('big')) {
   console.log('\n10,000 calls: 2,000 examples x 5 providers, latency 0, -j 16');
-  const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-5'];
+  const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-6'];
   const task = taskYaml({ name: 'big', examples: 2000, providers });
   const cold = await evalRun('big', task, ['-j', '16'], { latencyMs: 0 });
   const calls = cold.record.results.length;
@@ -152,7 +152,7 @@ if (wanted('big')) {
 
 if (wanted('warm')) {
   console.log(`\nWarm cache: 1,000 calls (200 examples x 5 providers, ${LAT} ms latency cold), re-run`);
-  const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-5'];
+  const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-6'];
   const task = taskYaml({ name: 'warm', examples: 200, providers });
   const cold = await evalRun('warm', task, ['-j', '16'], { latencyMs: LAT });
   const warm = await evalRun('warm', task, ['-j', '16'], { latencyMs: LAT, dir: cold.dir });

@@ -8,6 +8,10 @@ export interface SummaryRowFull extends SummaryRow {
   /** Exact McNemar test against the first row on the same (example, repeat) pairs. */
   vsFirst: { b: number; c: number; pValue: number } | null;
   retries: number;
+  /** Time spent on failed attempts and back-off, apart from latency (ms); absent in older records. */
+  retryMs?: number;
+  /** Error rows where the model refused to answer; absent in older records. */
+  refusals?: number;
   cached: number;
   /** On the quality/cost Pareto front (see recommend.ts); set by evaluate, absent in older records. */
   pareto?: boolean;
@@ -71,7 +75,8 @@ export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers'
       const errors = rs.filter((r) => r.pass === null).length;
       const passed = rs.filter((r) => r.pass === true).length;
       const failed = rs.filter((r) => r.pass === false).length;
-      const answered = rs.filter((r) => r.output !== null);
+      // Billed: every reply, including the unusable ones the provider reported tokens for (cut at the token limit, refused).
+      const answered = rs.filter((r) => r.output !== null || r.usage !== null);
       const total = sumOrNull(answered.map((r) => r.costUsd));
       const quality = wilson(passed, passed + failed);
       rows.push({
@@ -91,6 +96,8 @@ export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers'
         corrected: corrector ? corrector(rs) : null,
         vsFirst: null,
         retries: rs.reduce((s, r) => s + r.retries, 0),
+        retryMs: rs.reduce((s, r) => s + (r.retryMs ?? 0), 0),
+        refusals: rs.filter((r) => r.refusal !== undefined).length,
         cached: rs.filter((r) => r.cached).length,
       });
     }

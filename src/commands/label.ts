@@ -68,7 +68,7 @@ async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | 
  * Then re-measures the judge on the labels (judge calls only; the models under test are not called).
  */
 export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): Promise<number> {
-  const task = await loadTask(file);
+  const task = await loadTask(file, { env: io.env });
   const { path: runPath, record } = await pickRun(file, task, flags, io);
   const { items, missing } = buildQueue(record, task.examples);
   const p = palette(flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY));
@@ -123,7 +123,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
 
 /** Re-runs calibration on the labels as now written; a failure here leaves the labels saved. */
 async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>): Promise<number> {
-  const updated = await loadTask(file);
+  const updated = await loadTask(file, { env: io.env });
   await write(io.stdout, 'Re-measuring the judge on your labels (judge calls only; cached ones are free)...\n');
   const cache = await openCache(io);
   try {
