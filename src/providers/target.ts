@@ -54,15 +54,13 @@ interface Rule {
   /** Who refuses, as the user reads it. */
   who: (t: Target) => string;
   applies: (t: Target) => boolean;
-  /** Refused parameters, each with what to do instead. */
+  /** Refused parameters, each with what to do about it. */
   refuses: Record<string, string>;
   /** Refused parameters the target takes after all when the request sets these (parameter -> value). */
   unless?: (t: Target) => { when: Record<string, unknown>; allows: string[] } | null;
   /** Parameters sent under another name with the same meaning. */
   renames: Record<string, string>;
 }
-
-const REMOVE = 'remove it';
 
 /** The model id without a gateway prefix (`openai/o3` -> `o3`), lowercased. */
 const bare = (model: string) => model.slice(model.lastIndexOf('/') + 1).toLowerCase();
@@ -78,33 +76,23 @@ function samplesWithoutReasoning(model: string): boolean {
   return minor !== null && Number(minor[1]) >= 2;
 }
 
+const SAMPLING = 'remove it (this API version takes no sampling parameters)';
+const FIXED = 'remove it (reasoning models sample with fixed settings)';
+
 const RULES: Rule[] = [
   {
-    who: () => `the Anthropic Messages API version ${ANTHROPIC_API_VERSION} (the version @anthropic-ai/sdk sends)`,
+    who: () => `the Anthropic Messages API version ${ANTHROPIC_API_VERSION}, which @anthropic-ai/sdk sends`,
     applies: (t) => t.type === 'anthropic',
-    refuses: {
-      temperature: `${REMOVE}: this API version samples with its own settings [A, B]`,
-      top_p: `${REMOVE}: this API version samples with its own settings [A, B]`,
-      top_k: `${REMOVE}: this API version samples with its own settings [A, B]`,
-      seed: `${REMOVE}: the Messages API has no seed`,
-    },
+    refuses: { temperature: SAMPLING, top_p: SAMPLING, top_k: SAMPLING, seed: 'remove it (the Messages API has no seed)' }, // [A, B]
     renames: { stop: 'stop_sequences' },
   },
   {
-    who: (t) => `OpenAI reasoning model ${t.model}`,
+    who: (t) => `${t.model}, an OpenAI reasoning model`,
     applies: (t) => t.type === 'openai' && isOpenAIReasoning(t.model),
-    refuses: {
-      temperature: `${REMOVE}: reasoning models sample at a fixed temperature [D]`,
-      top_p: `${REMOVE}: reasoning models sample at a fixed temperature [D]`,
-      stop: `${REMOVE}, and check the end of the output with a check instead [C]`,
-      presence_penalty: `${REMOVE} [D]`,
-      frequency_penalty: `${REMOVE} [D]`,
-      logprobs: `${REMOVE} [D]`,
-      top_logprobs: `${REMOVE} [D]`,
-      logit_bias: `${REMOVE} [D]`,
-    },
+    // temperature, top_p, penalties, logprobs, logit_bias [D]; stop [C, D].
+    refuses: Object.fromEntries(['temperature', 'top_p', 'stop', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias'].map((p) => [p, FIXED])),
     unless: (t) => (samplesWithoutReasoning(t.model) ? { when: { reasoning_effort: 'none' }, allows: ['temperature', 'top_p', 'logprobs', 'top_logprobs'] } : null),
-    renames: { max_tokens: 'max_completion_tokens' },
+    renames: { max_tokens: 'max_completion_tokens' }, // [C]
   },
   {
     // Any model on the official API: max_tokens is deprecated there and refused by newer models [C].
@@ -118,7 +106,7 @@ const RULES: Rule[] = [
 /** A parameter the target refuses. */
 export interface Refusal {
   param: string;
-  /** "<who> does not accept <param>: <what to do>" */
+  /** "not accepted by <who>: <what to do>" */
   message: string;
 }
 
@@ -138,7 +126,7 @@ export function reviewParams(target: Target, params: ModelParams): { refusals: R
     const excepted = exception && Object.entries(exception.when).every(([k, v]) => params[k] === v) ? exception.allows : [];
     for (const [param, todo] of Object.entries(rule.refuses)) {
       if (params[param] === undefined || excepted.includes(param)) continue;
-      const hint = exception && exception.allows.includes(param) ? ` (or set ${Object.entries(exception.when).map(([k, v]) => `${k}: ${String(v)}`).join(', ')})` : '';
+      const hint = exception && exception.allows.includes(param) ? `, or set ${Object.entries(exception.when).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}` : '';
       refusals.push({ param, message: `not accepted by ${rule.who(target)}: ${todo}${hint}` });
     }
     for (const [from, to] of Object.entries(rule.renames)) {
