@@ -141,7 +141,7 @@ function judgeRecord(calibration: Calibration): JudgeRecord {
  */
 export async function evaluate(task: Task, options: EvalOptions): Promise<RunRecord> {
   if (options.fetch) return evaluateWith(task, options, options.fetch);
-  const transport = createTransport(options.env);
+  const transport = createTransport(options.env, options.now);
   try {
     return await evaluateWith(task, options, transport.fetch);
   } finally {
@@ -179,6 +179,8 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     if (!roles.has(spec.id)) roles.set(spec.id, role);
   }
   const prices = await pricesLoaded;
+  // Resolving a model's price searches the whole price list once (memoized): done now, it delays no reply.
+  for (const [spec] of specs) prices.resolvePrice(spec);
 
   let spentUsd = 0;
   let done = 0;

@@ -117,7 +117,8 @@ describe('behind a proxy', () => {
   it('lowercase http_proxy wins; NO_PROXY sends matching hosts direct; HTTPS_PROXY is not used for http:// URLs', async () => {
     expect((await evalTask({ ...wire(), http_proxy: proxy.url, HTTP_PROXY: 'http://127.0.0.1:9' })).code).toBe(0);
     expect(proxy.seen).toHaveLength(6);
-    for (const bypass of [{ NO_PROXY: '127.0.0.1' }, { no_proxy: 'localhost,127.0.0.1' }, { NO_PROXY: '*' }]) {
+    const bypasses: Array<Record<string, string>> = [{ NO_PROXY: '127.0.0.1' }, { no_proxy: 'localhost,127.0.0.1' }, { NO_PROXY: '*' }];
+    for (const bypass of bypasses) {
       proxy.seen.length = 0;
       expect((await evalTask({ ...wire(), HTTP_PROXY: proxy.url, ...bypass })).code).toBe(0);
       expect(proxy.seen, JSON.stringify(bypass)).toEqual([]);

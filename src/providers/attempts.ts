@@ -5,11 +5,14 @@
  * retries included). An AsyncLocalStorage would do the same, but on Node 20 it puts a hook on
  * every promise, and undici's fetch makes many: 0.1 ms of CPU per call.
  *
- * An attempt's time runs from the request being handed to the HTTP stack to the SDK having read
- * the reply: the provider's latency, without the SDK's request building, our start-up or the
- * back-off between retries.
+ * An attempt's time runs from its request being written to its reply having been read (the
+ * transport stamps both): the provider's latency, without the SDK's request building, connection
+ * set-up, our start-up, other calls' work or the back-off between retries. A fetch that stamps
+ * nothing (a test's) is timed from the SDK handing over the request to the SDK call settling.
  */
-const LOG = Symbol('aijourney.attemptLog');
+/** Where a call's log rides in the SDK's `fetchOptions`; a transport that sees it may stamp `repliedMs`. */
+export const ATTEMPT_LOG = Symbol('aijourney.attemptLog');
+const LOG = ATTEMPT_LOG;
 
 export interface AttemptLog {
   /** Requests started so far in this call. */
@@ -18,7 +21,14 @@ export interface AttemptLog {
   firstStartedMs?: number;
   /** Clock time the latest request started. */
   lastStartedMs?: number;
-  /** Clock time the SDK call settled: the last reply read, or the last failure. */
+  /**
+   * Clock times the latest attempt's request was written to the connection and its reply was read
+   * whole, stamped by the transport (src/providers/transport.ts) in undici's own callbacks, so
+   * neither connection set-up nor later work of ours (or of other calls in flight) counts.
+   */
+  sentMs?: number;
+  repliedMs?: number;
+  /** Clock time the SDK call settled: the end when no transport stamped `repliedMs` (a failure, a test's fetch). */
   endedMs?: number;
 }
 
@@ -47,6 +57,8 @@ export function countingFetch(base: typeof fetch, now: () => number): CountingFe
     const started = now();
     log.firstStartedMs ??= started;
     log.lastStartedMs = started;
+    log.sentMs = undefined;
+    log.repliedMs = undefined;
     return base(input, init);
   }) as typeof fetch;
   return {
@@ -58,7 +70,8 @@ export function countingFetch(base: typeof fetch, now: () => number): CountingFe
 
 /** The timing of a finished call, or undefined when no request was made. */
 export function callTiming(log: AttemptLog): CallTiming | undefined {
-  const { firstStartedMs: first, lastStartedMs: last, endedMs: end } = log;
+  const { firstStartedMs: first, lastStartedMs: last } = log;
+  const end = log.repliedMs ?? log.endedMs;
   if (first === undefined || last === undefined || end === undefined) return undefined;
-  return { latencyMs: Math.max(0, end - last), retryMs: Math.max(0, last - first) };
+  return { latencyMs: Math.max(0, end - (log.sentMs ?? last)), retryMs: Math.max(0, last - first) };
 }

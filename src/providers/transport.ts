@@ -4,7 +4,9 @@
  * standard (307/308 resend method and body; the Authorization header is dropped across origins),
  * NODE_EXTRA_CA_CERTS is honoured by Node's TLS, and keep-alive connections are pooled per origin.
  */
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { performance } from 'node:perf_hooks';
+import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { ATTEMPT_LOG, type AttemptLog } from './attempts.js';
 
 /** Proxy settings read from the environment object we are handed (never process.env directly). */
 export interface ProxySettings {
@@ -97,7 +99,35 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-export function createTransport(env: Record<string, string | undefined>): Transport {
+type Handler = Record<string, unknown> & { onConnect(...args: unknown[]): unknown; onComplete(...args: unknown[]): unknown };
+
+/**
+ * The dispatcher for one attempt: stamps on its log when undici writes the request (the first
+ * hop's, when redirects follow) and when it has parsed the whole reply, synchronously in undici's
+ * own callbacks. Stamped any later (when a promise resolves), the time would include whatever
+ * else ran first: other calls' replies, scoring, the next requests.
+ */
+function stamping(base: Dispatcher, log: AttemptLog, now: () => number): Dispatcher {
+  const dispatch = (options: Dispatcher.DispatchOptions, handler: Handler) => {
+    const wrapped: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(handler)) {
+      if (typeof value === 'function') wrapped[key] = (...args: unknown[]) => value.apply(handler, args);
+    }
+    wrapped.onConnect = (...args: unknown[]) => {
+      log.sentMs ??= now();
+      return handler.onConnect(...args);
+    };
+    wrapped.onComplete = (...args: unknown[]) => {
+      log.repliedMs = now();
+      return handler.onComplete(...args);
+    };
+    return base.dispatch(options, wrapped as unknown as Dispatcher.DispatchHandler);
+  };
+  return { dispatch } as unknown as Dispatcher;
+}
+
+/** `now` stamps when each request was written and its reply read (see attempts.ts); @default performance.now */
+export function createTransport(env: Record<string, string | undefined>, now: () => number = () => performance.now()): Transport {
   const proxy = proxySettings(env);
   // Every value is given explicitly ('' = none), so undici never reads process.env itself.
   const dispatcher = new EnvHttpProxyAgent({
@@ -112,8 +142,15 @@ export function createTransport(env: Record<string, string | undefined>): Transp
     headersTimeout: 0,
     bodyTimeout: 0,
   });
-  const call = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+  const call = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const log = (init as { [ATTEMPT_LOG]?: AttemptLog } | undefined)?.[ATTEMPT_LOG];
+    const via = log ? stamping(dispatcher, log, now) : dispatcher;
+    const res = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via });
+    // The SDK reads the reply after the I/O callbacks already due: replies that arrived together
+    // are each stamped as undici reads them, not after the SDK has parsed the ones before.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return res;
+  };
   return {
     fetch: call as unknown as typeof fetch,
     proxy,

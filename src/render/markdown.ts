@@ -1,5 +1,5 @@
 import type { RunRecord } from '../record.js';
-import { costBreakdown, interval, ms, oneLine, pValue, usd } from './format.js';
+import { costBreakdown, errorCount, interval, ms, oneLine, pValue, usd } from './format.js';
 import { baselineCells, calibrated, calibrationCells, gateLines, reasonsOf, rowLabel, vsFirstText } from './report-data.js';
 
 /**
@@ -54,7 +54,7 @@ function results(record: RunRecord): string[] {
   if (record.summary.length > 1) head.push('vs first row');
   head.push('cost', '$/1k calls', 'p50', 'p95');
   const rows = record.summary.map((row, i) => {
-    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), String(row.failed), String(row.errors), interval(row.quality)];
+    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), String(row.failed), errorCount(row), interval(row.quality)];
     if (withJudge) cells.push(cal ? interval(row.corrected) : 'uncalibrated');
     if (record.summary.length > 1) cells.push(vsFirstText(row, i, pValue));
     cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95));

@@ -3,7 +3,7 @@ import type { RunRecord } from '../record.js';
 import { monthlyCost } from '../recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
-import { costBreakdown, interval, ms, oneLine, palette, pValue, usd, type Palette } from './format.js';
+import { costBreakdown, errorCount, interval, ms, oneLine, palette, pValue, retryNote, usd, type Palette } from './format.js';
 import { calibrationCells, vsFirstText } from './report-data.js';
 
 export interface RenderOptions {
@@ -58,7 +58,7 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   if (volume) head.push(`$/month @${volume}/day`);
   const t = table(head, p.enabled);
   record.summary.forEach((row, i) => {
-    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), row.errors ? p.red(String(row.errors)) : '0', interval(row.quality)];
+    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), row.errors ? p.red(errorCount(row)) : '0', interval(row.quality)];
     if (record.judge) cells.push(calibrated ? interval(row.corrected) : 'uncalibrated');
     if (record.summary.length > 1) cells.push(vsFirstText(row, i, pValue));
     cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
@@ -68,6 +68,8 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   });
   const lines = [p.bold('Results'), t.toString()];
   lines.push(p.dim('quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson.'));
+  const retries = retryNote(record.summary);
+  if (retries) lines.push(p.dim(retries));
   if (calibrated) lines.push(p.dim("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval)."));
   lines.push(...recommendationLines(record, p));
   return lines;

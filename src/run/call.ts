@@ -122,6 +122,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
   const timed = (timing: CallTiming | undefined) => timing ?? { latencyMs: ctx.now() - started, retryMs: 0 };
   try {
     const completion = await client.complete({ ...request, signal: link.signal });
+    await otherRepliesFirst();
     const { latencyMs, retryMs } = timed(completion.timing);
     const { callCost } = await pricing;
     const costUsd = callCost(client.spec, completion.usage);
@@ -131,6 +132,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
     return { completion, error: null, latencyMs: Math.round(latencyMs), retryMs: Math.round(retryMs), costUsd, usage: completion.usage, cached: false, retries };
   } catch (err) {
     if (ctx.signal?.aborted) throw new CallAborted();
+    await otherRepliesFirst();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
     if (error.fatal) throw error;
     // Adapters' errors carry their attempts, timing and billed usage (ProviderCallError's CallFacts).
@@ -156,6 +158,14 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
     link.unlink();
   }
 }
+
+/**
+ * Waits until the I/O callbacks already due have run. Replies that arrive together are each timed
+ * when undici reads them; without this, everything that follows one reply (pricing, scoring, the
+ * next request) would run first, as microtasks, and the other replies would be read, and timed,
+ * that much later.
+ */
+const otherRepliesFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A signal of its own for one call, aborted with the run's. The SDKs add an abort listener to the

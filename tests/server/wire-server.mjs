@@ -330,6 +330,10 @@ function parseArgs(argv) {
     else if (flag === '--fault-rate') out.faults = { ...out.faults, rate: Number(value) };
     else if (flag === '--fault-kinds') out.faults = { ...out.faults, kinds: value.split(',').map((k) => k.trim()) };
     else if (flag === '--fault-seed') out.faults = { ...out.faults, seed: Number(value) };
+    else if (flag === '--fail-first') {
+      const [count, kind] = value.split(':');
+      out.failFirst = { count: Number(count), kind };
+    } else if (flag === '--retry-after-ms') out.retryAfterMs = Number(value);
     else if (flag === '--rules') {
       const json = JSON.parse(readFileSync(value, 'utf8'));
       out.rules = parseRules(json);
