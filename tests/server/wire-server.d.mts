@@ -73,6 +73,8 @@ export interface WireServerOptions {
   rules?: WireRule[];
   /** Reply when no rule matches; @default `"echo: " + last user message`. */
   defaultReply?: string | ((req: WireRequestView) => string);
+  /** Headers to copy into each request record (`headers`), for tests of what a client sends; none by default, as they hold keys. */
+  recordHeaders?: string[];
   /** Origin `/redirect/...` routes send clients to, e.g. another server's `url`. @default this server */
   redirectOrigin?: string;
   /** Serve HTTPS with this key and certificate (its subjectAltName must hold IP:127.0.0.1); `url` is then `https://127.0.0.1:PORT`. */
@@ -100,8 +102,10 @@ export interface WireServerOptions {
   retryAfterMs?: number | null;
 }
 
-/** One request received. Headers are never stored (they hold keys). */
+/** One request received. Headers are stored only when `recordHeaders` names them (they hold keys). */
 export interface WireRequestRecord {
+  /** The headers named by `recordHeaders` (null when absent). */
+  headers?: Record<string, string | null>;
   protocol: 'openai' | 'anthropic';
   path: string;
   body: any;

@@ -88,6 +88,7 @@ function normalizeOptions(options) {
     shape: undefined,
     redirectOrigin: undefined,
     tls: undefined,
+    recordHeaders: undefined,
     ...options,
   };
 }
@@ -214,6 +215,7 @@ export async function startWireServer(options = {}) {
     const attempt = (bodyAttempts.get(raw) ?? 0) + 1;
     bodyAttempts.set(raw, attempt);
     const entry = { protocol, path, body, attempt, fault: null, status: 200 };
+    if (opts.recordHeaders) entry.headers = Object.fromEntries(opts.recordHeaders.map((name) => [name, req.headers[name.toLowerCase()] ?? null]));
     requests.push(entry);
     counts.total++;
     counts[protocol]++;
