@@ -144,7 +144,8 @@ if (wanted('big')) {
   if (calls !== 10_000 || cold.errors) throw new Error(`big: ${calls} results, ${cold.errors} errors`);
   const cpuMs = cold.usage.userMs + cold.usage.systemMs;
   report('peak RSS', cold.usage.maxRssKb / MiB, 'MiB', 250, `wall ${Math.round(cold.wallMs)} ms`);
-  report('CPU (user+sys) per call', cpuMs / calls, 'ms', 1, `${Math.round(cpuMs)} ms for ${calls} calls`);
+  // 1.5 ms since the SDKs use undici's fetch (issue 10): standard proxies and redirects cost more CPU than a hand-written fetch did.
+  report('CPU (user+sys) per call', cpuMs / calls, 'ms', 1.5, `${Math.round(cpuMs)} ms for ${calls} calls`);
   const warm = await evalRun('big', task, ['-j', '16'], { latencyMs: 0, dir: cold.dir });
   if (warm.requests !== 0) throw new Error(`big warm: ${warm.requests} requests`);
   report('warm re-run of 10,000 cached calls, wall per 1,000', (warm.wallMs / calls) * 1000, 'ms', 2000, `${Math.round(warm.wallMs)} ms in all, peak ${(warm.usage.maxRssKb / MiB).toFixed(0)} MiB`);
