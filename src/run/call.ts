@@ -119,9 +119,11 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
   const link = linkSignal(ctx.signal);
   // Adapters time each HTTP attempt (src/providers/attempts.ts); a client that does not (a test
   // double) is timed around the whole call.
-  const timed = (timing: CallTiming | undefined) => timing ?? { latencyMs: ctx.now() - started, retryMs: 0 };
+  let ended = started;
+  const timed = (timing: CallTiming | undefined) => timing ?? { latencyMs: ended - started, retryMs: 0 };
   try {
     const completion = await client.complete({ ...request, signal: link.signal });
+    ended = ctx.now();
     await otherRepliesFirst();
     const { latencyMs, retryMs } = timed(completion.timing);
     const { callCost } = await pricing;
@@ -131,6 +133,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
     const retries = Math.max(0, (completion.attempts ?? 1) - 1);
     return { completion, error: null, latencyMs: Math.round(latencyMs), retryMs: Math.round(retryMs), costUsd, usage: completion.usage, cached: false, retries };
   } catch (err) {
+    ended = ctx.now();
     if (ctx.signal?.aborted) throw new CallAborted();
     await otherRepliesFirst();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
