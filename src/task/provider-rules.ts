@@ -25,7 +25,9 @@ function specsWithPaths(input: TaskInput, task: Task): Array<{ spec: ProviderSpe
   const judge = input.judge;
   task.judge?.candidates.forEach((candidate, i) => {
     const path: Path = judge?.model !== undefined ? ['judge', 'model'] : ['judge', 'candidates', i, 'model'];
-    const ref = judge?.model !== undefined ? judge.model : judge?.candidates?.[i]?.model;
+    // A candidate is a mapping with its `model`, or the model reference itself.
+    const entry: unknown = judge?.candidates?.[i];
+    const ref = judge?.model ?? (typeof entry === 'object' && entry !== null ? (entry as { model?: unknown }).model : entry);
     out.push({ spec: candidate.provider, params: written(ref, path) });
   });
   return out;
