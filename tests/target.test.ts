@@ -66,8 +66,12 @@ describe('what each API accepts', () => {
     expect(refused(openai('gpt-4o-mini'), params)).toEqual([]);
     expect(targetParams(openai('gpt-4o-mini', true), params)).toEqual({ temperature: 0.2, top_p: 1, stop: ['\n'], max_completion_tokens: 64 });
     expect(targetParams(openai('llama3.2', false), params)).toEqual(params);
-    // A task that wrote the new name keeps it, and max_tokens is left alone rather than overwriting it.
-    expect(reviewParams(openai('gpt-4o'), { max_tokens: 1, max_completion_tokens: 2 }).renames).toEqual([]);
+    // Both names at once: the API would get both, so the old one is refused.
+    expect(reviewParams(openai('gpt-4o'), { max_tokens: 1, max_completion_tokens: 2 })).toEqual({
+      refusals: [{ param: 'max_tokens', message: 'max_completion_tokens is set too, and the OpenAI API takes only max_completion_tokens: remove max_tokens' }],
+      renames: [],
+    });
+    expect(refused(anthropic(), { stop: ['a'], stop_sequences: ['b'] })).toEqual(['stop']);
   });
 
   it('recognises the official OpenAI host however it is written', () => {

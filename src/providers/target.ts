@@ -130,7 +130,9 @@ export function reviewParams(target: Target, params: ModelParams): { refusals: R
       refusals.push({ param, message: `not accepted by ${rule.who(target)}: ${todo}${hint}` });
     }
     for (const [from, to] of Object.entries(rule.renames)) {
-      if (params[from] !== undefined && params[to] === undefined) renames.push({ from, to, who: rule.who(target) });
+      if (params[from] === undefined) continue;
+      if (params[to] === undefined) renames.push({ from, to, who: rule.who(target) });
+      else refusals.push({ param: from, message: `${to} is set too, and ${rule.who(target)} takes only ${to}: remove ${from}` });
     }
   }
   return { refusals, renames };
