@@ -71,7 +71,8 @@ export class RunError extends AijourneyError {
 export class ProviderError extends Error {
   constructor(
     message: string,
-    readonly kind: 'auth' | 'rate-limit' | 'server' | 'timeout' | 'connection' | 'bad-request' | 'bad-response' | 'other',
+    /** `refused`: the model declined to answer; `length`: the reply was cut at the token limit before any text. */
+    readonly kind: 'auth' | 'rate-limit' | 'server' | 'timeout' | 'connection' | 'bad-request' | 'bad-response' | 'refused' | 'length' | 'other',
     readonly status?: number,
   ) {
     super(message);

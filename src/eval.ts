@@ -6,10 +6,10 @@ import { suggestLabels } from './judge/label-next.js';
 import { trustLevel } from './judge/trust.js';
 import { assembleSummary } from './record/assemble.js';
 import { createClient as defaultCreateClient, type ClientOptions } from './providers/registry.js';
+import { createTransport } from './providers/transport.js';
 import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
-import { CallAborted, type CallContext, type ResponseCache } from './run/call.js';
+import { CallAborted, loadPrices, type CallContext, type ResponseCache } from './run/call.js';
 import { executePlan, type Progress } from './run/execute.js';
-import { createLeanFetch } from './run/fetch.js';
 import { createLimiter } from './run/limiter.js';
 import { planCalls, renderMessages } from './run/plan.js';
 import { makeCheck } from './score/checks.js';
@@ -33,6 +33,10 @@ export interface EvalOptions {
   onProgress?: (progress: Progress) => void;
   /** Injectable for tests. */
   createClient?: (spec: ProviderSpec, options: ClientOptions) => Promise<ModelClient>;
+  /** The fetch the SDKs use. @default undici with the proxies of `env` (src/providers/transport.ts), closed when the run ends */
+  fetch?: typeof fetch;
+  /** Told once per distinct message what an SDK would otherwise print on every call. */
+  warn?: (message: string) => void;
   now?: () => number;
   clock?: () => Date;
   /** Seed of the corrected-quality Monte Carlo. */
@@ -148,6 +152,16 @@ export function judgeRecord(calibration: Calibration): JudgeRecord {
  * complete or not; throws RunError when a key is rejected (the partial record rides on the error).
  */
 export async function evaluate(task: Task, options: EvalOptions): Promise<RunRecord> {
+  if (options.fetch) return evaluateWith(task, options, options.fetch);
+  const transport = createTransport(options.env, options.now);
+  try {
+    return await evaluateWith(task, options, transport.fetch);
+  } finally {
+    await transport.close();
+  }
+}
+
+async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof globalThis.fetch): Promise<RunRecord> {
   const now = options.now ?? (() => performance.now());
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock().toISOString();
@@ -159,8 +173,12 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     env: options.env,
     timeoutMs: task.settings.timeoutMs,
     maxRetries: task.settings.maxRetries,
-    fetch: createLeanFetch(),
+    fetch,
+    now,
+    ...(options.warn ? { warn: options.warn } : {}),
   };
+  // Price data loads with the clients, before the first call: no clock runs while it compiles.
+  const pricesLoaded = loadPrices();
 
   const clients = new Map<string, ModelClient>();
   const roles = new Map<string, ProviderInfo['role']>();
@@ -172,6 +190,9 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     if (!clients.has(spec.id)) clients.set(spec.id, await create(spec, clientOptions));
     if (!roles.has(spec.id)) roles.set(spec.id, role);
   }
+  const prices = await pricesLoaded;
+  // Resolving a model's price searches the whole price list once (memoized): done now, it delays no reply.
+  for (const [spec] of specs) prices.resolvePrice(spec);
 
   let spentUsd = 0;
   let done = 0;
@@ -238,8 +259,6 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   });
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
   const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : (stoppedEarly ?? outcome.stoppedBy);
-  // genai-prices' data (480 KB of code) loads while calls are in flight, not before the first one.
-  const prices = await import('./cost/prices.js');
   const record: RunRecord = {
     schema: RUN_SCHEMA,
     tool: { name: 'aijourney', version: VERSION },

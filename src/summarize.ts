@@ -17,6 +17,10 @@ export interface SummaryRowFull extends SummaryRow {
   /** The quality decision (gates.confidence, min_quality) for this row. */
   decision: RowDecision;
   retries: number;
+  /** Time spent on failed attempts and back-off, apart from latency (ms); absent in older records. */
+  retryMs?: number;
+  /** Error rows where the model refused to answer; absent in older records. */
+  refusals?: number;
   cached: number;
   /** On the quality/cost Pareto front (see recommend.ts). */
   pareto?: boolean;
@@ -114,7 +118,8 @@ export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers'
       else if (judged && untrusted) basis = options.decision.allowUntrustedJudge ? 'raw-judge-votes' : 'untrusted-judge';
       else if (options.judge && !corrected) basis = 'raw';
       const estimate = basis === 'corrected' ? corrected!.quality : basis === 'untrusted-judge' ? (corrected?.quality ?? null) : rawQuality(rate);
-      const answered = rs.filter((r) => r.output !== null);
+      // Billed: every reply, including the unusable ones the provider reported tokens for (cut at the token limit, refused).
+      const answered = rs.filter((r) => r.output !== null || r.usage !== null);
       const total = sumOrNull(answered.map((r) => r.costUsd));
       rows.push({
         ...row,
@@ -134,6 +139,8 @@ export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers'
         flipRate: flipRate(clusters),
         decision: decide(estimate, basis, options.decision),
         retries: rs.reduce((s, r) => s + r.retries, 0),
+        retryMs: rs.reduce((s, r) => s + (r.retryMs ?? 0), 0),
+        refusals: rs.filter((r) => r.refusal !== undefined).length,
         cached: rs.filter((r) => r.cached).length,
       });
     }

@@ -49,6 +49,10 @@ export interface ProviderSpec {
   params: ModelParams;
   /** Overrides the bundled price data. */
   price?: Price;
+  /** Extra HTTP headers as written: `${NAME}` names an environment variable, resolved when the client is made. */
+  headers?: Record<string, string>;
+  /** How the key is sent. @default 'bearer' */
+  auth?: 'bearer' | 'x-api-key';
 }
 
 /**
@@ -162,6 +166,8 @@ export interface Completion {
   toolInput?: unknown;
   /** HTTP attempts the SDK made for this call (1 = no retry). */
   attempts?: number;
+  /** The HTTP exchange of the attempt that answered, and the time spent on earlier attempts and back-off. */
+  timing?: { latencyMs: number; retryMs: number };
 }
 
 export interface CompletionRequest {
@@ -201,10 +207,15 @@ export interface CallResult {
   error: string | null;
   usage: Usage | null;
   costUsd: number | null;
+  /** The provider's latency: request sent to reply read, for the attempt that answered (retries and back-off excluded). */
   latencyMs: number | null;
   cached: boolean;
   /** SDK retries spent on this call. */
   retries: number;
+  /** Time spent on failed attempts and the back-off between them before the attempt that answered; 0 without retries. Absent in older records. */
+  retryMs?: number;
+  /** The provider's reason when the model refused to answer (an error row: neither a pass nor a fail). */
+  refusal?: string;
   checks: CheckResult[];
   judge: JudgeVerdict | null;
   /** null when the call failed (an error row is neither a pass nor a fail). */

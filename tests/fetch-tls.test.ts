@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, workdir } from './helpers/cli.js';
 
-// The real APIs are HTTPS: the lean fetch the SDKs use (src/run/fetch.ts) must speak TLS. A local
-// HTTPS server with a throwaway self-signed certificate, trusted through NODE_EXTRA_CA_CERTS.
+// The real APIs are HTTPS: the fetch the SDKs use (src/providers/transport.ts, undici) must speak TLS.
+// A local HTTPS server with a throwaway self-signed certificate, trusted through NODE_EXTRA_CA_CERTS.
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 
-describe.skipIf(!hasOpenssl)('lean fetch over TLS', () => {
+describe.skipIf(!hasOpenssl)('the transport over TLS', () => {
   it('carries both SDKs over HTTPS', async () => {
     const dir = await workdir();
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { cwd: dir, stdio: 'ignore' });

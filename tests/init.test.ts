@@ -26,7 +26,7 @@ describe('aijourney init', () => {
     const text = await readFile(join(dir, 'triage.yaml'), 'utf8');
     expect(text).toContain('  - anthropic:claude-haiku-4-5');
     expect(text).not.toContain('  - openai:gpt-4o-mini');
-    expect(text).toContain('model: anthropic:claude-sonnet-4-5');
+    expect(text).toContain('model: anthropic:claude-sonnet-4-6');
     expect((await runCli(['validate', 'triage.yaml'], { cwd: dir })).code).toBe(0);
 
     await writeFile(join(dir, 'triage.yaml'), 'mine\n');

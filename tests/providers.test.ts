@@ -103,7 +103,8 @@ describe('OpenAI adapter', () => {
     const params = { temperature: 0.3, max_tokens: 64, top_p: 0.9, seed: 7, stop: ['\n'], logit_bias: { '50256': -100 } };
     const client = await createClient(openaiSpec({ params }), options());
     const out = await client.complete(ask('hello', 'be terse'));
-    expect(out).toEqual({ text: 'echo: hello', usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') }, attempts: 1 });
+    expect(out).toMatchObject({ text: 'echo: hello', usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') }, attempts: 1 });
+    expect(out.timing).toEqual({ latencyMs: expect.any(Number), retryMs: 0 });
     const body = server.requests[0]?.body;
     expect(body).toMatchObject({ model: 'gpt-test', ...params });
     expect(body.messages).toEqual([
@@ -140,16 +141,15 @@ describe('OpenAI adapter', () => {
 });
 
 describe('Anthropic adapter', () => {
-  it('separates the system prompt, defaults max_tokens, maps stop and drops seed', async () => {
-    const client = await createClient(anthropicSpec({ params: { temperature: 0, stop: ['END'], seed: 3, top_k: 5 } }), options());
+  it('separates the system prompt, defaults max_tokens and sends stop as stop_sequences', async () => {
+    const client = await createClient(anthropicSpec({ params: { stop: ['END'], metadata: { user_id: 'u1' } } }), options());
     const out = await client.complete(ask('hello', 'be terse'));
-    expect(out).toEqual({ text: 'echo: hello', usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') }, attempts: 1 });
+    expect(out).toMatchObject({ text: 'echo: hello', usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') }, attempts: 1 });
     const body = server.requests[0]?.body;
     expect(body).toEqual({
       model: 'claude-test',
       max_tokens: 1024,
-      temperature: 0,
-      top_k: 5,
+      metadata: { user_id: 'u1' },
       stop_sequences: ['END'],
       system: 'be terse',
       messages: [{ role: 'user', content: 'hello' }],

@@ -177,7 +177,7 @@ describe('faults', () => {
       ['anthropic', 2, '429'],
       ['anthropic', 3, null],
     ]);
-    expect(server.stats()).toEqual({ total: 6, openai: 3, anthropic: 3, faults: 4, byKind: { '429': 4 } });
+    expect(server.stats()).toMatchObject({ total: 6, openai: 3, anthropic: 3, faults: 4, byKind: { '429': 4 } });
   });
 });
 

@@ -57,7 +57,9 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const limit = positiveInt('--limit', flags.limit, 1_000_000_000);
   const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
   const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
-  const task = await loadTask(file, { cwd: io.cwd });
+  const notes: string[] = [];
+  const task = await loadTask(file, { cwd: io.cwd, env: io.env, onNote: (line) => notes.push(line) });
+  for (const line of notes) await write(io.stderr, `aijourney: ${line}\n`);
   if (task.checks.length === 0 && !task.judge && !flags.json) {
     await write(io.stderr, 'aijourney: note: the task has no checks and no judge, so every answered call counts as passed\n');
   }
@@ -96,6 +98,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       signal: controller.signal,
       ...(ci.shard ? { shard: ci.shard } : {}),
       stopReason: (spentUsd) => interrupted ?? ci.budget?.(spentUsd) ?? null,
+      warn: (message) => (progress ? progress.note(`aijourney: warning: ${message}`) : void io.stderr.write(`aijourney: warning: ${message}\n`)),
       onProgress: (p) => progress?.update(p),
     });
   } catch (err) {

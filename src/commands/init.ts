@@ -18,7 +18,7 @@ export interface StarterAnswers {
 /** Cheap defaults per provider, and a stronger sibling as the judge. */
 const PROVIDERS = [
   { env: 'OPENAI_API_KEY', model: 'openai:gpt-4o-mini', judge: 'openai:gpt-4o' },
-  { env: 'ANTHROPIC_API_KEY', model: 'anthropic:claude-haiku-4-5', judge: 'anthropic:claude-sonnet-4-5' },
+  { env: 'ANTHROPIC_API_KEY', model: 'anthropic:claude-haiku-4-5', judge: 'anthropic:claude-sonnet-4-6' },
 ] as const;
 
 const SENTIMENT_EXAMPLES = [

@@ -82,7 +82,7 @@ async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | 
  * Then re-measures the judge on the labels (judge calls only; the models under test are not called).
  */
 export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): Promise<number> {
-  const task = await loadTask(file, { cwd: io.cwd });
+  const task = await loadTask(file, { cwd: io.cwd, env: io.env });
   const { path: runPath, record } = await pickRun(file, task, flags, io);
   const random = flags.random === undefined ? null : drawRandom(record, task.examples, flags);
   const { items, missing } = random ? { items: random.items, missing: 0 } : buildQueue(record, task.examples);
@@ -142,7 +142,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
 
 /** Re-runs calibration on the labels as now written; a failure here leaves the labels saved. */
 async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>): Promise<number> {
-  const updated = await loadTask(file, { cwd: io.cwd });
+  const updated = await loadTask(file, { cwd: io.cwd, env: io.env });
   await write(io.stdout, 'Re-measuring the judge on your labels (judge calls only; cached ones are free)...\n');
   const cache = await openCache(io);
   try {

@@ -5,7 +5,9 @@ import { loadTask } from '../task/load.js';
 
 /** Loads and validates the task (schema, normalize, rules); prints what a run would do. */
 export async function runValidateCommand(file: string, io: Io): Promise<number> {
-  const task = await loadTask(file, { cwd: io.cwd });
+  const notes: string[] = [];
+  const task = await loadTask(file, { cwd: io.cwd, env: io.env, onNote: (line) => notes.push(line) });
+  for (const line of notes) await write(io.stderr, `aijourney: ${line}\n`);
   const calls = planCalls(task).length;
   const labels = task.examples.reduce((n, e) => n + e.labels.length, 0);
   const judge = task.judge ? `; judge: ${task.judge.candidates.map((c) => c.id).join(', ')} (${labels} labeled outputs)` : '';

@@ -50,7 +50,7 @@ export async function askJudge(
     const outcome = await callModel(client, request, i, ctx);
     latencyMs.push(outcome.latencyMs);
     cached &&= outcome.cached;
-    if (outcome.completion && outcome.costUsd === null) costKnown = false;
+    if ((outcome.completion || outcome.usage) && outcome.costUsd === null) costKnown = false;
     cost += outcome.costUsd ?? 0;
     if (!outcome.completion) {
       error = `judge ${candidate.id}: ${outcome.error?.message ?? 'no reply'}`;

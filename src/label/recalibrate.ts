@@ -3,6 +3,7 @@ import { labeledItems } from '../eval.js';
 import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
 import { createClient as defaultCreateClient, type ClientOptions } from '../providers/registry.js';
+import { createTransport } from '../providers/transport.js';
 import { interval, num, pct, usd, type Palette } from '../render/format.js';
 import { trustNext, trustReason } from '../render/words.js';
 import type { ResponseCache } from '../run/call.js';
@@ -23,13 +24,18 @@ export interface RecalibrateOptions {
 export async function recalibrate(task: Task, options: RecalibrateOptions): Promise<Calibration | null> {
   if (!task.judge) return null;
   const create = options.createClient ?? defaultCreateClient;
-  const clientOptions: ClientOptions = { env: options.env, timeoutMs: task.settings.timeoutMs, maxRetries: task.settings.maxRetries };
-  const clients = new Map<string, ModelClient>();
-  for (const c of task.judge.candidates) {
-    if (!clients.has(c.provider.id)) clients.set(c.provider.id, await create(c.provider, clientOptions));
+  const transport = createTransport(options.env);
+  try {
+    const clientOptions: ClientOptions = { env: options.env, timeoutMs: task.settings.timeoutMs, maxRetries: task.settings.maxRetries, fetch: transport.fetch };
+    const clients = new Map<string, ModelClient>();
+    for (const c of task.judge.candidates) {
+      if (!clients.has(c.provider.id)) clients.set(c.provider.id, await create(c.provider, clientOptions));
+    }
+    const ctx = { now: () => performance.now(), ...(options.cache ? { cache: options.cache } : {}) };
+    return await calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
+  } finally {
+    await transport.close();
   }
-  const ctx = { now: () => performance.now(), ...(options.cache ? { cache: options.cache } : {}) };
-  return calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
 }
 
 /** The new agreement figures, one line per candidate, and the selected judge's trust level. */

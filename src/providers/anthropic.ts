@@ -1,26 +1,26 @@
 /**
  * Anthropic Messages over the official `@anthropic-ai/sdk`. Retries, backoff and timeouts are the
  * SDK's; this file maps our request in (system prompt apart, structured reply as a forced tool)
- * and its reply out.
+ * and its reply out: text, a refusal with its reason, or a reply cut at the token limit.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import type { Completion, CompletionRequest, ModelClient, ProviderSpec } from '../types.js';
+import type { Completion, CompletionRequest, ModelClient, ProviderSpec, Usage } from '../types.js';
 import { countingFetch } from './attempts.js';
+import { endOfLife } from './deprecations.js';
 import type { AdapterConfig } from './registry.js';
-import { badResponse, sdkCall } from './translate.js';
-
-const OFFICIAL_BASE_URL = 'https://api.anthropic.com';
+import { ANTHROPIC_OFFICIAL_URL, isOfficialHost, targetParams, type Target } from './target.js';
+import { badResponse, cutOff, quietSdk, refused, sdkCall } from './translate.js';
 
 /** The Messages API requires max_tokens; this is what we send when the task sets none. */
 export const DEFAULT_MAX_TOKENS = 1024;
 
 /**
- * The request body for one call. Params pass through as written, except: `max_tokens` defaults to
- * 1024; the common `stop` becomes `stop_sequences`; `seed` is dropped (the API has none and would
- * reject the request).
+ * The request body for one call. Params pass through as written (validation has refused those
+ * this API version does not take, src/providers/target.ts), except: `max_tokens` defaults to
+ * 1024, and the common `stop` is sent as `stop_sequences`.
  */
-export function buildAnthropicBody(spec: ProviderSpec, request: CompletionRequest): Record<string, unknown> {
-  const { stop, seed: _seed, ...params } = { ...spec.params, ...request.params };
+export function buildAnthropicBody(spec: ProviderSpec, request: CompletionRequest, target: Target): Record<string, unknown> {
+  const params = targetParams(target, { ...spec.params, ...request.params });
   const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content);
   const body: Record<string, unknown> = {
     ...params,
@@ -28,7 +28,6 @@ export function buildAnthropicBody(spec: ProviderSpec, request: CompletionReques
     max_tokens: params.max_tokens ?? DEFAULT_MAX_TOKENS,
     messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content })),
   };
-  if (stop !== undefined && body.stop_sequences === undefined) body.stop_sequences = stop;
   if (system.length > 0) body.system = system.join('\n\n');
   if (request.structured) {
     const { name, description, schema } = request.structured;
@@ -38,10 +37,31 @@ export function buildAnthropicBody(spec: ProviderSpec, request: CompletionReques
   return body;
 }
 
+/** Usage as reported (input includes prompt-cache reads and writes), or null when the server reported none. */
+function usageOf(u: Partial<Anthropic.Usage> | null | undefined): Usage | null {
+  if (!u || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
+  const cacheRead = u.cache_read_input_tokens ?? 0;
+  const cacheWrite = u.cache_creation_input_tokens ?? 0;
+  return {
+    inputTokens: u.input_tokens + cacheRead + cacheWrite,
+    outputTokens: u.output_tokens,
+    ...(cacheRead ? { cacheReadTokens: cacheRead } : {}),
+    ...(cacheWrite ? { cacheWriteTokens: cacheWrite } : {}),
+  };
+}
+
+/** The provider's reason for a refusal: its explanation, else its category, else what the model said. */
+function refusalReason(reply: Partial<Anthropic.Message>, text: string): string {
+  const details = reply.stop_details;
+  if (details?.explanation) return details.explanation;
+  if (details?.category) return `policy category ${details.category}`;
+  return text.trim() || 'stop_reason=refusal, no explanation given';
+}
+
 export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig): ModelClient {
-  const counting = countingFetch(config.fetch);
-  const baseURL = config.baseUrl ?? OFFICIAL_BASE_URL;
-  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secret: config.apiKey, timeoutMs: config.timeoutMs, baseUrl: baseURL };
+  const counting = countingFetch(config.fetch, config.now);
+  const baseURL = config.baseUrl ?? ANTHROPIC_OFFICIAL_URL;
+  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secrets: config.secrets, timeoutMs: config.timeoutMs, baseUrl: baseURL, ...(config.proxy ? { proxy: config.proxy } : {}) };
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new Anthropic({
     apiKey: config.apiKey,
@@ -52,44 +72,43 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
     maxRetries: config.maxRetries,
     fetch: counting.fetch,
     logLevel: config.logLevel,
+    defaultHeaders: config.headers,
   });
+  const target: Target = { type: 'anthropic', model: spec.model, official: isOfficialHost('anthropic', config.baseUrl) };
+  // The SDK warns on every call to a deprecated model; validation already said so once (deprecations.ts).
+  const warned = new Set<string>();
+  const alreadySaid = (message: string) => endOfLife('anthropic', spec.model) !== null && message.startsWith(`The model '${spec.model}' is deprecated`);
 
   async function complete(request: CompletionRequest): Promise<Completion> {
-    const body = buildAnthropicBody(spec, request);
-    const { reply: res, attempts } = await sdkCall(counting, Anthropic, errors, () =>
-      sdk.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal }),
+    const body = buildAnthropicBody(spec, request, target);
+    const { reply: res, call } = await sdkCall(counting, Anthropic, errors, (fetchOptions) =>
+      quietSdk(warned, config.warn, alreadySaid, () => sdk.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal, fetchOptions })),
     );
     const reply = res as Partial<Anthropic.Message> | string | null | undefined;
     if (!reply || typeof reply !== 'object' || !Array.isArray(reply.content)) {
       const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no content';
-      throw badResponse(spec.id, `not a Messages API reply (${got})`, attempts);
+      throw badResponse(spec.id, `not a Messages API reply (${got})`, call);
     }
+    const usage = usageOf(reply.usage);
+    const billed = { ...call, usage };
     const text = reply.content
       .filter((b): b is Anthropic.TextBlock => b.type === 'text')
       .map((b) => b.text)
       .join('');
+    if (reply.stop_reason === 'refusal') throw refused(spec.id, refusalReason(reply, text), billed);
     const tool = request.structured
       ? reply.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === request.structured?.name)
       : undefined;
     const toolInput: unknown = tool?.input;
     if (!text && toolInput === undefined) {
-      throw badResponse(spec.id, `empty completion, stop_reason=${reply.stop_reason ?? 'none'}`, attempts);
+      if (reply.stop_reason === 'max_tokens') throw cutOff(spec.id, 'stop_reason=max_tokens', billed);
+      throw badResponse(spec.id, `empty completion, stop_reason=${reply.stop_reason ?? 'none'}`, billed);
     }
-    const u = reply.usage;
-    const cacheRead = u?.cache_read_input_tokens ?? 0;
-    const cacheWrite = u?.cache_creation_input_tokens ?? 0;
-    const usage = u
-      ? {
-          inputTokens: u.input_tokens + cacheRead + cacheWrite,
-          outputTokens: u.output_tokens,
-          ...(cacheRead ? { cacheReadTokens: cacheRead } : {}),
-          ...(cacheWrite ? { cacheWriteTokens: cacheWrite } : {}),
-        }
-      : null;
     return {
       text: text || JSON.stringify(toolInput),
       usage,
-      attempts,
+      attempts: call.attempts,
+      ...(call.timing ? { timing: call.timing } : {}),
       ...(toolInput !== undefined ? { toolInput } : {}),
     };
   }

@@ -3,24 +3,19 @@
  * Retries, backoff and timeouts are the SDK's; this file maps our request in and its reply out.
  */
 import OpenAI from 'openai';
-import type { Completion, CompletionRequest, ModelClient, ProviderSpec } from '../types.js';
+import type { Completion, CompletionRequest, ModelClient, ProviderSpec, Usage } from '../types.js';
 import { countingFetch } from './attempts.js';
 import type { AdapterConfig } from './registry.js';
-import { badResponse, sdkCall } from './translate.js';
-
-const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
+import { isOfficialHost, OPENAI_OFFICIAL_URL, targetParams, type Target } from './target.js';
+import { badResponse, cutOff, refused, sdkCall } from './translate.js';
 
 /**
- * The request body for one call. Params pass through as written, except that the official API
- * gets `max_tokens` as `max_completion_tokens` (newer models reject max_tokens; compatible servers
- * often only know max_tokens).
+ * The request body for one call. Params pass through as written, renamed where the target takes
+ * another name (src/providers/target.ts: max_tokens is max_completion_tokens on the official API
+ * and for reasoning models anywhere; compatible servers often only know max_tokens).
  */
-export function buildOpenAIBody(spec: ProviderSpec, request: CompletionRequest, official: boolean): Record<string, unknown> {
-  const params: Record<string, unknown> = { ...spec.params, ...request.params };
-  if (official && params.max_tokens !== undefined) {
-    if (params.max_completion_tokens === undefined) params.max_completion_tokens = params.max_tokens;
-    delete params.max_tokens;
-  }
+export function buildOpenAIBody(spec: ProviderSpec, request: CompletionRequest, target: Target): Record<string, unknown> {
+  const params = targetParams(target, { ...spec.params, ...request.params });
   const body: Record<string, unknown> = {
     ...params,
     model: spec.model,
@@ -33,6 +28,29 @@ export function buildOpenAIBody(spec: ProviderSpec, request: CompletionRequest, 
   return body;
 }
 
+/**
+ * The reply's text: a string, or an array of parts (Mistral's reasoning models, some gateways),
+ * whose text parts are joined; thinking and other parts are not the answer.
+ */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part: unknown) => {
+      if (typeof part === 'string') return part;
+      const p = part as { type?: unknown; text?: unknown } | null;
+      return p && (p.type === 'text' || p.type === 'output_text' || p.type === undefined) && typeof p.text === 'string' ? p.text : '';
+    })
+    .join('');
+}
+
+/** Usage as reported, or null when the server reported none (cost is then unknown, never $0). */
+function usageOf(u: Partial<OpenAI.CompletionUsage> | null | undefined): Usage | null {
+  if (!u || typeof u.prompt_tokens !== 'number' || typeof u.completion_tokens !== 'number') return null;
+  const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
+  return { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens, ...(cached ? { cacheReadTokens: cached } : {}) };
+}
+
 function parseJsonObject(text: string): unknown {
   try {
     const value: unknown = JSON.parse(text);
@@ -43,9 +61,12 @@ function parseJsonObject(text: string): unknown {
 }
 
 export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): ModelClient {
-  const counting = countingFetch(config.fetch);
-  const baseURL = config.baseUrl ?? OFFICIAL_BASE_URL;
-  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secret: config.apiKey, timeoutMs: config.timeoutMs, baseUrl: baseURL };
+  const counting = countingFetch(config.fetch, config.now);
+  const official = isOfficialHost('openai', config.baseUrl);
+  // `https://api.openai.com` written without its /v1 still means the API.
+  const bareHost = official && config.baseUrl !== undefined && /^\/?$/.test(new URL(config.baseUrl).pathname);
+  const baseURL = config.baseUrl === undefined || bareHost ? OPENAI_OFFICIAL_URL : config.baseUrl;
+  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secrets: config.secrets, timeoutMs: config.timeoutMs, baseUrl: baseURL, ...(config.proxy ? { proxy: config.proxy } : {}) };
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new OpenAI({
     apiKey: config.apiKey,
@@ -58,29 +79,35 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
     maxRetries: config.maxRetries,
     fetch: counting.fetch,
     logLevel: config.logLevel,
+    defaultHeaders: config.headers,
   });
-  const official = config.baseUrl === undefined;
+  const target: Target = { type: 'openai', model: spec.model, official };
 
   async function complete(request: CompletionRequest): Promise<Completion> {
-    const body = buildOpenAIBody(spec, request, official);
-    const { reply: res, attempts } = await sdkCall(counting, OpenAI, errors, () =>
-      sdk.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: request.signal }),
+    const body = buildOpenAIBody(spec, request, target);
+    const { reply: res, call } = await sdkCall(counting, OpenAI, errors, (fetchOptions) =>
+      sdk.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: request.signal, fetchOptions }),
     );
     const reply = res as Partial<OpenAI.ChatCompletion> | string | null | undefined;
     if (!reply || typeof reply !== 'object' || !Array.isArray(reply.choices)) {
       const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no choices';
-      throw badResponse(spec.id, `not a chat completion (${got})`, attempts);
+      throw badResponse(spec.id, `not a chat completion (${got})`, call);
     }
+    const usage = usageOf(reply.usage);
+    const billed = { ...call, usage };
     const choice = reply.choices[0];
     const message = choice?.message;
-    const text = message?.content ?? message?.refusal ?? '';
-    const toolInput = request.structured && text ? parseJsonObject(text) : undefined;
-    if (!text) throw badResponse(spec.id, `empty completion, finish_reason=${choice?.finish_reason ?? 'none'}`, attempts);
-    const cached = reply.usage?.prompt_tokens_details?.cached_tokens ?? 0;
-    const usage = reply.usage
-      ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens, ...(cached ? { cacheReadTokens: cached } : {}) }
-      : null;
-    return { text, usage, attempts, ...(toolInput !== undefined ? { toolInput } : {}) };
+    const text = contentText(message?.content);
+    const finish = choice?.finish_reason;
+    if (!text) {
+      // A reply with text is an answer; without, the model's refusal or the filter's is the outcome.
+      if (typeof message?.refusal === 'string' && message.refusal) throw refused(spec.id, message.refusal, billed);
+      if (finish === 'content_filter') throw refused(spec.id, 'stopped by the provider\'s content filter (finish_reason=content_filter)', billed);
+      if (finish === 'length') throw cutOff(spec.id, 'finish_reason=length', billed);
+      throw badResponse(spec.id, `empty completion, finish_reason=${finish ?? 'none'}`, billed);
+    }
+    const toolInput = request.structured ? parseJsonObject(text) : undefined;
+    return { text, usage, attempts: call.attempts, ...(call.timing ? { timing: call.timing } : {}), ...(toolInput !== undefined ? { toolInput } : {}) };
   }
 
   return { spec, baseUrl: baseURL, complete };

@@ -1,23 +1,30 @@
 /**
- * Providers behind a registry keyed by type: the key and base URL are resolved here, from the env
- * object we are handed, and the adapter (with its SDK) is imported only when that type is used.
+ * Providers behind a registry keyed by type: the key, base URL and headers are resolved here, from
+ * the env object we are handed, and the adapter (with its SDK) is imported only when that type is used.
  */
+import { performance } from 'node:perf_hooks';
 import { RunError } from '../errors.js';
 import type { ModelClient, ProviderSpec, ProviderType } from '../types.js';
+import { ANTHROPIC_OFFICIAL_URL, isOfficialHost, OPENAI_OFFICIAL_URL, type Target } from './target.js';
+import { createTransport, proxyFor, proxySecrets, proxySettings, publicProxy } from './transport.js';
 
 /** How every adapter is configured. The SDKs get these explicitly and never read process.env. */
 export interface ClientOptions {
-  /** Environment to read keys and *_BASE_URL from (usually process.env, passed in by the CLI). */
+  /** Environment to read keys, *_BASE_URL, header variables and proxies from (usually process.env, passed in by the CLI). */
   env: Record<string, string | undefined>;
   /** Per-HTTP-request timeout handed to the SDK. */
   timeoutMs: number;
   /** Retries the SDK makes on 408/409/429/5xx, timeouts and connection errors. */
   maxRetries: number;
-  /** The fetch the SDK uses; @default globalThis.fetch */
+  /** The fetch the SDK uses; @default a transport of its own (src/providers/transport.ts) */
   fetch?: typeof fetch;
+  /** Monotonic clock (ms) that times each HTTP attempt. @default performance.now */
+  now?: () => number;
+  /** Told, once per distinct message, what an SDK would otherwise print on every call. @default nothing is printed */
+  warn?: (message: string) => void;
 }
 
-/** What the registry hands an adapter after resolving key and base URL. */
+/** What the registry hands an adapter after resolving key, base URL and headers. */
 export interface AdapterConfig {
   /** The key, or a placeholder for keyless OpenAI-compatible servers. Never printed. */
   apiKey: string;
@@ -28,8 +35,16 @@ export interface AdapterConfig {
   timeoutMs: number;
   maxRetries: number;
   fetch: typeof fetch;
+  now: () => number;
+  warn: (message: string) => void;
   /** SDK log level from OPENAI_LOG / ANTHROPIC_LOG in the env object; 'off' otherwise. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
+  /** Headers every request carries: the key as `auth` says, then the task's `headers:` (resolved). Never printed. */
+  headers: Record<string, string | null>;
+  /** Everything secret in this configuration (key, header variables), scrubbed from server messages. */
+  secrets: string[];
+  /** The proxy requests to this base URL's scheme go through (no credentials), named in connection errors. */
+  proxy?: string;
 }
 
 export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic'];
@@ -38,6 +53,7 @@ const KEY_ENV: Record<ProviderType, string> = { openai: 'OPENAI_API_KEY', anthro
 const BASE_URL_ENV: Record<ProviderType, string> = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL' };
 const LOG_ENV: Record<ProviderType, string> = { openai: 'OPENAI_LOG', anthropic: 'ANTHROPIC_LOG' };
 const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
+const OFFICIAL_URL: Record<ProviderType, string> = { openai: OPENAI_OFFICIAL_URL, anthropic: ANTHROPIC_OFFICIAL_URL };
 
 /** The environment variable a provider type reads its key from by default. */
 export function defaultKeyEnv(type: ProviderType): string {
@@ -47,12 +63,60 @@ export function defaultKeyEnv(type: ProviderType): string {
 /** Placeholder key for OpenAI-compatible servers that need none (the SDK insists on some key). */
 export const NO_KEY = 'no-key';
 
+/** The base URL a spec's calls go to: its own, then OPENAI_BASE_URL / ANTHROPIC_BASE_URL; undefined = the SDK's default. */
+export function baseUrlOf(spec: ProviderSpec, env: Record<string, string | undefined>): string | undefined {
+  return spec.baseUrl ?? (env[BASE_URL_ENV[spec.type]] || undefined);
+}
+
+/** Where a spec's calls go, for the parameter table (src/providers/target.ts). */
+export function targetOf(spec: ProviderSpec, env: Record<string, string | undefined>): Target {
+  return { type: spec.type, model: spec.model, official: isOfficialHost(spec.type, baseUrlOf(spec, env)) };
+}
+
+/**
+ * An openai-type provider with its own base_url (not api.openai.com) and no api_key_env is a local
+ * or third-party OpenAI-compatible server (Ollama, vLLM): it runs keyless, and OPENAI_API_KEY is
+ * never sent to a host the user did not name a key for.
+ */
+function isKeyless(spec: ProviderSpec): boolean {
+  return spec.type === 'openai' && spec.baseUrl !== undefined && !isOfficialHost('openai', spec.baseUrl) && spec.apiKeyEnv === undefined;
+}
+
+const HEADER_VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** The task's `headers:` with `${NAME}` replaced from the env; a missing variable stops the run (exit 3) before any call. */
+export function resolveHeaders(spec: ProviderSpec, env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, written] of Object.entries(spec.headers ?? {})) {
+    out[name] = written.replace(HEADER_VAR, (_, variable: string) => {
+      const value = env[variable];
+      if (!value) throw new RunError(`missing environment variable ${variable} (named in headers.${name} of provider "${spec.id}")`, 'set it, or remove the header from the task file');
+      return value;
+    });
+  }
+  return out;
+}
+
+/**
+ * Every secret value a provider spec uses under this env: its API key, the variables its
+ * `headers:` name (and the header values made from them), and proxy credentials. For the scrubber
+ * that masks them in everything written; the values themselves are never printed or recorded.
+ */
+export function providerSecrets(spec: ProviderSpec, env: Record<string, string | undefined>): string[] {
+  const out = new Set<string>(proxySecrets(env));
+  const key = isKeyless(spec) ? undefined : env[spec.apiKeyEnv ?? defaultKeyEnv(spec.type)];
+  if (key) out.add(key);
+  for (const written of Object.values(spec.headers ?? {})) {
+    const variables = [...written.matchAll(HEADER_VAR)].map((m) => env[m[1]!]).filter((v): v is string => Boolean(v));
+    for (const value of variables) out.add(value);
+    if (variables.length > 0) out.add(written.replace(HEADER_VAR, (_, variable: string) => env[variable] ?? ''));
+  }
+  return [...out];
+}
+
 export function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions): AdapterConfig {
   const env = options.env;
-  // An openai-type provider with its own base_url and no api_key_env is a local or third-party
-  // OpenAI-compatible server (Ollama, vLLM): it runs keyless, and OPENAI_API_KEY is never sent to a
-  // host the user did not name a key for.
-  const keyless = spec.type === 'openai' && spec.baseUrl !== undefined && spec.apiKeyEnv === undefined;
+  const keyless = isKeyless(spec);
   const keyEnv = spec.apiKeyEnv ?? defaultKeyEnv(spec.type);
   const key = keyless ? undefined : env[keyEnv] || undefined;
   if (!key && !keyless) {
@@ -63,14 +127,22 @@ export function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions)
   }
   const logEnv = env[LOG_ENV[spec.type]];
   const logLevel = LOG_LEVELS.find((l) => l === logEnv) ?? 'off';
+  const baseUrl = baseUrlOf(spec, env);
+  const auth: Record<string, string | null> = key && spec.auth === 'x-api-key' ? { 'x-api-key': key, authorization: null } : {};
+  const proxy = proxyFor(baseUrl ?? OFFICIAL_URL[spec.type], proxySettings(env));
   return {
     apiKey: key ?? NO_KEY,
     keyEnv: key ? keyEnv : null,
-    baseUrl: spec.baseUrl ?? (env[BASE_URL_ENV[spec.type]] || undefined),
+    baseUrl,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? createTransport(env).fetch,
+    now: options.now ?? (() => performance.now()),
+    warn: options.warn ?? (() => {}),
     logLevel,
+    headers: { ...auth, ...resolveHeaders(spec, env) },
+    secrets: providerSecrets(spec, env),
+    ...(proxy ? { proxy: publicProxy(proxy) } : {}),
   };
 }
 

@@ -5,7 +5,8 @@
  * an SDK (they stay lazily loaded).
  */
 import { ProviderError } from '../errors.js';
-import type { AttemptCounter, CountingFetch } from './attempts.js';
+import type { Usage } from '../types.js';
+import { callTiming, type AttemptLog, type CallTiming, type CountingFetch } from './attempts.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -21,32 +22,50 @@ export interface ErrorContext {
   providerId: string;
   /** Variable the key came from; null for a keyless server. */
   keyEnv: string | null;
-  /** The key itself, only to scrub it from server messages. */
-  secret?: string;
+  /** The key and other secrets of the provider, only to scrub them from server messages. */
+  secrets?: readonly string[];
   /** HTTP requests made for this call. */
   attempts: number;
+  timing?: CallTiming;
   timeoutMs: number;
   baseUrl: string;
+  /** The proxy requests go through (no credentials), named when the connection fails. */
+  proxy?: string;
 }
 
-/** A ProviderError that also says how many HTTP attempts the SDK made before giving up. */
+/** What a failed call still carries: its attempts and timing, and what the provider billed for it. */
+export interface CallFacts {
+  attempts: number;
+  timing?: CallTiming;
+  /** Tokens the provider reported for a reply we could not use (cut at the token limit, refused): billed all the same. */
+  usage?: Usage | null;
+  /** The provider's reason when the model refused to answer. */
+  refusal?: string;
+}
+
+/** A ProviderError that also says how many HTTP attempts the SDK made, how long they took and what was billed. */
 export class ProviderCallError extends ProviderError {
-  constructor(
-    message: string,
-    kind: ProviderError['kind'],
-    status: number | undefined,
-    readonly attempts: number,
-  ) {
+  readonly attempts: number;
+  readonly timing?: CallTiming;
+  readonly usage?: Usage | null;
+  readonly refusal?: string;
+  constructor(message: string, kind: ProviderError['kind'], status: number | undefined, facts: CallFacts) {
     super(message, kind, status);
+    this.attempts = facts.attempts;
+    if (facts.timing) this.timing = facts.timing;
+    if (facts.usage !== undefined) this.usage = facts.usage;
+    if (facts.refusal !== undefined) this.refusal = facts.refusal;
   }
 }
 
 const MAX_SERVER_MESSAGE = 300;
 
-/** One line, no keys: the key itself and anything shaped like one (sk-..., sk-ant-...) go. */
-export function scrub(text: string, secret?: string): string {
+/** One line, no keys: the secrets given and anything shaped like a key (sk-..., sk-ant-...) go. */
+export function scrub(text: string, secrets: string | readonly string[] = []): string {
   let out = text;
-  if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  }
   out = out.replace(/\b(sk|pk|rk|key|sess)-[A-Za-z0-9_\-*]{6,}/g, '[redacted]');
   out = out.replace(/\s+/g, ' ').trim();
   return out.length > MAX_SERVER_MESSAGE ? `${out.slice(0, MAX_SERVER_MESSAGE)}...` : out;
@@ -68,8 +87,8 @@ function retried(attempts: number): string {
 function statusError(err: Error & { status: number }, ctx: ErrorContext): ProviderCallError {
   const { status } = err;
   const id = ctx.providerId;
-  const msg = scrub(serverMessage(err), ctx.secret);
-  const make = (text: string, kind: ProviderError['kind']) => new ProviderCallError(text, kind, status, ctx.attempts);
+  const msg = scrub(serverMessage(err), ctx.secrets);
+  const make = (text: string, kind: ProviderError['kind']) => new ProviderCallError(text, kind, status, facts(ctx));
   if (status === 401 || status === 403) {
     const who = ctx.keyEnv ? `the key in ${ctx.keyEnv} was ${status === 401 ? 'rejected' : 'denied access'}` : 'the server requires a key (set api_key_env)';
     return make(`authentication failed for ${id}: ${who} (HTTP ${status})${msg ? `: ${msg}` : ''}`, 'auth');
@@ -88,7 +107,7 @@ function statusError(err: Error & { status: number }, ctx: ErrorContext): Provid
 export function translateError(err: unknown, classes: SdkErrorClasses, ctx: ErrorContext): ProviderError {
   if (err instanceof ProviderError) return err;
   const id = ctx.providerId;
-  const make = (text: string, kind: ProviderError['kind']) => new ProviderCallError(scrub(text, ctx.secret), kind, undefined, ctx.attempts);
+  const make = (text: string, kind: ProviderError['kind']) => new ProviderCallError(scrub(text, ctx.secrets), kind, undefined, facts(ctx));
   if (err instanceof classes.APIUserAbortError) return make(`${id}: request aborted`, 'other');
   if (err instanceof classes.APIConnectionTimeoutError) {
     return make(`${id}: request timed out after ${ctx.timeoutMs} ms${retried(ctx.attempts)}`, 'timeout');
@@ -96,7 +115,8 @@ export function translateError(err: unknown, classes: SdkErrorClasses, ctx: Erro
   if (err instanceof classes.APIConnectionError) {
     const cause = (err as Error & { cause?: unknown }).cause;
     const detail = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : err.message;
-    return make(`${id}: connection to ${ctx.baseUrl} failed${retried(ctx.attempts)}: ${detail}`, 'connection');
+    const via = ctx.proxy ? ` through the proxy ${ctx.proxy}` : '';
+    return make(`${id}: connection to ${ctx.baseUrl}${via} failed${retried(ctx.attempts)}: ${detail}`, 'connection');
   }
   if (err instanceof classes.APIError) {
     const status = (err as Error & { status?: unknown }).status;
@@ -109,26 +129,70 @@ export function translateError(err: unknown, classes: SdkErrorClasses, ctx: Erro
   return make(`${id}: ${err instanceof Error ? err.message : String(err)}`, 'other');
 }
 
+function facts(ctx: ErrorContext): CallFacts {
+  return { attempts: ctx.attempts, ...(ctx.timing ? { timing: ctx.timing } : {}) };
+}
+
 /** A 200 reply that cannot be used: not the API's JSON shape, or no text and no tool input. */
-export function badResponse(providerId: string, what: string, attempts: number): ProviderCallError {
-  return new ProviderCallError(`${providerId}: bad response: ${what}`, 'bad-response', undefined, attempts);
+export function badResponse(providerId: string, what: string, call: CallFacts): ProviderCallError {
+  return new ProviderCallError(`${providerId}: bad response: ${what}`, 'bad-response', undefined, call);
+}
+
+/** The model declined to answer: its reason is kept (`refusal`), and the reply's tokens are billed. */
+export function refused(providerId: string, reason: string, call: CallFacts): ProviderCallError {
+  const why = scrub(reason) || 'no reason given';
+  return new ProviderCallError(`${providerId}: refused: ${why}`, 'refused', undefined, { ...call, refusal: why });
+}
+
+/** No text before the token limit (often all of it spent on reasoning): billed, and an error row that says what to raise. */
+export function cutOff(providerId: string, stop: string, call: CallFacts): ProviderCallError {
+  const spent = call.usage ? `${call.usage.outputTokens} output tokens` : 'output tokens unreported';
+  return new ProviderCallError(`${providerId}: empty reply cut at the token limit (${stop}, ${spent}): raise max_tokens`, 'length', undefined, call);
 }
 
 /**
- * One SDK call with its HTTP attempts counted; whatever the SDK throws comes out as a ProviderError.
+ * Runs `start`, which must begin an SDK request synchronously, with what the SDK prints through
+ * console.warn on every call (Anthropic's deprecation notice) routed to `warn`, once per distinct
+ * message, on one line; `drop` says which messages were already said another way. console.warn is
+ * swapped only for the synchronous part of the call, and always restored.
+ */
+export function quietSdk<T>(seen: Set<string>, warn: (message: string) => void, drop: (message: string) => boolean, start: () => T): T {
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const message = args.map(String).join(' ').replace(/\s+/g, ' ').trim();
+    if (seen.has(message) || drop(message)) return;
+    seen.add(message);
+    warn(message);
+  };
+  try {
+    return start();
+  } finally {
+    console.warn = original;
+  }
+}
+
+/**
+ * One SDK call with its HTTP attempts counted and timed (`call` passes `fetchOptions` to the SDK
+ * request); whatever the SDK throws comes out as a ProviderError.
  * The reply is returned as `unknown`: each adapter checks its shape (a truncated body can parse as
  * a string).
  */
 export async function sdkCall(
   counting: CountingFetch,
   classes: SdkErrorClasses,
-  ctx: Omit<ErrorContext, 'attempts'>,
-  call: () => Promise<unknown>,
-): Promise<{ reply: unknown; attempts: number }> {
-  const counter: AttemptCounter = { attempts: 0 };
+  ctx: Omit<ErrorContext, 'attempts' | 'timing'>,
+  call: (fetchOptions: Record<symbol, unknown>) => Promise<unknown>,
+): Promise<{ reply: unknown; call: CallFacts }> {
+  const log: AttemptLog = { attempts: 0 };
+  const factsOf = (): CallFacts => {
+    counting.settle(log);
+    const timing = callTiming(log);
+    return { attempts: log.attempts, ...(timing ? { timing } : {}) };
+  };
   try {
-    return { reply: await counting.track(counter, call), attempts: counter.attempts };
+    const reply = await call(counting.fetchOptions(log));
+    return { reply, call: factsOf() };
   } catch (err) {
-    throw translateError(err, classes, { ...ctx, attempts: counter.attempts });
+    throw translateError(err, classes, { ...ctx, ...factsOf() });
   }
 }

@@ -27,6 +27,19 @@ export function num(value: number | null | undefined, digits = 2): string {
   return value === null || value === undefined ? 'n/a' : value.toFixed(digits);
 }
 
+/** A row's errors, saying how many were refusals (a model declining is not a broken call). */
+export function errorCount(row: { errors: number; refusals?: number }): string {
+  return row.refusals ? `${row.errors} (${row.refusals} refused)` : String(row.errors);
+}
+
+/** Retries apart from latency: how many, and the time their failed attempts and back-off took. */
+export function retryNote(rows: ReadonlyArray<{ prompt: string; provider: string; retries: number; retryMs?: number }>): string | null {
+  const retried = rows.filter((r) => r.retries > 0);
+  if (retried.length === 0) return null;
+  const each = retried.map((r) => `${r.prompt} × ${r.provider} ${r.retries} (${ms(r.retryMs ?? null)})`);
+  return `Retries (failed attempts and back-off, not in the latency columns): ${each.join('; ')}`;
+}
+
 export function pValue(p: number): string {
   return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(p < 0.1 ? 3 : 2)}`;
 }

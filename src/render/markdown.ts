@@ -1,5 +1,5 @@
 import type { RunRecord } from '../record.js';
-import { costBreakdown, interval, ms, oneLine, pct, usd } from './format.js';
+import { costBreakdown, errorCount, interval, ms, oneLine, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { baselineCells, calibrationCells, gateLines, reasonsOf, resultNotes, rowLabel } from './report-data.js';
 import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
@@ -58,7 +58,7 @@ function results(record: RunRecord): string[] {
   if (record.summary.length > 1) head.push('vs first row');
   head.push('cost', '$/1k calls', 'p50', 'p95');
   const rows = record.summary.map((row, i) => {
-    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), String(row.failed), String(row.errors), interval(row.quality)];
+    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), String(row.failed), errorCount(row), interval(row.quality)];
     if (judge) cells.push(correctedCell(row.corrected, judge.trust));
     if (repeated) cells.push(row.flipRate === null ? 'n/a' : pct(row.flipRate));
     if (record.summary.length > 1) cells.push(vsFirstText(row, i));

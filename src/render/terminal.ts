@@ -3,7 +3,7 @@ import type { RunRecord } from '../record.js';
 import { monthlyCost } from '../recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
-import { costBreakdown, interval, ms, oneLine, palette, pct, usd, type Palette } from './format.js';
+import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
 import { resultNotes } from './report-data.js';
 import { calibrationCells } from './report-data.js';
 import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
@@ -63,7 +63,7 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   if (volume) head.push(`$/month @${volume}/day`);
   const t = table(head, p.enabled);
   record.summary.forEach((row, i) => {
-    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), row.errors ? p.red(String(row.errors)) : '0', interval(row.quality)];
+    const cells = [row.prompt, row.provider, String(row.n), String(row.passed), row.errors ? p.red(errorCount(row)) : '0', interval(row.quality)];
     if (record.judge) cells.push(correctedCell(row.corrected, record.judge.trust));
     if (repeated) cells.push(row.flipRate === null ? 'n/a' : pct(row.flipRate));
     if (record.summary.length > 1) cells.push(vsFirstText(row, i));
@@ -74,6 +74,8 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   });
   const lines = [p.bold('Results'), t.toString()];
   lines.push(...resultNotes(record).map((note) => p.dim(note)));
+  const retries = retryNote(record.summary);
+  if (retries) lines.push(p.dim(retries));
   lines.push(...recommendationLines(record, p));
   return lines;
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type * as Prices from '../cost/prices.js';
 import { ProviderError } from '../errors.js';
+import type { CallTiming } from '../providers/attempts.js';
+import type { CallFacts } from '../providers/translate.js';
 import type { Completion, CompletionRequest, ModelClient, Usage } from '../types.js';
 
 /** A completion as stored in the response cache: enough to replay it exactly. */
@@ -21,9 +23,16 @@ export interface ResponseCache {
 export interface CallOutcome {
   completion: Completion | null;
   error: ProviderError | null;
+  /** The provider's latency: the HTTP exchange of the attempt that answered (or the last that failed). */
   latencyMs: number;
-  /** Cost of this answer (the original cost when replayed from the cache). */
+  /** Earlier failed attempts and back-off before that attempt; 0 without retries. */
+  retryMs: number;
+  /** Cost of this call (the original cost when replayed from the cache); a failed reply the provider billed has its cost too. */
   costUsd: number | null;
+  /** Tokens the provider reported, for an answer or for a billed failure (a reply cut at the token limit, a refusal). */
+  usage: Usage | null;
+  /** The provider's reason when the model refused. */
+  refusal?: string;
   cached: boolean;
   retries: number;
 }
@@ -60,11 +69,12 @@ export function cacheKey(client: ModelClient, request: CompletionRequest, repeat
 }
 
 /**
- * genai-prices' data is 480 KB of code: its import starts with the first call and is awaited only
- * once a reply is in, so the first requests go out without waiting for it to compile.
+ * genai-prices' data is 480 KB of code. evaluate() loads it before the first call (compiling it
+ * while requests are in flight would delay reading their replies and inflate their latency); a
+ * library caller that did not gets it on the first call.
  */
 let pricing: Promise<typeof Prices> | undefined;
-const prices = (): Promise<typeof Prices> => (pricing ??= import('../cost/prices.js'));
+export const loadPrices = (): Promise<typeof Prices> => (pricing ??= import('../cost/prices.js'));
 
 /** Thrown when a call was cut short by the run's abort signal: the call is not finished, not failed. */
 export class CallAborted extends Error {
@@ -80,18 +90,18 @@ export async function callModel(
   repeat: number,
   ctx: CallContext,
 ): Promise<CallOutcome> {
-  const pricing = prices();
+  const pricing = loadPrices();
   const key = ctx.cache ? cacheKey(client, request, repeat) : '';
   const hit = ctx.cache?.get(key);
   if (hit) {
     const { callCost } = await pricing;
     const completion: Completion = { text: hit.text, usage: hit.usage, toolInput: hit.toolInput };
-    return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, hit.usage), cached: true, retries: 0 };
+    return { completion, error: null, latencyMs: hit.latencyMs, retryMs: 0, costUsd: callCost(client.spec, hit.usage), usage: hit.usage, cached: true, retries: 0 };
   }
   const pending = ctx.inflight?.get(key);
   if (pending) {
     const shared = await pending;
-    if (shared.completion) return { ...shared, cached: true, retries: 0 };
+    if (shared.completion) return { ...shared, cached: true, retries: 0, retryMs: 0 };
     // The first request failed (errors are not shared, as they are not cached): ask anew.
   }
   const own = freshCall(client, request, key, ctx, pricing);
@@ -107,26 +117,58 @@ export async function callModel(
 async function freshCall(client: ModelClient, request: CompletionRequest, key: string, ctx: CallContext, pricing: Promise<typeof Prices>): Promise<CallOutcome> {
   const started = ctx.now();
   const link = linkSignal(ctx.signal);
+  // Adapters time each HTTP attempt (src/providers/attempts.ts); a client that does not (a test
+  // double) is timed around the whole call.
+  let ended = started;
+  const timed = (timing: CallTiming | undefined) => timing ?? { latencyMs: ended - started, retryMs: 0 };
   try {
     const completion = await client.complete({ ...request, signal: link.signal });
-    const latencyMs = Math.round(ctx.now() - started);
+    ended = ctx.now();
+    await otherRepliesFirst();
+    const { latencyMs, retryMs } = timed(completion.timing);
     const { callCost } = await pricing;
     const costUsd = callCost(client.spec, completion.usage);
     if (costUsd !== null) ctx.onSpend?.(costUsd);
-    ctx.cache?.set(key, { text: completion.text, usage: completion.usage, toolInput: completion.toolInput, latencyMs });
-    return { completion, error: null, latencyMs, costUsd, cached: false, retries: Math.max(0, (completion.attempts ?? 1) - 1) };
+    ctx.cache?.set(key, { text: completion.text, usage: completion.usage, toolInput: completion.toolInput, latencyMs: Math.round(latencyMs) });
+    const retries = Math.max(0, (completion.attempts ?? 1) - 1);
+    return { completion, error: null, latencyMs: Math.round(latencyMs), retryMs: Math.round(retryMs), costUsd, usage: completion.usage, cached: false, retries };
   } catch (err) {
+    ended = ctx.now();
     if (ctx.signal?.aborted) throw new CallAborted();
+    await otherRepliesFirst();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
     if (error.fatal) throw error;
-    // Adapters say how many HTTP attempts the SDK made (ProviderCallError.attempts).
-    const attempts = (err as { attempts?: unknown }).attempts;
-    const retries = typeof attempts === 'number' && attempts > 1 ? attempts - 1 : 0;
-    return { completion: null, error, latencyMs: Math.round(ctx.now() - started), costUsd: null, cached: false, retries };
+    // Adapters' errors carry their attempts, timing and billed usage (ProviderCallError's CallFacts).
+    const facts = err as Partial<CallFacts> | undefined;
+    const { latencyMs, retryMs } = timed(facts?.timing);
+    // A reply the provider billed but we cannot use (cut at the token limit, refused) still costs money.
+    const usage = facts?.usage ?? null;
+    const costUsd = usage ? (await pricing).callCost(client.spec, usage) : null;
+    if (costUsd !== null) ctx.onSpend?.(costUsd);
+    const retries = typeof facts?.attempts === 'number' && facts.attempts > 1 ? facts.attempts - 1 : 0;
+    return {
+      completion: null,
+      error,
+      latencyMs: Math.round(latencyMs),
+      retryMs: Math.round(retryMs),
+      costUsd,
+      usage,
+      ...(facts?.refusal !== undefined ? { refusal: facts.refusal } : {}),
+      cached: false,
+      retries,
+    };
   } finally {
     link.unlink();
   }
 }
+
+/**
+ * Waits until the I/O callbacks already due have run. Replies that arrive together are each timed
+ * when undici reads them; without this, everything that follows one reply (pricing, scoring, the
+ * next request) would run first, as microtasks, and the other replies would be read, and timed,
+ * that much later.
+ */
+const otherRepliesFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A signal of its own for one call, aborted with the run's. The SDKs add an abort listener to the

@@ -49,14 +49,16 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         provider: call.provider.id,
         example: call.example.index,
         repeat: call.repeat,
-        usage: outcome.completion?.usage ?? null,
+        usage: outcome.usage,
         costUsd: outcome.costUsd,
         latencyMs: outcome.latencyMs,
         cached: outcome.cached,
         retries: outcome.retries,
+        retryMs: outcome.retryMs,
       };
       if (!outcome.completion) {
-        results[index] = { ...base, output: null, error: outcome.error?.message ?? 'no reply', checks: [], judge: null, pass: null };
+        const refusal = outcome.refusal === undefined ? {} : { refusal: outcome.refusal };
+        results[index] = { ...base, output: null, error: outcome.error?.message ?? 'no reply', ...refusal, checks: [], judge: null, pass: null };
         options.onResult?.(results[index]!, { judgeSplit: false, judgeCostUsd: null });
         return;
       }

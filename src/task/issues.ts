@@ -76,6 +76,9 @@ function messageFor(issue: ZodIssue): string {
     }
     case 'invalid_format':
       return issue.format === 'url' ? `expected a URL, got ${JSON.stringify(input)}` : issue.message;
+    case 'invalid_key':
+      // A mapping key that its own schema refuses (a header name): say why, not just "invalid key".
+      return issue.issues.map((inner) => inner.message).join('; ') || issue.message;
     default:
       return issue.message;
   }

@@ -11,6 +11,7 @@ import type { Task } from '../types.js';
 import { fromZodIssues, typeName, type DraftIssue } from './issues.js';
 import { normalizeTask } from './normalize.js';
 import { locate } from './positions.js';
+import { providerRules } from './provider-rules.js';
 import { checkRules } from './rules.js';
 import { taskSchema } from './schema.js';
 import { MAX_TASK_BYTES, readText, type ReadFile } from './source.js';
@@ -21,6 +22,12 @@ export interface LoadTaskOptions {
   readFile?: ReadFile;
   /** Directory a relative task path is resolved against (messages keep the path as given). @default process.cwd() */
   cwd?: string;
+  /** The environment the run will see: which API a provider reaches (OPENAI_BASE_URL) decides what it accepts. @default {} */
+  env?: Record<string, string | undefined>;
+  /** Today, for model end-of-life dates. @default new Date() */
+  today?: Date;
+  /** Told the notes of a valid task, one line each: parameters sent under another name, deprecated models. */
+  onNote?: (line: string) => void;
 }
 
 /**
@@ -57,7 +64,10 @@ export async function parseTask(text: string, file: string, baseDir: string = di
 
   const { task, issues } = await normalizeTask(parsed.data, { file, baseDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
   issues.push(...checkRules(parsed.data, task));
+  const providers = providerRules(parsed.data, task, { env: options.env ?? {}, today: options.today ?? new Date() });
+  issues.push(...providers.issues);
   if (issues.length > 0) throw fail(issues);
+  for (const note of providers.notes) options.onNote?.(note);
   return task;
 }
 

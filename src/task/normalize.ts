@@ -73,6 +73,8 @@ export function normalizeProvider(ref: ProviderRefInput): ProviderSpec {
     ...(ref.api_key_env === undefined ? {} : { apiKeyEnv: ref.api_key_env }),
     params,
     ...(ref.price ? { price: { inputPerMtok: ref.price.input_per_mtok, outputPerMtok: ref.price.output_per_mtok } } : {}),
+    ...(ref.headers === undefined ? {} : { headers: ref.headers }),
+    ...(ref.auth === undefined ? {} : { auth: ref.auth }),
   };
 }
 

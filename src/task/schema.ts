@@ -86,6 +86,26 @@ const paramsSchema = z
   })
   .describe('Sampling parameters sent as written; other keys are passed through to the provider.');
 
+/** Headers the HTTP client sets itself; a task that sets them would corrupt the request. */
+const CLIENT_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization'];
+
+const headersSchema = z
+  .record(
+    z
+      .string()
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-portkey-api-key')
+      .refine((name) => !CLIENT_HEADERS.includes(name.toLowerCase()), { message: 'is set by the HTTP client; it cannot be given here' }),
+    z
+      .string()
+      .refine((value) => !/[\r\n\0]/.test(value), { message: 'a header value must be one line' })
+      .refine((value) => value.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '').indexOf('${') < 0, {
+        message: 'write an environment variable as ${NAME} (letters, digits and _)',
+      }),
+  )
+  .describe(
+    'Extra HTTP headers sent with every request to this provider (gateways such as Portkey, Helicone, LiteLLM or Azure). `${NAME}` in a value is replaced by the environment variable NAME, e.g. `Bearer ${HELICONE_API_KEY}`; a missing variable stops the run before any call. Values are never printed, recorded or part of the cache key.',
+  );
+
 const priceSchema = strict({
   input_per_mtok: z.number().min(0).describe('USD per million input tokens.'),
   output_per_mtok: z.number().min(0).describe('USD per million output tokens.'),
@@ -103,6 +123,11 @@ const providerObject = strict({
     .describe('Environment variable holding the API key. @default `OPENAI_API_KEY` / `ANTHROPIC_API_KEY`'),
   params: paramsSchema.optional(),
   price: priceSchema.optional(),
+  headers: headersSchema.optional(),
+  auth: z
+    .enum(['bearer', 'x-api-key'])
+    .optional()
+    .describe('How the API key is sent: `bearer` (`Authorization: Bearer <key>`, what both SDKs send) or `x-api-key` (`x-api-key: <key>`, for Anthropic-compatible gateways that read that header). @default `bearer`'),
 }).describe('Long form of a provider.');
 
 /**

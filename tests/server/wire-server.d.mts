@@ -3,6 +3,9 @@
  *
  * Routes: `POST /v1/chat/completions` and `POST /chat/completions` (OpenAI Chat Completions),
  * `POST /v1/messages` (Anthropic Messages). Point the SDKs at `openaiBaseUrl` / `anthropicBaseUrl`.
+ * `/redirect/<301|302|307|308><path>` answers that status with `location: <redirectOrigin><path>`
+ * (the same server when `redirectOrigin` is unset), for redirect tests: a base URL of
+ * `${url}/redirect/307/v1` redirects every OpenAI call.
  *
  * Usage reported (deterministic, so tests can compute expected costs), unless a rule gives `usage`:
  * - input tokens  = max(1, ceil(C / 4)) where C is the sum of the character counts (JS string length)
@@ -46,7 +49,21 @@ export interface WireRule {
   latencyMs?: number;
   /** Every attempt matching this rule fails with this fault. */
   fault?: FaultKind;
+  /** How the reply is shaped (overrides the server-wide `shape`); see ReplyShape. */
+  shape?: ReplyShape;
 }
+
+/**
+ * Reply shapes real servers send:
+ * - `parts`: the text as two text parts after a thinking part (OpenAI: `message.content` is an
+ *   array, as Mistral's reasoning models send it; Anthropic: a thinking block, then two text blocks).
+ * - `refusal`: the model declines and the reply text is the reason (OpenAI: `content: null`,
+ *   `refusal: <text>`; Anthropic: `stop_reason: "refusal"`, `stop_details.explanation: <text>`).
+ * - `length`: no text, cut at the token limit (`finish_reason: "length"` / `stop_reason:
+ *   "max_tokens"`), usage reported as for the reply text.
+ * - `no-usage`: the reply without usage (OpenAI `usage: null`; Anthropic no `usage` key).
+ */
+export type ReplyShape = 'parts' | 'refusal' | 'length' | 'no-usage';
 
 export interface WireServerOptions {
   /** Fixed port; @default 0 (ephemeral). */
@@ -56,6 +73,14 @@ export interface WireServerOptions {
   rules?: WireRule[];
   /** Reply when no rule matches; @default `"echo: " + last user message`. */
   defaultReply?: string | ((req: WireRequestView) => string);
+  /** Headers to copy into each request record (`headers`), for tests of what a client sends; none by default, as they hold keys. */
+  recordHeaders?: string[];
+  /** Origin `/redirect/...` routes send clients to, e.g. another server's `url`. @default this server */
+  redirectOrigin?: string;
+  /** Serve HTTPS with this key and certificate (its subjectAltName must hold IP:127.0.0.1); `url` is then `https://127.0.0.1:PORT`. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Shape of every reply no rule shapes otherwise. @default plain text */
+  shape?: ReplyShape;
   /** Delay before answering. @default 0 */
   latencyMs?: number;
   /** Extra delay, uniform in [0, jitterMs), deterministic per request number. @default 0 */
@@ -77,8 +102,10 @@ export interface WireServerOptions {
   retryAfterMs?: number | null;
 }
 
-/** One request received. Headers are never stored (they hold keys). */
+/** One request received. Headers are stored only when `recordHeaders` names them (they hold keys). */
 export interface WireRequestRecord {
+  /** The headers named by `recordHeaders` (null when absent). */
+  headers?: Record<string, string | null>;
   protocol: 'openai' | 'anthropic';
   path: string;
   body: any;
@@ -96,6 +123,10 @@ export interface WireStats {
   anthropic: number;
   faults: number;
   byKind: Partial<Record<FaultKind, number>>;
+  /** TCP connections accepted (keep-alive reuse keeps this at most the client's concurrency). */
+  connections: number;
+  /** Redirects answered by `/redirect/...` routes. */
+  redirects: number;
 }
 
 export interface WireServer {

@@ -2,6 +2,7 @@
 // so the real SDKs can be tested (and benchmarked) without a network. Plain ESM on purpose:
 // scripts and benchmarks import it without compiling. Types and semantics: wire-server.d.mts.
 import http from 'node:http';
+import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -84,6 +85,10 @@ function normalizeOptions(options) {
     failFirst: undefined,
     apiKey: undefined,
     retryAfterMs: 1,
+    shape: undefined,
+    redirectOrigin: undefined,
+    tls: undefined,
+    recordHeaders: undefined,
     ...options,
   };
 }
@@ -94,7 +99,7 @@ export async function startWireServer(options = {}) {
   const bodyAttempts = new Map();
   let seq = 0;
   const pending = new Set();
-  const counts = { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {} };
+  const counts = { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0 };
 
   function send(res, status, body, headers = {}) {
     const text = JSON.stringify(body);
@@ -137,29 +142,44 @@ export async function startWireServer(options = {}) {
     return send(res, 500, errorBody(protocol, 500, 'api_error', `unknown fault kind ${kind}`));
   }
 
-  function successBody(protocol, model, reply, usage, tool, empty = false) {
+  function successBody(protocol, model, reply, usage, tool, empty = false, shape = undefined) {
     const id = Math.random().toString(36).slice(2, 14);
+    const refused = shape === 'refusal';
+    const cut = shape === 'length';
     if (protocol === 'openai') {
-      return {
+      const content = refused || cut ? null : shape === 'parts' ? [{ type: 'thinking', thinking: [{ type: 'text', text: 'hidden reasoning' }] }, ...splitParts(reply)] : reply;
+      const body = {
         id: `chatcmpl-${id}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices: [{ index: 0, message: { role: 'assistant', content, refusal: refused ? reply : null }, logprobs: null, finish_reason: cut ? 'length' : 'stop' }],
         usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
       };
+      if (shape === 'no-usage') body.usage = null;
+      return body;
     }
-    const content = empty ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : [{ type: 'text', text: reply }];
-    return {
+    const blocks = shape === 'parts' ? [{ type: 'thinking', thinking: 'hidden reasoning', signature: 'sig' }, ...splitParts(reply)] : [{ type: 'text', text: reply }];
+    const content = empty || refused || cut ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : blocks;
+    const body = {
       id: `msg_${id}`,
       type: 'message',
       role: 'assistant',
       model,
       content,
-      stop_reason: tool && !empty ? 'tool_use' : 'end_turn',
+      stop_reason: refused ? 'refusal' : cut ? 'max_tokens' : tool && !empty ? 'tool_use' : 'end_turn',
       stop_sequence: null,
+      ...(refused ? { stop_details: { type: 'refusal', category: 'general_harms', explanation: reply } } : {}),
       usage: { input_tokens: usage.input, output_tokens: usage.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     };
+    if (shape === 'no-usage') delete body.usage;
+    return body;
+  }
+
+  /** The reply as two text parts (split in the middle), as servers that send content parts do. */
+  function splitParts(reply) {
+    const half = Math.floor(reply.length / 2);
+    return [{ type: 'text', text: reply.slice(0, half) }, { type: 'text', text: reply.slice(half) }];
   }
 
   /** Anthropic's forced tool: answer with a tool_use block when the reply parses as JSON. */
@@ -175,6 +195,12 @@ export async function startWireServer(options = {}) {
 
   function handle(req, res, raw) {
     const path = (req.url ?? '').split('?')[0];
+    const redirect = /^\/redirect\/(30[1278])(\/.*)$/.exec(path);
+    if (redirect) {
+      counts.redirects++;
+      res.writeHead(Number(redirect[1]), { location: `${opts.redirectOrigin ?? ''}${redirect[2]}`, 'content-length': 0 });
+      return res.end();
+    }
     const protocol = path === '/v1/chat/completions' || path === '/chat/completions' ? 'openai' : path === '/v1/messages' ? 'anthropic' : null;
     if (req.method !== 'POST' || !protocol) {
       return send(res, 404, errorBody(protocol ?? 'openai', 404, 'not_found_error', `no route for ${req.method} ${path}`));
@@ -189,6 +215,7 @@ export async function startWireServer(options = {}) {
     const attempt = (bodyAttempts.get(raw) ?? 0) + 1;
     bodyAttempts.set(raw, attempt);
     const entry = { protocol, path, body, attempt, fault: null, status: 200 };
+    if (opts.recordHeaders) entry.headers = Object.fromEntries(opts.recordHeaders.map((name) => [name, req.headers[name.toLowerCase()] ?? null]));
     requests.push(entry);
     counts.total++;
     counts[protocol]++;
@@ -228,8 +255,9 @@ export async function startWireServer(options = {}) {
         return send(res, 500, errorBody(protocol, 500, 'api_error', `reply function threw: ${err?.message ?? err}`));
       }
       const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply) };
-      const tool = protocol === 'anthropic' ? forcedTool(body, reply) : null;
-      send(res, 200, successBody(protocol, view.model, reply, usage, tool));
+      const shape = rule?.shape ?? opts.shape;
+      const tool = protocol === 'anthropic' && !shape ? forcedTool(body, reply) : null;
+      send(res, 200, successBody(protocol, view.model, reply, usage, tool, false, shape));
     };
     if (latency > 0) {
       const timer = setTimeout(() => {
@@ -240,11 +268,13 @@ export async function startWireServer(options = {}) {
     } else answer();
   }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
-  });
+  };
+  const server = opts.tls ? https.createServer(opts.tls, onRequest) : http.createServer(onRequest);
+  server.on('connection', () => counts.connections++);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
   await new Promise((resolve, reject) => {
@@ -252,7 +282,7 @@ export async function startWireServer(options = {}) {
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
   });
   const { port } = server.address();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     url,
@@ -265,7 +295,7 @@ export async function startWireServer(options = {}) {
       requests.length = 0;
       bodyAttempts.clear();
       seq = 0;
-      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {} });
+      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0 });
     },
     setOptions(partial) {
       opts = { ...opts, ...partial };
@@ -302,6 +332,10 @@ function parseArgs(argv) {
     else if (flag === '--fault-rate') out.faults = { ...out.faults, rate: Number(value) };
     else if (flag === '--fault-kinds') out.faults = { ...out.faults, kinds: value.split(',').map((k) => k.trim()) };
     else if (flag === '--fault-seed') out.faults = { ...out.faults, seed: Number(value) };
+    else if (flag === '--fail-first') {
+      const [count, kind] = value.split(':');
+      out.failFirst = { count: Number(count), kind };
+    } else if (flag === '--retry-after-ms') out.retryAfterMs = Number(value);
     else if (flag === '--rules') {
       const json = JSON.parse(readFileSync(value, 'utf8'));
       out.rules = parseRules(json);
