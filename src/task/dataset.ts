@@ -13,7 +13,7 @@ import { readText, type ReadFile } from './source.js';
 import { parseYaml } from './yaml.js';
 
 /** Data files are bigger than task files, but still read whole into memory. */
-const MAX_DATASET_BYTES = 64 * 1024 * 1024;
+export const MAX_DATASET_BYTES = 64 * 1024 * 1024;
 
 export interface DatasetRow {
   vars: Record<string, string>;
@@ -43,7 +43,7 @@ export async function loadDataset(spec: DatasetInput, baseDir: string, readFile?
   if (!['.csv', '.jsonl', '.json', '.yaml', '.yml'].includes(ext)) {
     return fail({ path: SPEC_PATH, message: `unsupported data file type "${ext || spec.file}" (use .csv, .jsonl, .json, .yaml or .yml)` });
   }
-  const read = await readText(file, file, MAX_DATASET_BYTES, readFile);
+  const read = await readText(file, file, MAX_DATASET_BYTES, readFile, { refuseLoneCr: ext !== '.csv' });
   if (!read.ok) {
     // A file we could not open is the task file's problem; a bad file is located in itself.
     const issue = read.issue.line ? read.issue : { path: SPEC_PATH, message: `${file}: ${read.issue.message}` };
