@@ -10,22 +10,43 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** True when the process was killed for running past `timeoutMs`. */
+  timedOut?: boolean;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  input?: string;
+  /** Kill the process (SIGKILL) after this long, so a hang fails the test instead of stalling it. */
+  timeoutMs?: number;
 }
 
 /** Runs the built CLI as a child process, with only the environment given (plus PATH). */
-export function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [BIN, ...args], options);
+}
+
+/** Runs any command the same way (e.g. `script` wrapping the CLI in a pseudo-terminal). */
+export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH ?? '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), options.timeoutMs);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+    });
+    child.stdin.on('error', () => undefined); // a child that exits before reading its input
     child.stdin.end(options.input ?? '');
   });
 }
