@@ -58,15 +58,14 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
   const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
   const task = await loadTask(file);
-  if (task.checks.length === 0 && !task.judge && !flags.json) {
-    await write(io.stderr, 'aijourney: note: the task has no checks and no judge, so every answered call counts as passed\n');
-  }
-
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
   const ci = await ciOptions(task, flags, io);
   const select = limit !== undefined || sample !== undefined ? { limit, sample, seed } : undefined;
   const early = await preflight(task, ci, select, io, color, flags.json === true);
   if (early !== null) return early;
+  if (task.checks.length === 0 && !task.judge && !flags.json) {
+    await write(io.stderr, 'aijourney: note: the task has no checks and no judge, so every answered call counts as passed\n');
+  }
   const progress = flags.json ? null : startProgress(io, task.name);
   const controller = new AbortController();
   setMaxListeners(0, controller.signal); // every call in flight listens to it

@@ -65,7 +65,7 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
       throw badResponse(spec.id, `not a Messages API reply (${got})`, attempts);
     }
     const text = reply.content
-      .filter((b): b is Anthropic.TextBlock => b.type === 'text')
+      .filter((b): b is Anthropic.TextBlock => b.type === 'text' && typeof b.text === 'string') // a number is no text
       .map((b) => b.text)
       .join('');
     const tool = request.structured

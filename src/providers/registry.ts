@@ -2,7 +2,8 @@
  * Providers behind a registry keyed by type: the key and base URL are resolved here, from the env
  * object we are handed, and the adapter (with its SDK) is imported only when that type is used.
  */
-import { RunError } from '../errors.js';
+import { RunError, UsageError } from '../errors.js';
+import { baseUrlProblem } from './base-url.js';
 import type { ModelClient, ProviderSpec, ProviderType } from '../types.js';
 
 /** How every adapter is configured. The SDKs get these explicitly and never read process.env. */
@@ -61,12 +62,15 @@ export function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions)
       spec.apiKeyEnv ? undefined : `or name another variable with api_key_env on the provider`,
     );
   }
+  const envBaseUrl = env[BASE_URL_ENV[spec.type]] || undefined;
+  const problem = spec.baseUrl === undefined && envBaseUrl !== undefined ? baseUrlProblem(envBaseUrl) : null;
+  if (problem) throw new UsageError(`${BASE_URL_ENV[spec.type]}: ${problem}`);
   const logEnv = env[LOG_ENV[spec.type]];
   const logLevel = LOG_LEVELS.find((l) => l === logEnv) ?? 'off';
   return {
     apiKey: key ?? NO_KEY,
     keyEnv: key ? keyEnv : null,
-    baseUrl: spec.baseUrl ?? (env[BASE_URL_ENV[spec.type]] || undefined),
+    baseUrl: spec.baseUrl ?? envBaseUrl,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     fetch: options.fetch ?? globalThis.fetch,

@@ -3,7 +3,7 @@ import type { Interval } from '../types.js';
 /** Formatting of numbers for people: every number with its unit, unknowns spelled out. */
 
 export function usd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'unknown';
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'unknown';
   if (value === 0) return '$0';
   if (Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`;
   return `$${value.toFixed(value < 10 ? 4 : 2)}`;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as Prices from '../cost/prices.js';
 import { ProviderError } from '../errors.js';
 import type { Completion, CompletionRequest, ModelClient, Usage } from '../types.js';
+import { saneCompletion, saneUsage } from './reply.js';
 
 /** A completion as stored in the response cache: enough to replay it exactly. */
 export interface CachedCompletion {
@@ -85,7 +86,7 @@ export async function callModel(
   const hit = ctx.cache?.get(key);
   if (hit) {
     const { callCost } = await pricing;
-    const completion: Completion = { text: hit.text, usage: hit.usage, toolInput: hit.toolInput };
+    const completion: Completion = { text: hit.text, usage: saneUsage(hit.usage), toolInput: hit.toolInput };
     return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, hit.usage), cached: true, retries: 0 };
   }
   const pending = ctx.inflight?.get(key);
@@ -108,7 +109,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
   const started = ctx.now();
   const link = linkSignal(ctx.signal);
   try {
-    const completion = await client.complete({ ...request, signal: link.signal });
+    const completion = saneCompletion(client.spec.id, await client.complete({ ...request, signal: link.signal }));
     const latencyMs = Math.round(ctx.now() - started);
     const { callCost } = await pricing;
     const costUsd = callCost(client.spec, completion.usage);

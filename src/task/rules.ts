@@ -3,15 +3,49 @@
  * unique ids, template variables present in the examples, `equals` having something to compare
  * with, regexes that compile, a rubric for every judge candidate.
  */
-import type { Task } from '../types.js';
+import type { Example, Label, Task } from '../types.js';
+import { varsKey, type Origin, type Origins } from './normalize.js';
 import { malformedPlaceholders, templateVars } from '../template.js';
 import type { DraftIssue, Path } from './issues.js';
 import type { TaskInput } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { makeCheck } from '../score/checks.js';
 
-export function checkRules(input: TaskInput, task: Task): DraftIssue[] {
-  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input)];
+export function checkRules(input: TaskInput, task: Task, origins: Origins = new WeakMap()): DraftIssue[] {
+  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input), ...exampleRules(task, origins)];
+}
+
+/**
+ * Examples with the same variables are one input asked twice: their reference answers must agree,
+ * and one output of that input cannot be labeled both pass and fail (the calibration set would
+ * hold both verdicts for the same item).
+ */
+function exampleRules(task: Task, origins: Origins): DraftIssue[] {
+  const issues: DraftIssue[] = [];
+  const where = (item: object, fallback: Path): Origin => origins.get(item) ?? { path: fallback };
+  const name = (o: Origin) => (o.file ? `${o.file}:${o.line}` : o.path.join('.'));
+  const firstByVars = new Map<string, Example>();
+  const verdicts = new Map<string, { verdict: string; label: Label; example: Example }>();
+  for (const example of task.examples) {
+    const key = varsKey(example.vars);
+    const first = firstByVars.get(key);
+    if (!first) firstByVars.set(key, example);
+    else if (first.expected !== undefined && example.expected !== undefined && first.expected !== example.expected) {
+      const at = where(example, ['examples', example.index]);
+      issues.push({ ...at, message: `same variables as ${name(where(first, ['examples', first.index]))} but a different expected answer (${JSON.stringify(first.expected)} there, ${JSON.stringify(example.expected)} here)` });
+    }
+    example.labels.forEach((label, j) => {
+      const output = `${key}\u0000${label.output.trim()}`;
+      const seen = verdicts.get(output);
+      if (!seen) verdicts.set(output, { verdict: label.verdict, label, example });
+      else if (seen.verdict !== label.verdict) {
+        const at = where(label, ['examples', example.index, 'labels', j]);
+        const other = name(where(seen.label, ['examples', seen.example.index]));
+        issues.push({ ...at, message: `contradicts ${other}: the same output of the same example is labeled ${seen.verdict} there and ${label.verdict} here` });
+      }
+    });
+  }
+  return issues;
 }
 
 function promptRules(input: TaskInput): DraftIssue[] {

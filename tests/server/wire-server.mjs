@@ -29,8 +29,8 @@ function partsText(content) {
     .join('');
 }
 
-/** The normalized view of a request that rules and reply functions see. */
-function describe(protocol, body) {
+/** The normalized view of a request that rules and reply functions see (headers and key: never stored). */
+function describe(protocol, body, headers = {}) {
   const raw = Array.isArray(body.messages) ? body.messages : [];
   const system = [];
   if (protocol === 'anthropic' && body.system !== undefined) system.push(partsText(body.system));
@@ -51,6 +51,8 @@ function describe(protocol, body) {
     inputChars: texts.reduce((n, t) => n + t.length, 0),
     lastUser: lastUser?.content ?? '',
     body,
+    headers,
+    apiKey: (protocol === 'anthropic' ? headers['x-api-key'] : undefined) ?? (headers.authorization ?? '').replace(/^Bearer\s+/i, ''),
   };
 }
 
@@ -137,7 +139,7 @@ export async function startWireServer(options = {}) {
     return send(res, 500, errorBody(protocol, 500, 'api_error', `unknown fault kind ${kind}`));
   }
 
-  function successBody(protocol, model, reply, usage, tool, empty = false) {
+  function successBody(protocol, model, reply, usage, tool, empty = false, content = reply) {
     const id = Math.random().toString(36).slice(2, 14);
     if (protocol === 'openai') {
       return {
@@ -145,17 +147,17 @@ export async function startWireServer(options = {}) {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
         usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
       };
     }
-    const content = empty ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : [{ type: 'text', text: reply }];
+    const blocks = empty ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : [{ type: 'text', text: content }];
     return {
       id: `msg_${id}`,
       type: 'message',
       role: 'assistant',
       model,
-      content,
+      content: blocks,
       stop_reason: tool && !empty ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       usage: { input_tokens: usage.input, output_tokens: usage.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
@@ -204,7 +206,7 @@ export async function startWireServer(options = {}) {
       }
     }
 
-    const view = describe(protocol, body);
+    const view = describe(protocol, body, req.headers);
     const rule = (opts.rules ?? []).find((r) => matches(r.match, view.text));
     const fault = pickFault(rule, attempt, n);
     const latency = (rule?.latencyMs ?? opts.latencyMs ?? 0) + (opts.jitterMs ? uniform(opts.faults?.seed ?? 1, -n - 1) * opts.jitterMs : 0);
@@ -219,6 +221,11 @@ export async function startWireServer(options = {}) {
     const answer = () => {
       if (res.destroyed) return;
       if (fault) return sendFault(res, protocol, fault, view.model);
+      if (rule?.error) {
+        entry.status = rule.error.status;
+        const message = typeof rule.error.message === 'function' ? String(rule.error.message(view)) : String(rule.error.message);
+        return send(res, rule.error.status, errorBody(protocol, rule.error.status, rule.error.status === 401 ? 'authentication_error' : 'invalid_request_error', message));
+      }
       const source = rule ? rule.reply : opts.defaultReply;
       let reply;
       try {
@@ -229,7 +236,7 @@ export async function startWireServer(options = {}) {
       }
       const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply) };
       const tool = protocol === 'anthropic' ? forcedTool(body, reply) : null;
-      send(res, 200, successBody(protocol, view.model, reply, usage, tool));
+      send(res, 200, successBody(protocol, view.model, reply, usage, tool, false, rule && 'content' in rule ? rule.content : reply));
     };
     if (latency > 0) {
       const timer = setTimeout(() => {
