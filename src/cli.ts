@@ -46,6 +46,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--baseline <run.json>', 'compare each row with the same row of a saved run (paired McNemar test, cost and p95 ratios)')
     .option('--max-regression <drop>', 'with --baseline: fail when a row\'s quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)')
     .option('--dry-run', 'print the planned calls and an estimated cost range, call nothing, exit 0')
+    .option('--yes', 'run a plan over the default ceilings (10,000 calls, or an estimated $10 without --max-cost); without it such a plan is refused, exit 2')
     .option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge')
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {

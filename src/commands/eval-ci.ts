@@ -6,6 +6,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { selectExamples, type ExampleSelection } from '../eval.js';
 import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gates.js';
 import type { RunRecord } from '../record.js';
+import type { RunEstimate } from '../estimate.js';
 import { palette } from '../render/format.js';
 import { parseShard, shardExamples, type Shard } from '../shard.js';
 import type { Gates, Task } from '../types.js';
@@ -20,6 +21,8 @@ export interface CiFlags {
   maxRegression?: string;
   dryRun?: boolean;
   shard?: string;
+  /** Accept a plan over the default ceilings (run/ceiling.ts). */
+  yes?: boolean;
 }
 
 export interface CiOptions {
@@ -30,6 +33,8 @@ export interface CiOptions {
   baseline?: RunRecord;
   maxRegression?: number;
   dryRun: boolean;
+  /** --yes: the default ceilings on calls and estimated cost do not apply. */
+  yes: boolean;
   shard?: Shard;
   /** Stop issuing calls at this spend (the effective max-cost gate). */
   budget?: (spentUsd: number) => string | null;
@@ -53,7 +58,7 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
   const gates = resolveGates(task.gates, gateFlags);
   const maxRegression = number('--max-regression', flags.maxRegression, 0, 1);
   if (maxRegression !== undefined && !flags.baseline) throw new UsageError('--max-regression needs --baseline FILE');
-  const options: CiOptions = { gates, gated: Object.values(gates).some((v) => v !== undefined), dryRun: flags.dryRun === true };
+  const options: CiOptions = { gates, gated: Object.values(gates).some((v) => v !== undefined), dryRun: flags.dryRun === true, yes: flags.yes === true };
   if (flags.shard !== undefined) options.shard = parseShard(flags.shard);
   if (flags.baseline) {
     options.baselineFile = flags.baseline;
@@ -66,26 +71,46 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
 
 /**
  * Before the run: `--dry-run` prints the plan and the estimate (as JSON with `--json`; exit 0, no
- * client is created);
- * a max-cost below the estimate's lower bound refuses to start (exit 1). Null: go ahead.
+ * client is created); a max-cost below the estimate's lower bound refuses to start (exit 1); a plan
+ * over a default ceiling (run/ceiling.ts) refuses to start unless --yes (exit 2). Null: go ahead.
+ * Small plans are checked against the ceilings with a byte-count bound, without the tokenizer.
  */
 export async function preflight(task: Task, ci: CiOptions, select: ExampleSelection | undefined, io: Io, color: boolean, json = false): Promise<number | null> {
-  if (!ci.dryRun && ci.gates.maxCostUsd === undefined) return null;
-  const [{ planCalls }, { estimateRun }, { renderEstimate }] = await Promise.all([import('../run/plan.js'), import('../estimate.js'), import('../render/estimate.js')]);
+  const budget = ci.gates.maxCostUsd;
+  if (!ci.dryRun && budget === undefined && ci.yes) return null;
+  const [{ planCalls }, { estimateRun, BYTES_AS_TOKENS }, { renderEstimate }, { checkCeilings, ceilingRefusal }] = await Promise.all([
+    import('../run/plan.js'),
+    import('../estimate.js'),
+    import('../render/estimate.js'),
+    import('../run/ceiling.js'),
+  ]);
   const selected = select ? { ...task, examples: selectExamples(task.examples, select) } : task;
   const runTask = ci.shard ? { ...selected, examples: shardExamples(selected.examples, ci.shard) } : selected;
-  const estimate = await estimateRun(task, planCalls(runTask));
+  const plan = planCalls(runTask);
   const p = palette(color);
+  const planText = (estimate: RunEstimate) => renderEstimate(estimate, p, `Plan for ${task.name}`).replace(/\nDry run: no model was called\.$/, '');
   if (ci.dryRun) {
+    const estimate = await estimateRun(task, plan);
     const shard = ci.shard ? ` (shard ${ci.shard.index}/${ci.shard.count})` : '';
     const text = json ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2) : renderEstimate(estimate, p, `Plan for ${task.name}${shard}`);
     await write(io.stdout, `${text}\n`);
     return EXIT.ok;
   }
-  const refusal = refuseToStart(estimate, ci.gates.maxCostUsd!);
-  if (!refusal) return null;
-  await write(io.stderr, `${renderEstimate(estimate, p, `Plan for ${task.name}`).replace(/\nDry run: no model was called\.$/, '')}\naijourney: --max-cost: ${refusal}\n`);
-  return EXIT.gateFailed;
+  const quick = budget === undefined ? await estimateRun(task, plan, BYTES_AS_TOKENS) : null;
+  const within = quick && ceilingRefusal(checkCeilings(quick, { budget: false })) === null;
+  if (within) return null;
+  const estimate = await estimateRun(task, plan);
+  if (budget !== undefined) {
+    const refusal = refuseToStart(estimate, budget);
+    if (refusal) {
+      await write(io.stderr, `${planText(estimate)}\naijourney: --max-cost: ${refusal}\n`);
+      return EXIT.gateFailed;
+    }
+  }
+  const over = ci.yes ? null : ceilingRefusal(checkCeilings(estimate, { budget: budget !== undefined }));
+  if (!over) return null;
+  await write(io.stderr, `${planText(estimate)}\naijourney: ${over}\n`);
+  return EXIT.badInput;
 }
 
 /** After the run: baseline comparison and gates go into the record (before it is written). */

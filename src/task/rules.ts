@@ -12,7 +12,29 @@ import { didYouMean } from './suggest.js';
 import { makeCheck } from '../score/checks.js';
 
 export function checkRules(input: TaskInput, task: Task, origins: Origins = new WeakMap()): DraftIssue[] {
-  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input), ...exampleRules(task, origins)];
+  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input), ...paramRules(input), ...exampleRules(task, origins)];
+}
+
+/**
+ * Parameters that would break every call or multiply its cost while we read one reply: `stream`
+ * (replies are read whole) and `n` (only the first choice is read, all are paid for).
+ */
+function paramRules(input: TaskInput): DraftIssue[] {
+  const refs: Array<{ ref: unknown; path: Path }> = input.providers.map((ref, i) => ({ ref, path: ['providers', i] }));
+  if (input.judge?.model !== undefined) refs.push({ ref: input.judge.model, path: ['judge', 'model'] });
+  (input.judge?.candidates ?? []).forEach((c, i) => refs.push({ ref: c.model, path: ['judge', 'candidates', i, 'model'] }));
+  const issues: DraftIssue[] = [];
+  for (const { ref, path } of refs) {
+    const params = typeof ref === 'object' && ref !== null ? (ref as { params?: Record<string, unknown> }).params : undefined;
+    if (!params) continue;
+    if (params.stream !== undefined && params.stream !== false) {
+      issues.push({ path: [...path, 'params', 'stream'], message: 'streaming is not supported: aijourney reads each reply whole (remove it)' });
+    }
+    if (params.n !== undefined && params.n !== 1) {
+      issues.push({ path: [...path, 'params', 'n'], message: `only the first of n completions is read, but all ${JSON.stringify(params.n)} are paid for: remove it (settings.repeat asks again)` });
+    }
+  }
+  return issues;
 }
 
 /**

@@ -95,7 +95,7 @@ const KNOWN_PARAMS = [
 const paramsSchema = z
   .looseObject({
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature, 0 to 2.'),
-    max_tokens: z.int().positive().optional().describe('Maximum output tokens; also the output bound of cost estimates.'),
+    max_tokens: z.int().positive().max(1_000_000).optional().describe('Maximum output tokens, 1 to 1,000,000; also the output bound of cost estimates.'),
     top_p: z.number().min(0).max(1).optional().describe('Nucleus sampling, 0 to 1.'),
     seed: z.int().optional().describe('Sampling seed, where the provider supports one.'),
     stop: z.union([z.string(), z.array(z.string())]).optional().describe('Stop sequence(s).'),
@@ -237,9 +237,10 @@ const judgeSchema = strict({
   candidates: z
     .array(judgeCandidateSchema)
     .min(1)
+    .max(10)
     .optional()
-    .describe('Judges to calibrate against the labels; the best one grades the outputs.'),
-  samples: z.int().min(1).default(1).describe('Ask each question this many times and take the majority.'),
+    .describe('Judges to calibrate against the labels (at most 10); the best one grades the outputs.'),
+  samples: z.int().min(1).max(25).default(1).describe('Ask each question this many times and take the majority, 1 to 25.'),
 }).describe('Optional LLM judge: `model` + `rubric`, or `candidates`.');
 
 const gatesSchema = strict({
@@ -252,7 +253,7 @@ const gatesSchema = strict({
 const settingsSchema = strict({
   concurrency: z.int().min(1).max(256).default(8).describe('Calls in flight at once, 1 to 256.'),
   repeat: z.int().min(1).max(100).default(1).describe('Times each (prompt, provider, example) is run, 1 to 100.'),
-  timeout_ms: z.int().positive().default(60000).describe('Per-request timeout in milliseconds.'),
+  timeout_ms: z.int().positive().max(2_147_483_647).default(60000).describe('Per-request timeout in milliseconds, up to 2147483647 (about 24.8 days; longer timers fire at once).'),
   max_retries: z.int().min(0).max(10).default(3).describe('SDK retries on 429, 5xx, timeouts and connection errors, 0 to 10.'),
 }).describe('How the run is executed.');
 
@@ -263,8 +264,8 @@ export const taskSchema = strict({
     .describe('Task name, slug-like (used in file names and reports).'),
   description: z.string().optional().describe('What the task tests.'),
   prompt: text().optional().describe('A single user template (id `default`); or use `prompts`.'),
-  prompts: z.array(promptVariantSchema).min(1).optional().describe('Prompt variants to compare; or use `prompt`.'),
-  providers: z.array(providerRefSchema).min(1).describe('The models under test.'),
+  prompts: z.array(promptVariantSchema).min(1).max(50).optional().describe('Prompt variants to compare, at most 50; or use `prompt`.'),
+  providers: z.array(providerRefSchema).min(1).max(50).describe('The models under test, at most 50.'),
   examples: z
     .union([z.array(exampleSchema).min(1), datasetSchema])
     .describe('A list of examples, or `{file: data.csv}` to load them from a file.'),
