@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type * as Prices from './cost/prices.js';
-import { RunError } from './errors.js';
+import { RunError, type ProviderError } from './errors.js';
 import { calibrate, toFewShot, type Calibration, type LabeledItem } from './judge/calibrate.js';
 import { makeCorrector } from './judge/correct.js';
 import { suggestLabels } from './judge/label-next.js';
 import { trustLevel } from './judge/trust.js';
 import { createClient as defaultCreateClient, type ClientOptions } from './providers/registry.js';
 import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
-import { CallAborted, type CallContext, type ResponseCache } from './run/call.js';
+import type { CallContext, ResponseCache } from './run/call.js';
 import { executePlan, type Progress } from './run/execute.js';
 import { createLeanFetch } from './run/fetch.js';
 import { createLimiter } from './run/limiter.js';
@@ -177,17 +177,17 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
 
   let calibration: Calibration | null = null;
   let stoppedEarly: string | null = null;
+  let fatal: ProviderError | null = null;
   if (task.judge) {
-    try {
-      calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, limit);
-      for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
-    } catch (err) {
-      if (!(err instanceof CallAborted)) throw err; // interrupted while calibrating: no call is run
-    }
+    // Stopped early (a rejected judge key, Ctrl-C, the budget), calibration still reports the calls
+    // that finished, with their cost; no model under test is then called.
+    calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, limit, stopReason);
+    for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
+    fatal = calibration.stopped?.fatal ?? null;
+    stoppedEarly = fatal ? `stopped: ${fatal.message}` : (calibration.stopped?.reason ?? null);
   }
   const scorer: ScorerConfig = { checks: task.checks.map(makeCheck) };
-  if (task.judge && !calibration) stoppedEarly = stopReason() ?? 'interrupted';
-  if (task.judge && calibration) {
+  if (task.judge && calibration && !stoppedEarly) {
     scorer.judge = {
       client: clients.get(calibration.selected.provider.id)!,
       candidate: calibration.selected,
@@ -207,7 +207,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
       done++;
       if (result.pass === null) errors++;
       if (extra.judgeSplit) splits.add(result);
-      if (result.judge?.source === 'judge') judgeCost = addCost(judgeCost, extra.judgeCostUsd);
+      if (extra.judged) judgeCost = addCost(judgeCost, extra.judgeCostUsd);
       options.onProgress?.({ done, total: plan.length, errors, spentUsd });
     },
   });
@@ -221,7 +221,8 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const minQualitySource: MinQualitySource = options.minQuality !== undefined ? 'flag' : task.gates.minQuality !== undefined ? 'task' : 'default';
   paretoFront(summary, calibrated).forEach((onFront, i) => (summary[i]!.pareto = onFront));
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
-  const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : (stoppedEarly ?? outcome.stoppedBy);
+  fatal ??= outcome.fatal;
+  const stop = stoppedEarly ?? (fatal ? `stopped: ${fatal.message}` : outcome.stoppedBy);
   // genai-prices' data (480 KB of code) loads while calls are in flight, not before the first one.
   const prices = await import('./cost/prices.js');
   const record: RunRecord = {
@@ -245,6 +246,6 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     plan: planInfo(selected),
     shard: options.shard ?? null,
   };
-  if (outcome.fatal) throw new RunError(outcome.fatal.message, undefined, record);
+  if (fatal) throw new RunError(fatal.message, undefined, record);
   return record;
 }

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { CandidateReport } from './judge/calibrate.js';
 import type { TrustLevel } from './judge/trust.js';
@@ -8,6 +7,7 @@ import type { SummaryRowFull } from './summarize.js';
 import type { BaselineComparison } from './baseline.js';
 import type { GatesResult } from './gates.js';
 import type { PlanInfo, Shard } from './shard.js';
+import { writeFileAtomic } from './record/files.js';
 import { readRegularFile } from './task/source.js';
 import type { CallResult, ProviderType } from './types.js';
 
@@ -84,9 +84,9 @@ export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedA
   return join(dir, `${stamp}-${slug}.json`);
 }
 
+/** Writes the record atomically (record/files.ts): a reader never sees half a record. */
 export async function writeRecord(path: string, record: RunRecord): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(record, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Reads a saved run record, refusing anything else with one line (exit 2). */

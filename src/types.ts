@@ -170,6 +170,8 @@ export interface JudgeVerdict {
   /** Where the verdict came from: the LLM judge, or a human label matching this exact output. */
   source?: 'judge' | 'label';
   unparseable?: boolean;
+  /** SDK retries the judge's calls for this verdict took (source `judge`). */
+  retries?: number;
 }
 
 /** One (prompt, provider, example, repeat) call and its scores. A public contract: see README. */

@@ -123,6 +123,24 @@ export function applyCi(record: RunRecord, ci: CiOptions): void {
   if (checks.length > 0) record.gates = gatesResult(checks);
 }
 
+/**
+ * A row with more than this share of its planned calls errored means the run failed (exit 3), as
+ * does a row over a higher `max_error_rate` the task or flag sets. (A lower one is a gate: exit 1.)
+ */
+export const DEFAULT_MAX_ERROR_RATE = 0.5;
+
+/** Why the run counts as failed for its provider errors (exit 3), or null. */
+export function tooManyErrors(record: RunRecord, gates: Gates): string | null {
+  const limit = Math.max(DEFAULT_MAX_ERROR_RATE, gates.maxErrorRate ?? 0);
+  const over = record.summary.filter((row) => row.n > 0 && row.errors / row.n > limit);
+  if (over.length === 0) return null;
+  const first = record.results.find((r) => r.error !== null)?.error ?? 'unknown';
+  if (record.results.length > 0 && record.results.every((r) => r.pass === null)) return `every call failed (first error: ${first})`;
+  const rows = over.map((row) => `${row.prompt} × ${row.provider}: ${row.errors} of ${row.n} calls failed`).join('; ');
+  const source = limit === DEFAULT_MAX_ERROR_RATE && gates.maxErrorRate !== DEFAULT_MAX_ERROR_RATE ? 'the default max_error_rate' : 'max_error_rate';
+  return `too many provider errors: ${rows} (over ${Math.round(limit * 100)}%, ${source}); first error: ${first}`;
+}
+
 /** 1 when a gate failed, else 0. (Interrupts and failed runs are decided before this.) */
 export function ciExitCode(record: RunRecord): number {
   return record.gates && !record.gates.passed ? EXIT.gateFailed : EXIT.ok;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { write, type Io } from '../cli.js';
-import { AijourneyError, EXIT, UsageError } from '../errors.js';
+import { AijourneyError, EXIT, RunError, UsageError } from '../errors.js';
+import { writeErrorReason } from '../record/files.js';
 import type { RunRecord } from '../record.js';
 import { palette } from '../render/format.js';
 import type { ResponseCache } from '../run/call.js';
@@ -99,7 +100,9 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
         continue;
       }
       const label: Label = { output: item.output, verdict: answer.decision, ...(answer.critique ? { critique: answer.critique } : {}) };
-      await writeLabel(taskPath, item.example, label);
+      await writeLabel(taskPath, item.example, label).catch((err: unknown) => {
+        throw new RunError(`could not save the label in ${file}: ${writeErrorReason(err)}`, 'the labels saved before this one are in the file');
+      });
       counts[answer.decision]++;
       await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${label.critique})` : ''}\n`);
     }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { readRunRecord } from '../record.js';
 import { write, type Io } from '../cli.js';
-import { EXIT } from '../errors.js';
+import { EXIT, RunError, UsageError } from '../errors.js';
+import { checkWritable, writeErrorReason } from '../record/files.js';
 import { mergeShards } from '../merge.js';
 import { writeRecord } from '../record.js';
 import { renderRun } from '../render/terminal.js';
@@ -22,7 +23,13 @@ export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io
   for (const file of files) records.push({ file, record: await readRunRecord(file, io.cwd) });
   const merged = mergeShards(records);
   const judges = new Set(records.map(({ record }) => record.judge?.selected ?? null));
-  await writeRecord(resolve(io.cwd, flags.output), merged);
+  const path = resolve(io.cwd, flags.output);
+  await checkWritable(path).catch((err: unknown) => {
+    throw new UsageError(`-o ${flags.output}: cannot be written: ${writeErrorReason(err)}`);
+  });
+  await writeRecord(path, merged).catch((err: unknown) => {
+    throw new RunError(`could not write ${flags.output}: ${writeErrorReason(err)}`);
+  });
   if (flags.json) {
     await write(io.stdout, `${JSON.stringify(merged, null, 2)}\n`);
     return EXIT.ok;

@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import { write, type Io } from '../cli.js';
-import { EXIT } from '../errors.js';
+import { EXIT, RunError } from '../errors.js';
 import { readRunRecord } from '../record.js';
-import { validateOutputPath, writeOutputs } from '../render/outputs.js';
+import { checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
 
 export interface ReportFlags {
   output?: string[];
   color: boolean;
 }
-
 
 /** `aijourney report run.json [-o FILE ...]`: re-renders a saved run; never calls a model. */
 export async function runReportCommand(file: string, flags: ReportFlags, io: Io): Promise<number> {
@@ -21,7 +20,10 @@ export async function runReportCommand(file: string, flags: ReportFlags, io: Io)
     await write(io.stdout, `${renderRun(record, { color })}\n`);
     return EXIT.ok;
   }
-  await writeOutputs(record, outputs, io.cwd);
-  await write(io.stdout, outputs.map((out) => `Wrote ${resolve(io.cwd, out)}\n`).join(''));
+  await checkOutputs(outputs, io.cwd);
+  const failed = await writeOutputs(record, outputs, io.cwd);
+  const wrote = outputs.filter((out) => !failed.some((f) => f.startsWith(`${out}: `)));
+  await write(io.stdout, wrote.map((out) => `Wrote ${resolve(io.cwd, out)}\n`).join(''));
+  if (failed.length > 0) throw new RunError(`could not write ${failed.join('; ')}`);
   return EXIT.ok;
 }

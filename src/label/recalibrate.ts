@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { RunError } from '../errors.js';
 import { labeledItems } from '../eval.js';
 import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
@@ -28,7 +29,9 @@ export async function recalibrate(task: Task, options: RecalibrateOptions): Prom
     if (!clients.has(c.provider.id)) clients.set(c.provider.id, await create(c.provider, clientOptions));
   }
   const ctx = { now: () => performance.now(), ...(options.cache ? { cache: options.cache } : {}) };
-  return calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
+  const calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
+  if (calibration.stopped?.fatal) throw new RunError(calibration.stopped.fatal.message);
+  return calibration;
 }
 
 /** The new agreement figures, one line per candidate, and the selected judge's trust level. */

@@ -92,6 +92,16 @@ function idRules(input: TaskInput, task: Task): DraftIssue[] {
     return typeof written === 'object' && written.id !== undefined ? ['providers', i, 'id'] : ['providers', i];
   };
   issues.push(...duplicates(task.providers.map((p) => p.id), 'provider id', 'providers', providerPath));
+  // One client serves each provider id, so a judge model with the id of a differently configured
+  // provider (another api_key_env, base_url or params) would silently be called as that provider.
+  const byId = new Map(task.providers.map((p, i) => [p.id, { spec: JSON.stringify(p), at: `providers.${i}` }]));
+  (task.judge?.candidates ?? []).forEach((c, i) => {
+    const path: Path = input.judge?.model !== undefined ? ['judge', 'model'] : ['judge', 'candidates', i, 'model'];
+    const spec = JSON.stringify(c.provider);
+    const seen = byId.get(c.provider.id);
+    if (seen && seen.spec !== spec) issues.push({ path, message: `same provider id "${c.provider.id}" as ${seen.at} but configured differently: give one of them an \`id\`` });
+    else if (!seen) byId.set(c.provider.id, { spec, at: path.join('.') });
+  });
   return issues;
 }
 

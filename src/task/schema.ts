@@ -247,7 +247,7 @@ const gatesSchema = strict({
   min_quality: z.number().min(0).max(1).optional().describe('Fail (exit 1) when a row\'s quality is below this, 0 to 1.'),
   max_cost_usd: z.number().min(0).optional().describe('Fail when the run costs more than this (USD).'),
   max_p95_latency_ms: z.number().positive().optional().describe('Fail when a row\'s p95 latency exceeds this.'),
-  max_error_rate: z.number().min(0).max(1).optional().describe('Fail when a row\'s share of errored calls exceeds this, 0 to 1.'),
+  max_error_rate: z.number().min(0).max(1).optional().describe('Fail (exit 1) when a row\'s share of errored calls exceeds this, 0 to 1. Over the higher of this and 0.5 the run itself failed: exit 3. @default `0.5` (exit 3 only)'),
 }).describe('CI thresholds; command-line flags override them.');
 
 const settingsSchema = strict({
