@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AijourneyError, EXIT } from './errors.js';
+import { envSecrets, Scrubber } from './providers/secrets.js';
+import { outputStream } from './render/output-stream.js';
+import { displayText, guardTerminal } from './render/terminal-text.js';
 import { VERSION } from './version.js';
 
 /**
@@ -13,6 +16,11 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * The mask on stdout and stderr (set by `run`): it starts with the secrets of the environment;
+   * a command that reads a task adds the task's (providers/secrets.ts).
+   */
+  secrets?: Scrubber;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -140,8 +148,19 @@ export function write(stream: NodeJS.WritableStream, text: string): Promise<void
   });
 }
 
+/**
+ * What the commands get: stdout and stderr with every configured secret masked and every control
+ * character that is not our own escaped (render/terminal-text.ts), whoever writes to them.
+ */
+function guardedIo(io: Io): Io {
+  const secrets = io.secrets ?? new Scrubber(envSecrets(io.env));
+  const transform = (text: string) => guardTerminal(secrets.text(text));
+  return { ...io, stdout: outputStream(io.stdout, transform), stderr: outputStream(io.stderr, transform), secrets };
+}
+
 /** Runs the CLI and returns the exit code (for in-process tests); `main` exits with it. */
-export async function run(argv: string[], io: Io): Promise<number> {
+export async function run(argv: string[], given: Io): Promise<number> {
+  const io = guardedIo(given);
   let code: number = EXIT.ok;
   try {
     await program(io, (c) => (code = c)).parseAsync(argv);
@@ -151,7 +170,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.badInput;
     }
     if (err instanceof AijourneyError) {
-      await write(io.stderr, `aijourney: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+      // A message may quote the task file (keys, values): shown with its control characters escaped.
+      await write(io.stderr, `aijourney: ${displayText(err.message, true)}\n${err.hint ? `  hint: ${displayText(err.hint)}\n` : ''}`);
       return err.exitCode;
     }
     const detail = io.env.AIJOURNEY_DEBUG ? `\n${(err as Error)?.stack ?? err}` : ' (set AIJOURNEY_DEBUG=1 for the stack)';

@@ -1,14 +1,17 @@
 import { performance } from 'node:perf_hooks';
+import { format } from 'node:util';
 import type * as Prices from './cost/prices.js';
 import { RunError, type ProviderError } from './errors.js';
 import { calibrate, toFewShot, type Calibration, type LabeledItem } from './judge/calibrate.js';
 import { makeCorrector } from './judge/correct.js';
 import { suggestLabels } from './judge/label-next.js';
 import { trustLevel } from './judge/trust.js';
-import { createClient as defaultCreateClient, type ClientOptions } from './providers/registry.js';
+import { createClient as defaultCreateClient, type ClientOptions, type SdkLogger } from './providers/registry.js';
+import { Scrubber, taskSecrets } from './providers/secrets.js';
 import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
 import type { CallContext, ResponseCache } from './run/call.js';
 import { executePlan, type Progress } from './run/execute.js';
+import { requireKeys } from './run/keys.js';
 import { createLeanFetch } from './run/fetch.js';
 import { createLimiter } from './run/limiter.js';
 import { planCalls, renderMessages } from './run/plan.js';
@@ -44,6 +47,8 @@ export interface EvalOptions {
   shard?: Shard;
   /** Quality threshold of the recommendation when the command line sets one (else the task's gates, else 0.8). */
   minQuality?: number;
+  /** Where the SDKs' log lines go (OPENAI_LOG / ANTHROPIC_LOG), secrets masked. @default the SDKs' own (console) */
+  log?: (line: string) => void;
 }
 
 /** A quick litmus test on a big data file: the first `limit` examples, then `sample` of them at random. */
@@ -83,6 +88,12 @@ export function labeledItems(task: Task): LabeledItem[] {
     const input = renderMessages(prompt, example.vars).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
     return example.labels.map((label) => ({ example, label, input }));
   });
+}
+
+/** The SDKs' logger, one scrubbed line per call (their debug lines hold request and reply bodies). */
+function sdkLogger(log: (line: string) => void, secrets: Scrubber): SdkLogger {
+  const line = (...args: unknown[]) => log(secrets.text(format(...args)));
+  return { error: line, warn: line, info: line, debug: line };
 }
 
 /** A base URL fit for a record: credentials and query values (some proxies take a key there) are masked. */
@@ -143,11 +154,16 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const runTask = options.shard ? { ...selected, examples: shardExamples(selected.examples, options.shard) } : selected;
   const plan = planCalls(runTask);
   const create = options.createClient ?? defaultCreateClient;
+  // Every configured secret is masked in replies, error messages, logs and the record itself.
+  const secrets = new Scrubber(taskSecrets(task, options.env));
   const clientOptions: ClientOptions = {
     env: options.env,
     timeoutMs: task.settings.timeoutMs,
     maxRetries: task.settings.maxRetries,
     fetch: createLeanFetch(),
+    ...(options.log ? { logger: sdkLogger(options.log, secrets) } : {}),
+    // With a cache, a provider without its key may stay if the cache answers all its calls (run/keys.ts).
+    ...(options.cache ? { allowMissingKey: true } : {}),
   };
 
   const clients = new Map<string, ModelClient>();
@@ -161,6 +177,9 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     if (!roles.has(spec.id)) roles.set(spec.id, role);
   }
 
+  const items = labeledItems(task);
+  requireKeys(runTask, plan, items, clients, options.cache);
+
   let spentUsd = 0;
   let done = 0;
   let errors = 0;
@@ -170,6 +189,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     now,
     signal: options.signal,
     onSpend: (usd) => (spentUsd += usd),
+    secrets,
     ...(options.cache ? { inflight: new Map() } : {}),
   };
   const limit = createLimiter(options.concurrency ?? task.settings.concurrency);
@@ -181,7 +201,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   if (task.judge) {
     // Stopped early (a rejected judge key, Ctrl-C, the budget), calibration still reports the calls
     // that finished, with their cost; no model under test is then called.
-    calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, limit, stopReason);
+    calibration = await calibrate(task.judge, clients, items, ctx, limit, stopReason);
     for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
     fatal = calibration.stopped?.fatal ?? null;
     stoppedEarly = fatal ? `stopped: ${fatal.message}` : (calibration.stopped?.reason ?? null);
@@ -225,7 +245,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
   const stop = stoppedEarly ?? (fatal ? `stopped: ${fatal.message}` : outcome.stoppedBy);
   // genai-prices' data (480 KB of code) loads while calls are in flight, not before the first one.
   const prices = await import('./cost/prices.js');
-  const record: RunRecord = {
+  const record: RunRecord = secrets.deep({
     schema: RUN_SCHEMA,
     tool: { name: 'aijourney', version: VERSION },
     task: { name: task.name, file: task.file },
@@ -245,7 +265,7 @@ export async function evaluate(task: Task, options: EvalOptions): Promise<RunRec
     recommendation: recommend(summary, { calibrated, minQuality, minQualitySource }),
     plan: planInfo(selected),
     shard: options.shard ?? null,
-  };
+  } satisfies RunRecord);
   if (fatal) throw new RunError(fatal.message, undefined, record);
   return record;
 }

@@ -161,6 +161,8 @@ export interface ModelClient {
   readonly spec: ProviderSpec;
   /** The base URL actually used (after env defaults), part of the cache key. */
   readonly baseUrl?: string;
+  /** Set when the key is missing: every call fails with this message (see ClientOptions.allowMissingKey). */
+  readonly missingKey?: string;
   complete(request: CompletionRequest): Promise<Completion>;
 }
 

@@ -8,6 +8,7 @@ import { defaultRecordPath, writeRecord, type RunRecord } from '../record.js';
 import { checkWritable, writeErrorReason } from '../record/files.js';
 import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
+import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
 import { applyCi, ciExitCode, ciOptions, preflight, tooManyErrors, type CiFlags } from './eval-ci.js';
 import { startProgress } from './progress.js';
@@ -60,6 +61,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
   const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
   const task = await loadTask(file);
+  io.secrets?.add(taskSecrets(task, io.env));
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
   const ci = await ciOptions(task, flags, io);
   const select = limit !== undefined || sample !== undefined ? { limit, sample, seed } : undefined;
@@ -102,6 +104,8 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       ...(ci.shard ? { shard: ci.shard } : {}),
       stopReason: (spentUsd) => interrupted ?? ci.budget?.(spentUsd) ?? null,
       onProgress: (p) => progress?.update(p),
+      // SDK debug logs (OPENAI_LOG=debug) go to stderr, so --json stays JSON.
+      log: (line) => void io.stderr.write(`${line}\n`),
     });
   } catch (err) {
     if (!(err instanceof RunError) || !err.partial) throw err;

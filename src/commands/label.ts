@@ -5,6 +5,7 @@ import { writeErrorReason } from '../record/files.js';
 import type { RunRecord } from '../record.js';
 import { palette } from '../render/format.js';
 import type { ResponseCache } from '../run/call.js';
+import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
 import type { Label } from '../types.js';
 import { lineReader, parseAnswer, type Answer, type LineReader } from '../label/answers.js';
@@ -70,6 +71,7 @@ async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | 
  */
 export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): Promise<number> {
   const task = await loadTask(file);
+  io.secrets?.add(taskSecrets(task, io.env));
   const { path: runPath, record } = await pickRun(file, task, flags, io);
   const { items, missing } = buildQueue(record, task.examples);
   const p = palette(flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY));

@@ -1,6 +1,7 @@
 import type { Io } from '../cli.js';
 import type { Progress } from '../run/execute.js';
 import { usd } from '../render/format.js';
+import { overlay } from '../render/output-stream.js';
 
 export interface ProgressView {
   update(p: Progress): void;
@@ -28,13 +29,7 @@ function widthOf(stream: Tty): number | null {
  * reporting one) mid-run, so ora's line count stays finite.
  */
 function spinnerStream(stream: Tty): NodeJS.WriteStream {
-  return new Proxy(stream, {
-    get(target, prop) {
-      if (prop === 'columns') return widthOf(target) ?? 80;
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as unknown as NodeJS.WriteStream;
+  return overlay(stream, (target, prop) => (prop === 'columns' ? (widthOf(target) ?? 80) : undefined)) as unknown as NodeJS.WriteStream;
 }
 
 /** One spinner line, cut to the terminal's width so it never wraps. */

@@ -1,11 +1,13 @@
 import { write, type Io } from '../cli.js';
 import { EXIT } from '../errors.js';
 import { planCalls } from '../run/plan.js';
+import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
 
 /** Loads and validates the task (schema, normalize, rules); prints what a run would do. */
 export async function runValidateCommand(file: string, io: Io): Promise<number> {
   const task = await loadTask(file);
+  io.secrets?.add(taskSecrets(task, io.env));
   const calls = planCalls(task).length;
   const labels = task.examples.reduce((n, e) => n + e.labels.length, 0);
   const judge = task.judge ? `; judge: ${task.judge.candidates.map((c) => c.id).join(', ')} (${labels} labeled outputs)` : '';

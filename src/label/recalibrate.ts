@@ -4,6 +4,7 @@ import { labeledItems } from '../eval.js';
 import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
 import { createClient as defaultCreateClient, type ClientOptions } from '../providers/registry.js';
+import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { interval, num, pct, usd, type Palette } from '../render/format.js';
 import type { ResponseCache } from '../run/call.js';
 import { createLimiter } from '../run/limiter.js';
@@ -28,7 +29,7 @@ export async function recalibrate(task: Task, options: RecalibrateOptions): Prom
   for (const c of task.judge.candidates) {
     if (!clients.has(c.provider.id)) clients.set(c.provider.id, await create(c.provider, clientOptions));
   }
-  const ctx = { now: () => performance.now(), ...(options.cache ? { cache: options.cache } : {}) };
+  const ctx = { now: () => performance.now(), secrets: new Scrubber(taskSecrets(task, options.env)), ...(options.cache ? { cache: options.cache } : {}) };
   const calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
   if (calibration.stopped?.fatal) throw new RunError(calibration.stopped.fatal.message);
   return calibration;

@@ -52,6 +52,7 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
     maxRetries: config.maxRetries,
     fetch: counting.fetch,
     logLevel: config.logLevel,
+    ...(config.logger ? { logger: config.logger } : {}),
   });
 
   async function complete(request: CompletionRequest): Promise<Completion> {

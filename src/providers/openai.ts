@@ -58,6 +58,7 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
     maxRetries: config.maxRetries,
     fetch: counting.fetch,
     logLevel: config.logLevel,
+    ...(config.logger ? { logger: config.logger } : {}),
   });
   const official = config.baseUrl === undefined;
 

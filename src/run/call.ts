@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type * as Prices from '../cost/prices.js';
 import { ProviderError } from '../errors.js';
+import type { Scrubber } from '../providers/secrets.js';
 import type { Completion, CompletionRequest, ModelClient, Usage } from '../types.js';
-import { saneCompletion, saneUsage } from './reply.js';
+import { saneCompletion } from './reply.js';
 
 /** A completion as stored in the response cache: enough to replay it exactly. */
 export interface CachedCompletion {
@@ -36,6 +37,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Told of money actually spent now (cached replays spend nothing). */
   onSpend?: (usd: number) => void;
+  /** Masks configured secrets in replies and error messages before anything stores or shows them. */
+  secrets?: Scrubber;
   /**
    * Calls in flight by cache key (with the cache on): an identical request made while the first is
    * still out waits for it instead of asking twice, so how many requests a run makes does not
@@ -86,8 +89,8 @@ export async function callModel(
   const hit = ctx.cache?.get(key);
   if (hit) {
     const { callCost } = await pricing;
-    const completion: Completion = { text: hit.text, usage: saneUsage(hit.usage), toolInput: hit.toolInput };
-    return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, hit.usage), cached: true, retries: 0 };
+    const completion = saneCompletion(client.spec.id, { text: hit.text, usage: hit.usage, toolInput: hit.toolInput }, ctx.secrets);
+    return { completion, error: null, latencyMs: hit.latencyMs, costUsd: callCost(client.spec, completion.usage), cached: true, retries: 0 };
   }
   const pending = ctx.inflight?.get(key);
   if (pending) {
@@ -109,7 +112,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
   const started = ctx.now();
   const link = linkSignal(ctx.signal);
   try {
-    const completion = saneCompletion(client.spec.id, await client.complete({ ...request, signal: link.signal }));
+    const completion = saneCompletion(client.spec.id, await client.complete({ ...request, signal: link.signal }), ctx.secrets);
     const latencyMs = Math.round(ctx.now() - started);
     const { callCost } = await pricing;
     const costUsd = callCost(client.spec, completion.usage);
@@ -119,6 +122,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
   } catch (err) {
     if (ctx.signal?.aborted) throw new CallAborted();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
+    if (ctx.secrets) error.message = ctx.secrets.text(error.message); // a server may quote the key back
     if (error.fatal) throw error;
     // Adapters say how many HTTP attempts the SDK made (ProviderCallError.attempts).
     const attempts = (err as { attempts?: unknown }).attempts;

@@ -5,6 +5,7 @@
  * so the cost is "unknown" rather than $NaN or $1e+302).
  */
 import { ProviderError } from '../errors.js';
+import type { Scrubber } from '../providers/secrets.js';
 import type { Completion, Usage } from '../types.js';
 
 /** No model reads or writes this many tokens in one call; a larger count is a broken server. */
@@ -27,12 +28,21 @@ export function saneUsage(usage: unknown): Usage | null {
   return out;
 }
 
-/** The completion with its usage checked. @throws ProviderError (bad-response) when the text is not a string. */
-export function saneCompletion(providerId: string, completion: Completion): Completion {
+/**
+ * The completion with its usage checked and every configured secret masked in its text and tool
+ * input (a model that echoes a key must not put it in the cache, the judge's prompt or a report).
+ * @throws ProviderError (bad-response) when the text is not a string.
+ */
+export function saneCompletion(providerId: string, completion: Completion, secrets?: Scrubber): Completion {
   const text: unknown = completion.text;
   if (typeof text !== 'string') {
     const got = Array.isArray(text) ? 'a list' : text === null ? 'null' : typeof text;
     throw Object.assign(new ProviderError(`${providerId}: bad response: the completion text is ${got}, not a string`, 'bad-response'), { attempts: completion.attempts });
   }
-  return { ...completion, usage: saneUsage(completion.usage) };
+  const out: Completion = { ...completion, usage: saneUsage(completion.usage) };
+  if (secrets) {
+    out.text = secrets.text(text);
+    if (out.toolInput !== undefined) out.toolInput = secrets.deep(out.toolInput);
+  }
+  return out;
 }
