@@ -41,7 +41,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The CLI on a pty of `cols` x `rows`; `timeout` inside too, so nothing outlives the test. */
 function onTerminal(cols: number, rows: number, args: string[], dir: string) {
-  const command = `stty cols ${cols} rows ${rows}; timeout -s KILL 20 ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
+  const command = `stty cols ${cols} rows ${rows}; timeout --foreground -s KILL 20 ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
   return runProcess('script', ['-qec', command, '/dev/null'], {
     cwd: dir,
     env: { OPENAI_BASE_URL: server.openaiBaseUrl, OPENAI_API_KEY: 'test-key', TERM: 'xterm' },

@@ -8,6 +8,7 @@ import { defaultRecordPath, writeRecord, type RunRecord } from '../record.js';
 import { checkWritable, writeErrorReason } from '../record/files.js';
 import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
+import { displayText } from '../render/terminal-text.js';
 import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
 import { applyCi, ciExitCode, ciOptions, preflight, tooManyErrors, type CiFlags } from './eval-ci.js';
@@ -128,10 +129,10 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   unsaved.push(...(await writeOutputs(record, outputs, io.cwd)));
   if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY), (m) => void io.stderr.write(`aijourney: warning: ${m}\n`));
 
-  const where = unsaved.some((u) => u.startsWith(`${saved}: `)) ? 'not saved (see below)' : saved;
+  const where = unsaved.some((u) => u.startsWith(`${saved}: `)) ? 'not saved (see below)' : displayText(saved);
   if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
   else await write(io.stdout, `${renderRun(record, { color, ...(volume === undefined ? {} : { volumePerDay: volume }) })}\nRun record: ${where}\n`);
-  if (unsaved.length > 0) await write(io.stderr, unsaved.map((u) => `aijourney: could not write ${u}\n`).join(''));
+  if (unsaved.length > 0) await write(io.stderr, unsaved.map((u) => `aijourney: could not write ${displayText(u)}\n`).join(''));
 
   if (failure) throw failure;
   if (interrupted) return EXIT.interrupted;

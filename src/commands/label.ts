@@ -4,6 +4,7 @@ import { AijourneyError, EXIT, RunError, UsageError } from '../errors.js';
 import { writeErrorReason } from '../record/files.js';
 import type { RunRecord } from '../record.js';
 import { palette } from '../render/format.js';
+import { displayText } from '../render/terminal-text.js';
 import type { ResponseCache } from '../run/call.js';
 import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
@@ -44,7 +45,7 @@ async function ask(reader: LineReader, terminal: boolean, io: Io): Promise<Answe
     if (line.trim() === '') continue;
     const answer = parseAnswer(line);
     if (!answer) {
-      await write(terminal ? io.stdout : io.stderr, `  "${line.trim().slice(0, 40)}" is not an answer: type pass, fail, skip or quit (or p, f, s, q)\n`);
+      await write(terminal ? io.stdout : io.stderr, `  "${displayText(line.trim().slice(0, 40))}" is not an answer: type pass, fail, skip or quit (or p, f, s, q)\n`);
       continue;
     }
     if (terminal && (answer.decision === 'pass' || answer.decision === 'fail') && answer.critique === '') {
@@ -81,7 +82,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
   const already = task.examples.reduce((n, e) => n + e.labels.length, 0);
   await write(
     io.stdout,
-    `Labeling ${items.length} output(s) of ${runPath}\ninto ${file} (${already} label(s) so far). Each answer is saved at once; quit any time.\n` +
+    `Labeling ${items.length} output(s) of ${displayText(runPath)}\ninto ${displayText(file)} (${already} label(s) so far). Each answer is saved at once; quit any time.\n` +
       (missing > 0 ? `(${missing} output(s) belong to examples no longer in the task and are left out.)\n` : ''),
   );
   if (items.length === 0) await write(io.stdout, 'Nothing to label: every output of this run already has a verdict.\n');
@@ -106,7 +107,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
         throw new RunError(`could not save the label in ${file}: ${writeErrorReason(err)}`, 'the labels saved before this one are in the file');
       });
       counts[answer.decision]++;
-      await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${label.critique})` : ''}\n`);
+      await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${displayText(label.critique)})` : ''}\n`);
     }
   } finally {
     reader?.close();
@@ -116,7 +117,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
   await write(
     io.stdout,
     `\n${quit ? 'Stopped' : 'Done'}: ${labeled} new label(s) (${counts.pass} pass, ${counts.fail} fail), ${counts.skip} skipped` +
-      `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${file}.\n`,
+      `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${displayText(file)}.\n`,
   );
   if (labeled === 0) return EXIT.ok;
   if (!task.judge) {

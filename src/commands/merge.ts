@@ -6,6 +6,7 @@ import { checkWritable, writeErrorReason } from '../record/files.js';
 import { mergeShards } from '../merge.js';
 import { writeRecord } from '../record.js';
 import { renderRun } from '../render/terminal.js';
+import { displayText } from '../render/terminal-text.js';
 
 export interface MergeFlags {
   output: string;
@@ -35,7 +36,7 @@ export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io
     return EXIT.ok;
   }
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
-  const note = judges.size > 1 ? `\nnote: the shards selected different judges (${[...judges].join(', ')}); corrected quality uses the first shard's calibration\n` : '';
-  await write(io.stdout, `${renderRun(merged, { color })}\n${note}Merged ${files.length} shard records into ${flags.output}\n`);
+  const note = judges.size > 1 ? `\nnote: the shards selected different judges (${displayText([...judges].join(', '))}); corrected quality uses the first shard's calibration\n` : '';
+  await write(io.stdout, `${renderRun(merged, { color })}\n${note}Merged ${files.length} shard records into ${displayText(flags.output)}\n`);
   return EXIT.ok;
 }

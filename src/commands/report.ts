@@ -4,6 +4,7 @@ import { EXIT, RunError } from '../errors.js';
 import { readRunRecord } from '../record.js';
 import { checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
+import { displayText } from '../render/terminal-text.js';
 
 export interface ReportFlags {
   output?: string[];
@@ -23,7 +24,7 @@ export async function runReportCommand(file: string, flags: ReportFlags, io: Io)
   await checkOutputs(outputs, io.cwd);
   const failed = await writeOutputs(record, outputs, io.cwd);
   const wrote = outputs.filter((out) => !failed.some((f) => f.startsWith(`${out}: `)));
-  await write(io.stdout, wrote.map((out) => `Wrote ${resolve(io.cwd, out)}\n`).join(''));
+  await write(io.stdout, wrote.map((out) => `Wrote ${displayText(resolve(io.cwd, out))}\n`).join(''));
   if (failed.length > 0) throw new RunError(`could not write ${failed.join('; ')}`);
   return EXIT.ok;
 }

@@ -2,6 +2,7 @@ import { write, type Io } from '../cli.js';
 import { EXIT } from '../errors.js';
 import { planCalls } from '../run/plan.js';
 import { taskSecrets } from '../providers/secrets.js';
+import { displayText } from '../render/terminal-text.js';
 import { loadTask } from '../task/load.js';
 
 /** Loads and validates the task (schema, normalize, rules); prints what a run would do. */
@@ -10,10 +11,10 @@ export async function runValidateCommand(file: string, io: Io): Promise<number> 
   io.secrets?.add(taskSecrets(task, io.env));
   const calls = planCalls(task).length;
   const labels = task.examples.reduce((n, e) => n + e.labels.length, 0);
-  const judge = task.judge ? `; judge: ${task.judge.candidates.map((c) => c.id).join(', ')} (${labels} labeled outputs)` : '';
+  const judge = task.judge ? `; judge: ${task.judge.candidates.map((c) => displayText(c.id)).join(', ')} (${labels} labeled outputs)` : '';
   await write(
     io.stdout,
-    `${file}: ok: task "${task.name}": ${task.prompts.length} prompt(s) x ${task.providers.length} provider(s) x ${task.examples.length} example(s) x ${task.settings.repeat} repeat(s) = ${calls} calls${judge}\n`,
+    `${displayText(file)}: ok: task "${task.name}": ${task.prompts.length} prompt(s) x ${task.providers.length} provider(s) x ${task.examples.length} example(s) x ${task.settings.repeat} repeat(s) = ${calls} calls${judge}\n`,
   );
   return EXIT.ok;
 }

@@ -6,6 +6,7 @@ import { trustLevel } from '../judge/trust.js';
 import { createClient as defaultCreateClient, type ClientOptions } from '../providers/registry.js';
 import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { interval, num, pct, usd, type Palette } from '../render/format.js';
+import { displayText } from '../render/terminal-text.js';
 import type { ResponseCache } from '../run/call.js';
 import { createLimiter } from '../run/limiter.js';
 import type { ModelClient, ProviderSpec, Task } from '../types.js';
@@ -40,13 +41,13 @@ export function renderCalibration(calibration: Calibration, p: Palette): string 
   const lines = [p.bold(`Judge agreement with your ${calibration.items.length} labels (leave-one-out):`)];
   for (const c of calibration.candidates) {
     lines.push(
-      `${c.selected ? '▶' : ' '} ${c.id}: agreement ${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}, TPR ${pct(c.tpr)}, TNR ${pct(c.tnr)}, J ${num(c.j)}, kappa ${num(c.kappa)}` +
+      `${c.selected ? '▶' : ' '} ${displayText(c.id)}: agreement ${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}, TPR ${pct(c.tpr)}, TNR ${pct(c.tnr)}, J ${num(c.j)}, kappa ${num(c.kappa)}` +
         `${c.unparseable ? `, ${c.unparseable} unparseable` : ''}${c.errors ? `, ${c.errors} errors` : ''}, cost ${usd(c.costUsd)}`,
     );
   }
   const trust = trustLevel(calibration.candidates.find((c) => c.selected));
   const colour = trust.level === 'TRUSTED' ? p.green : trust.level === 'PROVISIONAL' ? p.yellow : p.red;
-  lines.push(`Judge ${calibration.selected.id}: ${colour(p.bold(trust.level))} (${trust.why})`);
+  lines.push(`Judge ${displayText(calibration.selected.id)}: ${colour(p.bold(trust.level))} (${displayText(trust.why)})`);
   if (trust.next) lines.push(`  ${trust.next}`);
   return lines.join('\n');
 }

@@ -31,18 +31,23 @@ export function displayText(text: string, multiline = false): string {
   return multiline ? text.replace(/\r\n/g, '\n').replace(CONTROL, escaped) : text.replace(CONTROL_OR_SPACE, escaped);
 }
 
-/** Keys whose strings are free text that may span lines (collapsed or indented by the renderer). */
+/**
+ * Free text that may span lines (collapsed or indented by the renderer): a call's output, error and
+ * reasons, and labeled outputs. Everywhere else (ids, names, files, sentences built from ids) a
+ * line break is escaped too, so no value can start a line of its own.
+ */
 const MULTILINE_KEYS = new Set(['output', 'reason', 'error', 'critique']);
+const FREE_TEXT_LISTS = new Set(['results', 'labelNext', 'labels']);
 
 /** A deep copy of a record (or any plain data) for display: every string through displayText. */
 export function displayCopy<T>(value: T): T {
-  const walk = (v: unknown, key: string): unknown => {
-    if (typeof v === 'string') return displayText(v, MULTILINE_KEYS.has(key));
-    if (Array.isArray(v)) return v.map((x) => walk(x, key));
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+  const walk = (v: unknown, key: string, free: boolean): unknown => {
+    if (typeof v === 'string') return displayText(v, free && MULTILINE_KEYS.has(key));
+    if (Array.isArray(v)) return v.map((x) => walk(x, key, free || FREE_TEXT_LISTS.has(key)));
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, free)]));
     return v;
   };
-  return walk(value, '') as T;
+  return walk(value, '', false) as T;
 }
 
 /**
