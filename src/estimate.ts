@@ -158,8 +158,7 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
   const knownLow = lows.reduce<number>((s, v) => s + (v ?? 0), 0);
   // Every candidate is calibrated; only the selected one grades, so the dearest grading bounds it.
   const grading = judge.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
-  const highs = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading];
-  const high = highs.reduce<number | null>((s, v) => add(s, v), 0);
+  const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading].reduce<number | null>((s, v) => add(s, v), 0);
   const knownGrading = judge.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
   const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading].reduce<number>((s, v) => s + (v ?? 0), 0);
 

@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvField } from '../src/render/csv.js';
 import { displayText, guardTerminal } from '../src/render/terminal-text.js';
-import { BIN, runCli, runProcess, workdir, type CliResult } from './helpers/cli.js';
+import { hasCommand, ptyCommand, runCli, runOnPty, workdir, type CliResult } from './helpers/cli.js';
 import { startWireServer, type WireServer } from './server/wire-server.mjs';
 
 // No hostile byte reaches a terminal or a spreadsheet. Control characters in model outputs, judge
@@ -116,24 +116,10 @@ describe('control characters through every command', () => {
   });
 });
 
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasScript = hasCommand('script');
 
 describe.skipIf(!hasScript)('on a colour terminal (a pseudo-terminal through script)', () => {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const onTty = (args: string[], input = '') =>
-    runProcess('script', ['-qec', `stty cols 200 rows 50; timeout --foreground -s KILL 20 ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}`, '/dev/null'], {
-      cwd: dir,
-      env: { ...env(), TERM: 'xterm-256color' },
-      input,
-      timeoutMs: 25_000,
-    });
+  const onTty = (args: string[]) => runOnPty(200, 50, args, { cwd: dir, env: { ...env(), TERM: 'xterm-256color' } });
   /** Sequences that retitle, clear, jump, or come from C1/bidi: never raw on the screen. */
   const HOSTILE_SEQUENCE = /\u001b\]|\u001b\[2J|\u001b\[H|\u009b|\u202e|\u0007|\u0000/;
 
@@ -149,8 +135,7 @@ describe.skipIf(!hasScript)('on a colour terminal (a pseudo-terminal through scr
   it('label asks on the terminal, and escapes what it shows', async () => {
     await writeFile(join(dir, 'fresh.yaml'), TASK); // the labels written by the test above are not in it
     // Typed once the question is on the screen, as a person would (input sent earlier is echoed, then lost).
-    const command = `stty cols 200 rows 50; timeout --foreground -s KILL 20 ${quote(process.execPath)} ${quote(BIN)} label fresh.yaml --run run.json`;
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env(), TERM: 'xterm-256color' } });
+    const child = spawn('script', ['-qec', ptyCommand(200, 50, ['label', 'fresh.yaml', '--run', 'run.json']), '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env(), TERM: 'xterm-256color' } });
     let stdout = '';
     child.stdout.on('data', (d) => {
       stdout += d;
@@ -168,7 +153,7 @@ describe('CSV injection (OWASP)', () => {
   it.each(['=HYPERLINK("http://evil","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'])('%j is neutralised: a leading quote, quoted', (cell) => {
     const field = csvField(cell);
     expect(field.startsWith(`"'`)).toBe(true);
-    expect(parseCsv(`${field}\r\n`)[0][0]).toBe(`'${cell}`);
+    expect((parseCsv(`${field}\r\n`) as string[][])[0]![0]).toBe(`'${cell}`);
   });
 
   it.each(['plain', 'a=b', ' =x', '42', ''])('%j is left as it is', (cell) => {

@@ -2,20 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, workdir } from './helpers/cli.js';
+import { hasCommand, runCli, workdir } from './helpers/cli.js';
 
 // Task files, data files and run records must be regular files under a size limit, read with a
 // bound: a FIFO (blocks until a writer comes), /dev/zero behind a symlink (endless) or a directory
 // is refused at once with one located line and exit 2.
 
-const hasMkfifo = (() => {
-  try {
-    execFileSync('mkfifo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasMkfifo = hasCommand('mkfifo');
 
 const TASK = (data: string) => `
 name: special

@@ -1,20 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runProcess, workdir } from './helpers/cli.js';
+import { hasCommand, runOnPty, workdir } from './helpers/cli.js';
 import { startWireServer, type WireServer } from './server/wire-server.mjs';
 
 // `script` (util-linux) runs the CLI on a pseudo-terminal whose size we set with stty: a terminal
 // that reports 0 columns (`script -c` from a pipe, common in CI) once made the spinner loop forever
 // before the first call, at 100% CPU and deaf to Ctrl-C.
 
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasScript = hasCommand('script');
 
 const TASK = `
 name: terminal-width-check
@@ -37,17 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** The CLI on a pty of `cols` x `rows`; `timeout` inside too, so nothing outlives the test. */
-function onTerminal(cols: number, rows: number, args: string[], dir: string) {
-  const command = `stty cols ${cols} rows ${rows}; timeout --foreground -s KILL 20 ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
-  return runProcess('script', ['-qec', command, '/dev/null'], {
-    cwd: dir,
-    env: { OPENAI_BASE_URL: server.openaiBaseUrl, OPENAI_API_KEY: 'test-key', TERM: 'xterm' },
-    timeoutMs: 25_000,
-  });
-}
+const onTerminal = (cols: number, rows: number, args: string[], dir: string) =>
+  runOnPty(cols, rows, args, { cwd: dir, env: { OPENAI_BASE_URL: server.openaiBaseUrl, OPENAI_API_KEY: 'test-key', TERM: 'xterm' } });
 
 describe.skipIf(!hasScript)('a terminal of any width', () => {
   it.each([

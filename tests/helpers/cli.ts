@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,4 +56,29 @@ export async function workdir(files: Record<string, string> = {}): Promise<strin
   const dir = await mkdtemp(join(tmpdir(), 'aijourney-test-'));
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   return dir;
+}
+
+/** Whether `command` runs here (e.g. `script` from util-linux, `mkfifo`), for skipIf. */
+export function hasCommand(command: string, args: string[] = ['--version']): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The shell command that runs the CLI on `script`'s pseudo-terminal of `cols` x `rows`, in the
+ * foreground (so it may set terminal modes), killed after `seconds` so nothing outlives a test.
+ */
+export function ptyCommand(cols: number, rows: number, args: string[], seconds = 20): string {
+  return `stty cols ${cols} rows ${rows}; timeout --foreground -s KILL ${seconds} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
+}
+
+/** Runs the CLI on a pseudo-terminal (see ptyCommand); what it drew comes back as stdout. */
+export function runOnPty(cols: number, rows: number, args: string[], options: RunOptions = {}): Promise<CliResult> {
+  return runProcess('script', ['-qec', ptyCommand(cols, rows, args), '/dev/null'], { timeoutMs: 25_000, ...options });
 }
