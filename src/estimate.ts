@@ -71,7 +71,15 @@ function messageTokens(count: Count, messages: Message[]): number {
 }
 
 const maxTokens = (spec: ProviderSpec) => spec.params.max_tokens ?? DEFAULT_MAX_TOKENS;
-const cost = (spec: ProviderSpec, input: number, output: number) => callCost(spec, { inputTokens: input, outputTokens: output });
+/** The price of one call of these token counts; memoized, since most calls of a plan repeat counts. */
+const costMemo = new WeakMap<ProviderSpec, Map<string, number | null>>();
+function cost(spec: ProviderSpec, input: number, output: number): number | null {
+  let memo = costMemo.get(spec);
+  if (!memo) costMemo.set(spec, (memo = new Map()));
+  const key = `${input}/${output}`;
+  if (!memo.has(key)) memo.set(key, callCost(spec, { inputTokens: input, outputTokens: output }));
+  return memo.get(key)!;
+}
 const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
 const times = (k: number, v: number | null) => (v === null ? null : k * v);
 

@@ -69,6 +69,12 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
   return options;
 }
 
+/** The estimate as a table; the table library loads only when a plan is printed. */
+async function planText(estimate: RunEstimate, color: boolean, header: string): Promise<string> {
+  const { renderEstimate } = await import('../render/estimate.js');
+  return renderEstimate(estimate, palette(color), header);
+}
+
 /**
  * Before the run: `--dry-run` prints the plan and the estimate (as JSON with `--json`; exit 0, no
  * client is created); a max-cost below the estimate's lower bound refuses to start (exit 1); a plan
@@ -78,39 +84,30 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
 export async function preflight(task: Task, ci: CiOptions, select: ExampleSelection | undefined, io: Io, color: boolean, json = false): Promise<number | null> {
   const budget = ci.gates.maxCostUsd;
   if (!ci.dryRun && budget === undefined && ci.yes) return null;
-  const [{ planCalls }, { estimateRun, BYTES_AS_TOKENS }, { renderEstimate }, { checkCeilings, ceilingRefusal }] = await Promise.all([
+  const [{ planCalls }, { estimateRun, BYTES_AS_TOKENS }, { checkCeilings, ceilingRefusal }] = await Promise.all([
     import('../run/plan.js'),
     import('../estimate.js'),
-    import('../render/estimate.js'),
     import('../run/ceiling.js'),
   ]);
   const selected = select ? { ...task, examples: selectExamples(task.examples, select) } : task;
   const runTask = ci.shard ? { ...selected, examples: shardExamples(selected.examples, ci.shard) } : selected;
   const plan = planCalls(runTask);
-  const p = palette(color);
-  const planText = (estimate: RunEstimate) => renderEstimate(estimate, p, `Plan for ${task.name}`).replace(/\nDry run: no model was called\.$/, '');
   if (ci.dryRun) {
     const estimate = await estimateRun(task, plan);
     const shard = ci.shard ? ` (shard ${ci.shard.index}/${ci.shard.count})` : '';
-    const text = json ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2) : renderEstimate(estimate, p, `Plan for ${task.name}${shard}`);
+    const text = json ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2) : await planText(estimate, color, `Plan for ${task.name}${shard}`);
     await write(io.stdout, `${text}\n`);
     return EXIT.ok;
   }
   const quick = budget === undefined ? await estimateRun(task, plan, BYTES_AS_TOKENS) : null;
-  const within = quick && ceilingRefusal(checkCeilings(quick, { budget: false })) === null;
-  if (within) return null;
+  if (quick && ceilingRefusal(checkCeilings(quick, { budget: false })) === null) return null;
   const estimate = await estimateRun(task, plan);
-  if (budget !== undefined) {
-    const refusal = refuseToStart(estimate, budget);
-    if (refusal) {
-      await write(io.stderr, `${planText(estimate)}\naijourney: --max-cost: ${refusal}\n`);
-      return EXIT.gateFailed;
-    }
-  }
-  const over = ci.yes ? null : ceilingRefusal(checkCeilings(estimate, { budget: budget !== undefined }));
-  if (!over) return null;
-  await write(io.stderr, `${planText(estimate)}\naijourney: ${over}\n`);
-  return EXIT.badInput;
+  const refusal = budget === undefined ? null : refuseToStart(estimate, budget);
+  const over = refusal ? null : ci.yes ? null : ceilingRefusal(checkCeilings(estimate, { budget: budget !== undefined }));
+  if (!refusal && !over) return null;
+  const shown = (await planText(estimate, color, `Plan for ${task.name}`)).replace(/\nDry run: no model was called\.$/, '');
+  await write(io.stderr, `${shown}\naijourney: ${refusal ? `--max-cost: ${refusal}` : over}\n`);
+  return refusal ? EXIT.gateFailed : EXIT.badInput;
 }
 
 /** After the run: baseline comparison and gates go into the record (before it is written). */

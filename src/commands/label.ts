@@ -73,7 +73,8 @@ async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | 
 export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): Promise<number> {
   const task = await loadTask(file);
   io.secrets?.add(taskSecrets(task, io.env));
-  const { path: runPath, record } = await pickRun(file, task, flags, io);
+  const { path: runPath, record: saved } = await pickRun(file, task, flags, io);
+  const record = io.secrets ? io.secrets.deep(saved) : saved; // labels copy outputs into the task file
   const { items, missing } = buildQueue(record, task.examples);
   const p = palette(flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY));
   const terminal = Boolean(io.stdin.isTTY);

@@ -21,7 +21,10 @@ export interface MergeFlags {
  */
 export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io): Promise<number> {
   const records = [];
-  for (const file of files) records.push({ file, record: await readRunRecord(file, io.cwd) });
+  for (const file of files) {
+    const record = await readRunRecord(file, io.cwd);
+    records.push({ file, record: io.secrets ? io.secrets.deep(record) : record });
+  }
   const merged = mergeShards(records);
   const judges = new Set(records.map(({ record }) => record.judge?.selected ?? null));
   const path = resolve(io.cwd, flags.output);

@@ -15,7 +15,9 @@ export interface ReportFlags {
 export async function runReportCommand(file: string, flags: ReportFlags, io: Io): Promise<number> {
   const outputs = flags.output ?? [];
   for (const out of outputs) validateOutputPath(out);
-  const record = await readRunRecord(file, io.cwd);
+  // A record saved by an older version (or edited by hand) may hold a key: masked in every output.
+  const saved = await readRunRecord(file, io.cwd);
+  const record = io.secrets ? io.secrets.deep(saved) : saved;
   if (outputs.length === 0) {
     const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
     await write(io.stdout, `${renderRun(record, { color })}\n`);
