@@ -19,16 +19,17 @@ export function requireKeys(task: Task, plan: PlannedCall[], items: LabeledItem[
   const missing = [...clients.values()].filter((c) => c.missingKey);
   if (missing.length === 0) return;
   const hit = (client: ModelClient, request: Parameters<typeof cacheKey>[1], repeat: number) => cache?.get(cacheKey(client, request, repeat)) !== undefined;
-  const modelsCached = plan.every((call) => hit(clients.get(call.provider.id)!, { messages: call.messages, params: call.provider.params }, call.repeat));
+  const modelsCached = () => plan.every((call) => hit(clients.get(call.provider.id)!, { messages: call.messages, params: call.provider.params }, call.repeat));
+  const samples = Array.from({ length: task.judge?.samples ?? 0 }, (_, sample) => sample);
   for (const client of missing) {
     const id = client.spec.id;
     const models = plan.filter((call) => call.provider.id === id);
     let replayable = models.every((call) => hit(client, { messages: call.messages, params: call.provider.params }, call.repeat));
     for (const candidate of task.judge?.candidates ?? []) {
       if (candidate.provider.id !== id || !replayable) continue;
-      replayable = modelsCached && items.every((item, i) => {
+      replayable = modelsCached() && items.every((item, i) => {
         const request = judgeRequest(candidate, { input: item.input, expected: item.example.expected, output: item.label.output }, leaveOneOut(items, i));
-        return Array.from({ length: task.judge!.samples }, (_, sample) => sample).every((sample) => hit(client, request, sample));
+        return samples.every((sample) => hit(client, request, sample));
       });
     }
     if (!replayable) throw new RunError(client.missingKey!, 'a run needs no key only when the cache holds every reply it would ask for');
