@@ -139,14 +139,15 @@ if (wanted('big')) {
   console.log('\n10,000 calls: 2,000 examples x 5 providers, latency 0, -j 16');
   const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-6'];
   const task = taskYaml({ name: 'big', examples: 2000, providers });
-  const cold = await evalRun('big', task, ['-j', '16'], { latencyMs: 0 });
+  // Its estimate's high end (1024 output tokens a call at gpt-4o and sonnet prices) is over the $10 default ceiling.
+  const cold = await evalRun('big', task, ['-j', '16', '--yes'], { latencyMs: 0 });
   const calls = cold.record.results.length;
   if (calls !== 10_000 || cold.errors) throw new Error(`big: ${calls} results, ${cold.errors} errors`);
   const cpuMs = cold.usage.userMs + cold.usage.systemMs;
   report('peak RSS', cold.usage.maxRssKb / MiB, 'MiB', 250, `wall ${Math.round(cold.wallMs)} ms`);
   // 1.5 ms since the SDKs use undici's fetch (issue 10): standard proxies and redirects cost more CPU than a hand-written fetch did.
   report('CPU (user+sys) per call', cpuMs / calls, 'ms', 1.5, `${Math.round(cpuMs)} ms for ${calls} calls`);
-  const warm = await evalRun('big', task, ['-j', '16'], { latencyMs: 0, dir: cold.dir });
+  const warm = await evalRun('big', task, ['-j', '16', '--yes'], { latencyMs: 0, dir: cold.dir });
   if (warm.requests !== 0) throw new Error(`big warm: ${warm.requests} requests`);
   report('warm re-run of 10,000 cached calls, wall per 1,000', (warm.wallMs / calls) * 1000, 'ms', 2000, `${Math.round(warm.wallMs)} ms in all, peak ${(warm.usage.maxRssKb / MiB).toFixed(0)} MiB`);
 }

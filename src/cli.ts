@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AijourneyError, EXIT } from './errors.js';
+import { envSecrets, Scrubber } from './providers/secrets.js';
+import { outputStream } from './render/output-stream.js';
+import { displayText, guardTerminal } from './render/terminal-text.js';
 import { VERSION } from './version.js';
 
 /**
@@ -13,6 +16,11 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
+  /**
+   * The mask on stdout and stderr (set by `run`): it starts with the secrets of the environment;
+   * a command that reads a task adds the task's (providers/secrets.ts).
+   */
+  secrets?: Scrubber;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -47,6 +55,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--baseline <run.json>', 'compare each row with the same row of a saved run (exact paired sign-flip test by example, cost and p95 ratios)')
     .option('--max-regression <drop>', 'with --baseline: fail when a row\'s quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)')
     .option('--dry-run', 'print the planned calls and an estimated cost range, call nothing, exit 0')
+    .option('--yes', 'run a plan over the default ceilings (10,000 calls, or an estimated $10 without --max-cost); without it such a plan is refused, exit 2')
     .option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge')
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
@@ -144,8 +153,19 @@ export function write(stream: NodeJS.WritableStream, text: string): Promise<void
   });
 }
 
+/**
+ * What the commands get: stdout and stderr with every configured secret masked and every control
+ * character that is not our own escaped (render/terminal-text.ts), whoever writes to them.
+ */
+function guardedIo(io: Io): Io {
+  const secrets = io.secrets ?? new Scrubber(envSecrets(io.env));
+  const transform = (text: string) => guardTerminal(secrets.text(text));
+  return { ...io, stdout: outputStream(io.stdout, transform), stderr: outputStream(io.stderr, transform), secrets };
+}
+
 /** Runs the CLI and returns the exit code (for in-process tests); `main` exits with it. */
-export async function run(argv: string[], io: Io): Promise<number> {
+export async function run(argv: string[], given: Io): Promise<number> {
+  const io = guardedIo(given);
   let code: number = EXIT.ok;
   try {
     await program(io, (c) => (code = c)).parseAsync(argv);
@@ -155,7 +175,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.badInput;
     }
     if (err instanceof AijourneyError) {
-      await write(io.stderr, `aijourney: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ''}`);
+      // A message may quote the task file (keys, values): shown with its control characters escaped.
+      await write(io.stderr, `aijourney: ${displayText(err.message, true)}\n${err.hint ? `  hint: ${displayText(err.hint)}\n` : ''}`);
       return err.exitCode;
     }
     const detail = io.env.AIJOURNEY_DEBUG ? `\n${(err as Error)?.stack ?? err}` : ' (set AIJOURNEY_DEBUG=1 for the stack)';

@@ -52,12 +52,14 @@ export interface RunEstimate {
   costUsd: Range & {
     /** Sum of the known lower bounds: still a true lower bound when some price is unknown. */
     knownLow: number;
+    /** Sum of the known upper bounds (the calls with a known price only). */
+    knownHigh: number;
   };
   unknownPrices: string[];
   assumptions: string[];
 }
 
-type Count = (text: string) => number;
+export type Count = (text: string) => number;
 
 async function tokenCounter(): Promise<Count> {
   const { countTokens } = await import('gpt-tokenizer'); // lazy: the BPE tables are large
@@ -69,13 +71,30 @@ function messageTokens(count: Count, messages: Message[]): number {
 }
 
 const maxTokens = (spec: ProviderSpec) => spec.params.max_tokens ?? DEFAULT_MAX_TOKENS;
-const cost = (spec: ProviderSpec, input: number, output: number) => callCost(spec, { inputTokens: input, outputTokens: output });
+/** The price of one call of these token counts; memoized, since most calls of a plan repeat counts. */
+const costMemo = new WeakMap<ProviderSpec, Map<string, number | null>>();
+function cost(spec: ProviderSpec, input: number, output: number): number | null {
+  let memo = costMemo.get(spec);
+  if (!memo) costMemo.set(spec, (memo = new Map()));
+  const key = `${input}/${output}`;
+  if (!memo.has(key)) memo.set(key, callCost(spec, { inputTokens: input, outputTokens: output }));
+  return memo.get(key)!;
+}
 const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
 const times = (k: number, v: number | null) => (v === null ? null : k * v);
 
-/** Estimates the calls in `plan` (a shard's, or the whole task's) plus the judge's calls. */
-export async function estimateRun(task: Task, plan: PlannedCall[]): Promise<RunEstimate> {
-  const count = await tokenCounter();
+/**
+ * Counts every UTF-8 byte as a token: an upper bound of any BPE tokenizer's count (each token is at
+ * least one byte), free of the tokenizer's tables, so a ceiling check costs nothing on a small plan.
+ */
+export const BYTES_AS_TOKENS: Count = (text) => Buffer.byteLength(text);
+
+/**
+ * Estimates the calls in `plan` (a shard's, or the whole task's) plus the judge's calls. Input tokens
+ * are counted with `countTokens` when given (BYTES_AS_TOKENS for a quick upper bound), else o200k.
+ */
+export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?: Count): Promise<RunEstimate> {
+  const count = countTokens ?? (await tokenCounter());
   const inputMemo = new Map<Message[], number>();
   const tokensOf = (messages: Message[]) => {
     let n = inputMemo.get(messages);
@@ -148,6 +167,8 @@ export async function estimateRun(task: Task, plan: PlannedCall[]): Promise<RunE
   // Every candidate is calibrated; only the selected one grades, so the dearest grading bounds it.
   const grading = judge.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
   const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading].reduce<number | null>((s, v) => add(s, v), 0);
+  const knownGrading = judge.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
+  const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading].reduce<number>((s, v) => s + (v ?? 0), 0);
 
   const unknownPrices = [...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => !resolvePrice(p)).map((p) => p.id))];
   const noMax = [...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => p.params.max_tokens === undefined).map((p) => p.id))];
@@ -161,7 +182,7 @@ export async function estimateRun(task: Task, plan: PlannedCall[]): Promise<RunE
     rows: rowList,
     judge,
     calls: { low: plan.length + calibrationCalls, high: plan.length + calibrationCalls + maxGrading },
-    costUsd: { low, high, knownLow },
+    costUsd: { low, high, knownLow, knownHigh },
     unknownPrices,
     assumptions,
   };

@@ -1,15 +1,18 @@
 import { performance } from 'node:perf_hooks';
+import { format } from 'node:util';
 import type * as Prices from './cost/prices.js';
-import { RunError } from './errors.js';
+import { RunError, type ProviderError } from './errors.js';
 import { calibrate, toFewShot, type Calibration, type LabeledItem } from './judge/calibrate.js';
 import { suggestLabels } from './judge/label-next.js';
 import { trustLevel } from './judge/trust.js';
 import { assembleSummary } from './record/assemble.js';
-import { createClient as defaultCreateClient, type ClientOptions } from './providers/registry.js';
+import { createClient as defaultCreateClient, type ClientOptions, type SdkLogger } from './providers/registry.js';
+import { Scrubber, taskSecrets } from './providers/secrets.js';
 import { createTransport } from './providers/transport.js';
 import { RUN_SCHEMA, type JudgeRecord, type ProviderInfo, type RunRecord } from './record.js';
-import { CallAborted, loadPrices, type CallContext, type ResponseCache } from './run/call.js';
+import { loadPrices, type CallContext, type ResponseCache } from './run/call.js';
 import { executePlan, type Progress } from './run/execute.js';
+import { requireKeys } from './run/keys.js';
 import { createLimiter } from './run/limiter.js';
 import { planCalls, renderMessages } from './run/plan.js';
 import { makeCheck } from './score/checks.js';
@@ -47,6 +50,8 @@ export interface EvalOptions {
   shard?: Shard;
   /** Quality threshold of decisions when the command line sets one (else the task's gates, else 0.8). */
   minQuality?: number;
+  /** Where the SDKs' log lines go (OPENAI_LOG / ANTHROPIC_LOG), secrets masked. @default the SDKs' own (console) */
+  log?: (line: string) => void;
   /** How quality is decided when the command line says (else the task's gates, else 'estimate'). */
   confidence?: Confidence;
 }
@@ -101,6 +106,12 @@ export function labeledItems(task: Task): LabeledItem[] {
     return renderMessages(prompt, example.vars).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
   };
   return task.examples.flatMap((example) => example.labels.map((label) => ({ example, label, input: userText(label.sample?.prompt, example) })));
+}
+
+/** The SDKs' logger, one scrubbed line per call (their debug lines hold request and reply bodies). */
+function sdkLogger(log: (line: string) => void, secrets: Scrubber): SdkLogger {
+  const line = (...args: unknown[]) => log(secrets.text(format(...args)));
+  return { error: line, warn: line, info: line, debug: line };
 }
 
 /** A base URL fit for a record: credentials and query values (some proxies take a key there) are masked. */
@@ -169,6 +180,8 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   const runTask = options.shard ? { ...selected, examples: shardExamples(selected.examples, options.shard) } : selected;
   const plan = planCalls(runTask);
   const create = options.createClient ?? defaultCreateClient;
+  // Every configured secret is masked in replies, error messages, logs and the record itself.
+  const secrets = new Scrubber(taskSecrets(task, options.env));
   const clientOptions: ClientOptions = {
     env: options.env,
     timeoutMs: task.settings.timeoutMs,
@@ -176,6 +189,9 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     fetch,
     now,
     ...(options.warn ? { warn: options.warn } : {}),
+    ...(options.log ? { logger: sdkLogger(options.log, secrets) } : {}),
+    // With a cache, a provider without its key may stay if the cache answers all its calls (run/keys.ts).
+    ...(options.cache ? { allowMissingKey: true } : {}),
   };
   // Price data loads with the clients, before the first call: no clock runs while it compiles.
   const pricesLoaded = loadPrices();
@@ -194,6 +210,9 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   // Resolving a model's price searches the whole price list once (memoized): done now, it delays no reply.
   for (const [spec] of specs) prices.resolvePrice(spec);
 
+  const items = labeledItems(task);
+  requireKeys(runTask, plan, items, clients, options.cache);
+
   let spentUsd = 0;
   let done = 0;
   let errors = 0;
@@ -203,6 +222,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     now,
     signal: options.signal,
     onSpend: (usd) => (spentUsd += usd),
+    secrets,
     ...(options.cache ? { inflight: new Map() } : {}),
   };
   const limit = createLimiter(options.concurrency ?? task.settings.concurrency);
@@ -210,17 +230,17 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
 
   let calibration: Calibration | null = null;
   let stoppedEarly: string | null = null;
+  let fatal: ProviderError | null = null;
   if (task.judge) {
-    try {
-      calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, limit);
-      for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
-    } catch (err) {
-      if (!(err instanceof CallAborted)) throw err; // interrupted while calibrating: no call is run
-    }
+    // Stopped early (a rejected judge key, Ctrl-C, the budget), calibration still reports the calls
+    // that finished, with their cost; no model under test is then called.
+    calibration = await calibrate(task.judge, clients, items, ctx, limit, stopReason);
+    for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
+    fatal = calibration.stopped?.fatal ?? null;
+    stoppedEarly = fatal ? `stopped: ${fatal.message}` : (calibration.stopped?.reason ?? null);
   }
   const scorer: ScorerConfig = { checks: task.checks.map(makeCheck) };
-  if (task.judge && !calibration) stoppedEarly = stopReason() ?? 'interrupted';
-  if (task.judge && calibration) {
+  if (task.judge && calibration && !stoppedEarly) {
     scorer.judge = {
       client: clients.get(calibration.selected.provider.id)!,
       candidate: calibration.selected,
@@ -240,7 +260,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       done++;
       if (result.pass === null) errors++;
       if (extra.judgeSplit) splits.add(result);
-      if (result.judge?.source === 'judge') judgeCost = addCost(judgeCost, extra.judgeCostUsd);
+      if (extra.judged) judgeCost = addCost(judgeCost, extra.judgeCostUsd);
       options.onProgress?.({ done, total: plan.length, errors, spentUsd });
     },
   });
@@ -258,8 +278,9 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     seed: options.seed ?? 1,
   });
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
-  const stop = outcome.fatal ? `stopped: ${outcome.fatal.message}` : (stoppedEarly ?? outcome.stoppedBy);
-  const record: RunRecord = {
+  fatal ??= outcome.fatal;
+  const stop = stoppedEarly ?? (fatal ? `stopped: ${fatal.message}` : outcome.stoppedBy);
+  const record: RunRecord = secrets.deep({
     schema: RUN_SCHEMA,
     tool: { name: 'aijourney', version: VERSION },
     task: { name: task.name, file: task.file },
@@ -281,7 +302,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     recommendation,
     plan: planInfo(selected),
     shard: options.shard ?? null,
-  };
-  if (outcome.fatal) throw new RunError(outcome.fatal.message, undefined, record);
+  } satisfies RunRecord);
+  if (fatal) throw new RunError(fatal.message, undefined, record);
   return record;
 }

@@ -1,5 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { CandidateReport } from './judge/calibrate.js';
 import type { Trust } from './judge/trust.js';
@@ -8,10 +7,15 @@ import type { SummaryRowFull } from './summarize.js';
 import type { BaselineComparison } from './baseline.js';
 import type { GatesResult } from './gates.js';
 import type { PlanInfo, Shard } from './shard.js';
+import { writeFileAtomic } from './record/files.js';
 import type { DecisionSettings } from './summary/decide.js';
+import { readRegularFile } from './task/source.js';
 import type { CallResult, LabelSample, ProviderType } from './types.js';
 
 export const RUN_SCHEMA = 'aijourney.run/2';
+
+/** Run records larger than this are refused unread (10,000 calls with long outputs stay far below). */
+export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 export interface ProviderInfo {
   id: string;
@@ -84,20 +88,16 @@ export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedA
   return join(dir, `${stamp}-${slug}.json`);
 }
 
+/** Writes the record atomically (record/files.ts): a reader never sees half a record. */
 export async function writeRecord(path: string, record: RunRecord): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(record, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Reads a saved run record, refusing anything else with one line (exit 2). */
 export async function readRunRecord(file: string, cwd: string): Promise<RunRecord> {
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, file), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a run record' : `cannot read (${code ?? (err as Error).message})`}`);
-  }
+  const read = await readRegularFile(resolve(cwd, file), MAX_RECORD_BYTES);
+  if (!read.ok) throw new UsageError(`${file}: ${read.failure.reason}`);
+  const text = read.data.toString('utf8');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -186,6 +186,8 @@ export interface ModelClient {
   readonly spec: ProviderSpec;
   /** The base URL actually used (after env defaults), part of the cache key. */
   readonly baseUrl?: string;
+  /** Set when the key is missing: every call fails with this message (see ClientOptions.allowMissingKey). */
+  readonly missingKey?: string;
   complete(request: CompletionRequest): Promise<Completion>;
 }
 
@@ -195,6 +197,8 @@ export interface JudgeVerdict {
   /** Where the verdict came from: the LLM judge, or a human label matching this exact output. */
   source?: 'judge' | 'label';
   unparseable?: boolean;
+  /** SDK retries the judge's calls for this verdict took (source `judge`). */
+  retries?: number;
 }
 
 /** One (prompt, provider, example, repeat) call and its scores. A public contract: see README. */

@@ -95,7 +95,7 @@ describe('judge calibration, end to end', () => {
 
     // Graded outputs: a judged pass, a human label (no judge call), and an unparseable reply = FAIL.
     const [france, italy, spain] = record.results;
-    expect(france.judge).toEqual({ verdict: 'pass', reason: 'scripted pass', source: 'judge' });
+    expect(france.judge).toEqual({ verdict: 'pass', reason: 'scripted pass', source: 'judge', retries: 0 });
     expect(italy.judge).toMatchObject({ verdict: 'pass', source: 'label' });
     expect(spain.judge).toMatchObject({ verdict: 'fail', reason: 'unparseable judge reply', source: 'judge', unparseable: true });
     expect(spain.pass).toBe(false);

@@ -145,3 +145,116 @@ describe('a planted key never leaks', () => {
     }
   });
 });
+
+// Secrets echoed back: a model that repeats its key, a server that quotes it in an error body or a
+// 401, a judge that quotes it in its reason, a key from a custom api_key_env, SDK debug logs. The
+// mask covers every configured secret, wherever it turns up, and never reaches another provider.
+describe('a secret echoed by a server or a model never leaks', () => {
+  const OPENAI = 'sk-proj-ECHOED-0123456789abcdefghij';
+  const ANTHROPIC = 'sk-ant-ECHOED-zyxwvutsrqponm98765';
+  const CUSTOM = 'gw_"quoted\\slash"-ECHOED-key-424242';
+  const ECHOED = [OPENAI, ANTHROPIC, CUSTOM, 'ECHOED-0123', 'ECHOED-zyx', 'ECHOED-key', JSON.stringify(CUSTOM).slice(1, -1), encodeURIComponent(CUSTOM)];
+  const TASK2 = `
+name: echoes
+prompts:
+  - id: p
+    user: "{{ask}}"
+providers:
+  - openai:gpt-4o-mini
+  - anthropic:claude-haiku-4-5
+  - { id: gateway, type: openai, model: gw-model, base_url: "BASE", api_key_env: GATEWAY_KEY, price: { input_per_mtok: 1, output_per_mtok: 1 } }
+examples:
+  - vars: { ask: "echo key" }
+  - vars: { ask: "quote key" }
+  - vars: { ask: "plain" }
+checks: [{ type: max-length, value: 500 }]
+judge: { model: openai:gpt-4o, rubric: Pass if it answers. }
+settings: { max_retries: 0 }
+`;
+  let echo: WireServer;
+  let echoDir: string;
+  const runs: Array<{ what: string; res: CliResult }> = [];
+
+  beforeAll(async () => {
+    echo = await startWireServer({
+      rules: [
+        { match: 'impartial grader', reply: (req) => JSON.stringify({ verdict: 'pass', reason: `graded with key ${req.apiKey}` }) },
+        { match: 'echo key', reply: (req) => `your key is ${req.apiKey}; as JSON ${JSON.stringify(req.apiKey)}` },
+        { match: 'quote key', reply: 'x', error: { status: 400, message: (req) => `key ${req.apiKey} may not ask this` } },
+      ],
+    });
+    echoDir = await workdir({ 'task.yaml': TASK2.replace('BASE', `${echo.url}/v1`) });
+  });
+  afterAll(() => echo.close());
+
+  const echoEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+    OPENAI_BASE_URL: echo.openaiBaseUrl,
+    ANTHROPIC_BASE_URL: echo.anthropicBaseUrl,
+    OPENAI_API_KEY: OPENAI,
+    ANTHROPIC_API_KEY: ANTHROPIC,
+    GATEWAY_KEY: CUSTOM,
+    ...extra,
+  });
+  const go = async (what: string, args: string[], env = echoEnv()) => {
+    const res = await runCli(args, { cwd: echoDir, env });
+    runs.push({ what, res });
+    return res;
+  };
+
+  it('runs eval (with debug logs), report, compare and label against the echoing server', async () => {
+    const first = await go('eval', ['eval', 'task.yaml', '--no-color', ...REPORTS.flatMap((f) => ['-o', f])]);
+    expect(first.code).toBe(0);
+    const debug = await go('eval --json debug', ['eval', 'task.yaml', '--no-cache', '--json', '-o', 'debug.json'], echoEnv({ OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug' }));
+    const record = JSON.parse(debug.stdout); // debug logs go to stderr: stdout is the record alone
+    expect(debug.stderr).toMatch(/sending request/);
+    expect(record.results.some((r: { output: string | null }) => r.output?.includes('[redacted]'))).toBe(true);
+    expect(record.results.some((r: { error: string | null }) => r.error?.includes('key [redacted] may not ask this'))).toBe(true);
+    await go('report', ['report', 'debug.json', '--no-color', ...REPORTS.flatMap((f) => ['-o', `r-${f}`])]);
+    await go('report terminal', ['report', 'debug.json', '--no-color']);
+    await go('compare', ['compare', 'out.json', 'debug.json', '--no-color']);
+    await go('label', ['label', 'task.yaml', '--no-color'], echoEnv());
+    // A 401 whose body quotes the key.
+    echo.setOptions({ rules: [{ match: /./, reply: 'x', error: { status: 401, message: (req) => `bad key ${req.apiKey}` } }] });
+    const rejected = await go('eval rejected', ['eval', 'task.yaml', '--no-cache'], echoEnv());
+    expect(rejected.code).toBe(3);
+    expect(rejected.stderr).toContain('bad key [redacted]');
+  });
+
+  it('reaches no provider: a model output quoting a key is masked before the judge sees it', () => {
+    const judged = echo.requests.filter((r) => JSON.stringify(r.body).includes('impartial grader'));
+    expect(judged.length).toBeGreaterThan(0);
+    for (const r of judged) for (const marker of ECHOED) expect(JSON.stringify(r.body)).not.toContain(marker);
+  });
+
+  it('appears in no stdout, stderr or file written (records, reports, cache, task file)', async () => {
+    for (const { what, res } of runs) {
+      for (const marker of ECHOED) {
+        expect(res.stdout.includes(marker), `${what}: stdout holds ${marker}`).toBe(false);
+        expect(res.stderr.includes(marker), `${what}: stderr holds ${marker}`).toBe(false);
+      }
+    }
+    for (const file of await filesUnder(echoDir)) {
+      const bytes = await readFile(file);
+      for (const marker of ECHOED) expect(bytes.includes(Buffer.from(marker)), `${file} holds ${marker}`).toBe(false);
+    }
+  });
+
+  it('a fully cached re-run needs no key; one that would have to call still says which is missing', async () => {
+    const env = { OPENAI_BASE_URL: echo.openaiBaseUrl, ANTHROPIC_BASE_URL: echo.anthropicBaseUrl };
+    echo.setOptions({ rules: [] });
+    echo.reset();
+    const dir = await workdir({ 'task.yaml': TASK.replace('name: secrets', 'name: cached') });
+    const withKeys = await runCli(['eval', 'task.yaml', '--no-color'], { cwd: dir, env: { ...env, OPENAI_API_KEY: 'k1-abcdef', ANTHROPIC_API_KEY: 'k2-abcdef' } });
+    expect(withKeys.code).toBe(0);
+    const made = echo.stats().total;
+    const replay = await runCli(['eval', 'task.yaml', '--no-color'], { cwd: dir, env });
+    expect(replay.stderr).toBe('');
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain('spent now $0');
+    expect(echo.stats().total).toBe(made);
+    const fresh = await runCli(['eval', 'task.yaml', '--no-cache'], { cwd: dir, env });
+    expect(fresh.code).toBe(3);
+    expect(fresh.stderr).toMatch(/^aijourney: missing API key: set OPENAI_API_KEY/);
+    expect(echo.stats().total).toBe(made);
+  });
+});

@@ -4,6 +4,7 @@ import { write, type Io } from '../cli.js';
 import { EXIT } from '../errors.js';
 import { palette } from '../render/format.js';
 import { renderBaseline } from '../render/baseline.js';
+import { displayText } from '../render/terminal-text.js';
 
 export interface CompareFlags {
   json?: boolean;
@@ -23,7 +24,7 @@ export async function runCompareCommand(baselineFile: string, runFile: string, f
     return EXIT.ok;
   }
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
-  const header = `Run ${runFile} (${run.task.name}, ${run.startedAt})`;
+  const header = `Run ${displayText(runFile)} (${displayText(String(run.task.name))}, ${displayText(String(run.startedAt))})`;
   await write(io.stdout, `${header}\n${renderBaseline(comparison, palette(color)).join('\n')}\n`);
   return EXIT.ok;
 }

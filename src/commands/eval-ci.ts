@@ -6,6 +6,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { selectExamples, type ExampleSelection } from '../eval.js';
 import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gates.js';
 import type { RunRecord } from '../record.js';
+import type { RunEstimate } from '../estimate.js';
 import { palette } from '../render/format.js';
 import { parseShard, shardExamples, type Shard } from '../shard.js';
 import type { Confidence, Gates, Task } from '../types.js';
@@ -21,6 +22,8 @@ export interface CiFlags {
   maxRegression?: string;
   dryRun?: boolean;
   shard?: string;
+  /** Accept a plan over the default ceilings (run/ceiling.ts). */
+  yes?: boolean;
 }
 
 export interface CiOptions {
@@ -31,6 +34,8 @@ export interface CiOptions {
   baseline?: RunRecord;
   maxRegression?: number;
   dryRun: boolean;
+  /** --yes: the default ceilings on calls and estimated cost do not apply. */
+  yes: boolean;
   shard?: Shard;
   /** Stop issuing calls at this spend (the effective max-cost gate). */
   budget?: (spentUsd: number) => string | null;
@@ -67,7 +72,7 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
   const gates = resolveGates(task.gates, gateFlags);
   const maxRegression = number('--max-regression', flags.maxRegression, 0, 1);
   if (maxRegression !== undefined && !flags.baseline) throw new UsageError('--max-regression needs --baseline FILE');
-  const options: CiOptions = { gates, gated: LIMITS.some((key) => gates[key] !== undefined), dryRun: flags.dryRun === true };
+  const options: CiOptions = { gates, gated: LIMITS.some((key) => gates[key] !== undefined), dryRun: flags.dryRun === true, yes: flags.yes === true };
   if (flags.shard !== undefined) options.shard = parseShard(flags.shard);
   if (flags.baseline) {
     options.baselineFile = flags.baseline;
@@ -78,28 +83,45 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
   return options;
 }
 
+/** The estimate as a table; the table library loads only when a plan is printed. */
+async function planText(estimate: RunEstimate, color: boolean, header: string): Promise<string> {
+  const { renderEstimate } = await import('../render/estimate.js');
+  return renderEstimate(estimate, palette(color), header);
+}
+
 /**
  * Before the run: `--dry-run` prints the plan and the estimate (as JSON with `--json`; exit 0, no
- * client is created);
- * a max-cost below the estimate's lower bound refuses to start (exit 1). Null: go ahead.
+ * client is created); a max-cost below the estimate's lower bound refuses to start (exit 1); a plan
+ * over a default ceiling (run/ceiling.ts) refuses to start unless --yes (exit 2). Null: go ahead.
+ * Small plans are checked against the ceilings with a byte-count bound, without the tokenizer.
  */
 export async function preflight(task: Task, ci: CiOptions, select: ExampleSelection | undefined, io: Io, color: boolean, json = false): Promise<number | null> {
-  if (!ci.dryRun && ci.gates.maxCostUsd === undefined) return null;
-  const [{ planCalls }, { estimateRun }, { renderEstimate }] = await Promise.all([import('../run/plan.js'), import('../estimate.js'), import('../render/estimate.js')]);
+  const budget = ci.gates.maxCostUsd;
+  if (!ci.dryRun && budget === undefined && ci.yes) return null;
+  const [{ planCalls }, { estimateRun, BYTES_AS_TOKENS }, { checkCeilings, ceilingRefusal }] = await Promise.all([
+    import('../run/plan.js'),
+    import('../estimate.js'),
+    import('../run/ceiling.js'),
+  ]);
   const selected = select ? { ...task, examples: selectExamples(task.examples, select) } : task;
   const runTask = ci.shard ? { ...selected, examples: shardExamples(selected.examples, ci.shard) } : selected;
-  const estimate = await estimateRun(task, planCalls(runTask));
-  const p = palette(color);
+  const plan = planCalls(runTask);
   if (ci.dryRun) {
+    const estimate = await estimateRun(task, plan);
     const shard = ci.shard ? ` (shard ${ci.shard.index}/${ci.shard.count})` : '';
-    const text = json ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2) : renderEstimate(estimate, p, `Plan for ${task.name}${shard}`);
+    const text = json ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2) : await planText(estimate, color, `Plan for ${task.name}${shard}`);
     await write(io.stdout, `${text}\n`);
     return EXIT.ok;
   }
-  const refusal = refuseToStart(estimate, ci.gates.maxCostUsd!);
-  if (!refusal) return null;
-  await write(io.stderr, `${renderEstimate(estimate, p, `Plan for ${task.name}`).replace(/\nDry run: no model was called\.$/, '')}\naijourney: --max-cost: ${refusal}\n`);
-  return EXIT.gateFailed;
+  const quick = budget === undefined ? await estimateRun(task, plan, BYTES_AS_TOKENS) : null;
+  if (quick && ceilingRefusal(checkCeilings(quick, { budget: false })) === null) return null;
+  const estimate = await estimateRun(task, plan);
+  const refusal = budget === undefined ? null : refuseToStart(estimate, budget);
+  const over = refusal ? null : ci.yes ? null : ceilingRefusal(checkCeilings(estimate, { budget: budget !== undefined }));
+  if (!refusal && !over) return null;
+  const shown = (await planText(estimate, color, `Plan for ${task.name}`)).replace(/\nDry run: no model was called\.$/, '');
+  await write(io.stderr, `${shown}\naijourney: ${refusal ? `--max-cost: ${refusal}` : over}\n`);
+  return refusal ? EXIT.gateFailed : EXIT.badInput;
 }
 
 /** After the run: baseline comparison and gates go into the record (before it is written). */
@@ -110,6 +132,24 @@ export function applyCi(record: RunRecord, ci: CiOptions): void {
     if (ci.maxRegression !== undefined) checks.push(...regressionChecks(record.baseline, ci.maxRegression, record.decision.confidence));
   }
   if (checks.length > 0) record.gates = gatesResult(checks);
+}
+
+/**
+ * A row with more than this share of its planned calls errored means the run failed (exit 3), as
+ * does a row over a higher `max_error_rate` the task or flag sets. (A lower one is a gate: exit 1.)
+ */
+export const DEFAULT_MAX_ERROR_RATE = 0.5;
+
+/** Why the run counts as failed for its provider errors (exit 3), or null. */
+export function tooManyErrors(record: RunRecord, gates: Gates): string | null {
+  const limit = Math.max(DEFAULT_MAX_ERROR_RATE, gates.maxErrorRate ?? 0);
+  const over = record.summary.filter((row) => row.n > 0 && row.errors / row.n > limit);
+  if (over.length === 0) return null;
+  const first = record.results.find((r) => r.error !== null)?.error ?? 'unknown';
+  if (record.results.length > 0 && record.results.every((r) => r.pass === null)) return `every call failed (first error: ${first})`;
+  const rows = over.map((row) => `${row.prompt} × ${row.provider}: ${row.errors} of ${row.n} calls failed`).join('; ');
+  const source = limit === DEFAULT_MAX_ERROR_RATE && gates.maxErrorRate !== DEFAULT_MAX_ERROR_RATE ? 'the default max_error_rate' : 'max_error_rate';
+  return `too many provider errors: ${rows} (over ${Math.round(limit * 100)}%, ${source}); first error: ${first}`;
 }
 
 /** 1 when a gate failed, else 0. (Interrupts and failed runs are decided before this.) */

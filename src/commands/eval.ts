@@ -1,14 +1,17 @@
 import { setMaxListeners } from 'node:events';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SqliteCache } from '../cache/sqlite.js';
 import { write, type Io } from '../cli.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { evaluate } from '../eval.js';
 import { defaultRecordPath, writeRecord, type RunRecord } from '../record.js';
-import { appendStepSummary, validateOutputPath, writeOutputs } from '../render/outputs.js';
+import { checkWritable, writeErrorReason } from '../record/files.js';
+import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
+import { displayText } from '../render/terminal-text.js';
+import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
-import { applyCi, ciExitCode, ciOptions, preflight, type CiFlags } from './eval-ci.js';
+import { applyCi, ciExitCode, ciOptions, preflight, tooManyErrors, type CiFlags } from './eval-ci.js';
 import { startProgress } from './progress.js';
 
 export interface EvalFlags extends CiFlags {
@@ -54,21 +57,27 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
   const outputs = flags.output ?? [];
   for (const out of outputs) validateOutputPath(out);
+  const runsDir = resolve(io.cwd, flags.runsDir);
   const limit = positiveInt('--limit', flags.limit, 1_000_000_000);
   const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
   const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
   const notes: string[] = [];
   const task = await loadTask(file, { cwd: io.cwd, env: io.env, onNote: (line) => notes.push(line) });
+  io.secrets?.add(taskSecrets(task, io.env));
   for (const line of notes) await write(io.stderr, `aijourney: ${line}\n`);
-  if (task.checks.length === 0 && !task.judge && !flags.json) {
-    await write(io.stderr, 'aijourney: note: the task has no checks and no judge, so every answered call counts as passed\n');
-  }
-
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
   const ci = await ciOptions(task, flags, io);
   const select = limit !== undefined || sample !== undefined ? { limit, sample, seed } : undefined;
   const early = await preflight(task, ci, select, io, color, flags.json === true);
   if (early !== null) return early;
+  // Before the first call: a run whose results could not be saved is not started.
+  await checkOutputs(outputs, io.cwd);
+  await checkWritable(join(runsDir, 'run.json')).catch((err: unknown) => {
+    throw new UsageError(`--runs-dir ${flags.runsDir}: cannot be written: ${writeErrorReason(err)}`);
+  });
+  if (task.checks.length === 0 && !task.judge && !flags.json) {
+    await write(io.stderr, 'aijourney: note: the task has no checks and no judge, so every answered call counts as passed\n');
+  }
   const progress = flags.json ? null : startProgress(io, task.name);
   const controller = new AbortController();
   setMaxListeners(0, controller.signal); // every call in flight listens to it
@@ -100,6 +109,8 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       stopReason: (spentUsd) => interrupted ?? ci.budget?.(spentUsd) ?? null,
       warn: (message) => (progress ? progress.note(`aijourney: warning: ${message}`) : void io.stderr.write(`aijourney: warning: ${message}\n`)),
       onProgress: (p) => progress?.update(p),
+      // SDK debug logs (OPENAI_LOG=debug) go to stderr, so --json stays JSON.
+      log: (line) => void io.stderr.write(`${line}\n`),
     });
   } catch (err) {
     if (!(err instanceof RunError) || !err.partial) throw err;
@@ -113,18 +124,26 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   }
 
   applyCi(record, ci);
-  const saved = defaultRecordPath(resolve(io.cwd, flags.runsDir), record);
-  await writeRecord(saved, record);
-  await writeOutputs(record, outputs, io.cwd);
+  // Paid for: every file is attempted, and the tables print whatever the disk says.
+  const saved = defaultRecordPath(runsDir, record);
+  const unsaved: string[] = await writeRecord(saved, record).then(
+    () => [],
+    (err: unknown) => [`${saved}: ${writeErrorReason(err)}`],
+  );
+  unsaved.push(...(await writeOutputs(record, outputs, io.cwd)));
   if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY), (m) => void io.stderr.write(`aijourney: warning: ${m}\n`));
 
+  const where = unsaved.some((u) => u.startsWith(`${saved}: `)) ? 'not saved (see below)' : displayText(saved);
   if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
-  else await write(io.stdout, `${renderRun(record, { color, ...(volume === undefined ? {} : { volumePerDay: volume }) })}\nRun record: ${saved}\n`);
+  else await write(io.stdout, `${renderRun(record, { color, ...(volume === undefined ? {} : { volumePerDay: volume }) })}\nRun record: ${where}\n`);
+  if (unsaved.length > 0) await write(io.stderr, unsaved.map((u) => `aijourney: could not write ${displayText(u)}\n`).join(''));
 
   if (failure) throw failure;
   if (interrupted) return EXIT.interrupted;
-  if (record.results.length > 0 && record.results.every((r) => r.pass === null)) {
-    throw new RunError(`every call failed (first error: ${record.results[0]!.error})`, 'check the provider, its base URL and the model name');
+  if (unsaved.length > 0) {
+    throw new RunError(`the run finished but ${unsaved.length === 1 ? 'a file' : `${unsaved.length} files`} could not be written (above)`, 'the tables printed are the only copy: free some space or choose another place with --runs-dir or -o');
   }
+  const errors = tooManyErrors(record, ci.gates);
+  if (errors) throw new RunError(errors, 'check the provider, its base URL and the model name; gates.max_error_rate sets how many errors a run may have');
   return ciExitCode(record);
 }

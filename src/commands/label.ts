@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 import { write, type Io } from '../cli.js';
-import { AijourneyError, EXIT, UsageError } from '../errors.js';
+import { AijourneyError, EXIT, RunError, UsageError } from '../errors.js';
+import { writeErrorReason } from '../record/files.js';
 import type { RunRecord } from '../record.js';
 import { palette } from '../render/format.js';
+import { displayText } from '../render/terminal-text.js';
 import type { ResponseCache } from '../run/call.js';
+import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
 import type { Label, Task } from '../types.js';
 import { randomDraw } from '../label/random.js';
@@ -56,7 +59,7 @@ async function ask(reader: LineReader, terminal: boolean, io: Io): Promise<Answe
     if (line.trim() === '') continue;
     const answer = parseAnswer(line);
     if (!answer) {
-      await write(terminal ? io.stdout : io.stderr, `  "${line.trim().slice(0, 40)}" is not an answer: type pass, fail, skip or quit (or p, f, s, q)\n`);
+      await write(terminal ? io.stdout : io.stderr, `  "${displayText(line.trim().slice(0, 40))}" is not an answer: type pass, fail, skip or quit (or p, f, s, q)\n`);
       continue;
     }
     if (terminal && (answer.decision === 'pass' || answer.decision === 'fail') && answer.critique === '') {
@@ -83,7 +86,9 @@ async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | 
  */
 export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): Promise<number> {
   const task = await loadTask(file, { cwd: io.cwd, env: io.env });
-  const { path: runPath, record } = await pickRun(file, task, flags, io);
+  io.secrets?.add(taskSecrets(task, io.env));
+  const { path: runPath, record: saved } = await pickRun(file, task, flags, io);
+  const record = io.secrets ? io.secrets.deep(saved) : saved; // labels copy outputs into the task file
   const random = flags.random === undefined ? null : drawRandom(record, task.examples, flags);
   const { items, missing } = random ? { items: random.items, missing: 0 } : buildQueue(record, task.examples);
   const p = palette(flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY));
@@ -92,11 +97,11 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
 
   const already = task.examples.reduce((n, e) => n + e.labels.length, 0);
   const source = random
-    ? `${items.length} output(s) drawn at random from ${random.sample.prompt} × ${random.sample.provider} of ${runPath} (${random.frame} judged outputs, ${random.unlabeled} not yet labeled)`
-    : `${items.length} output(s) of ${runPath}`;
+    ? `${items.length} output(s) drawn at random from ${displayText(`${random.sample.prompt} × ${random.sample.provider}`)} of ${displayText(runPath)} (${random.frame} judged outputs, ${random.unlabeled} not yet labeled)`
+    : `${items.length} output(s) of ${displayText(runPath)}`;
   await write(
     io.stdout,
-    `Labeling ${source}\ninto ${file} (${already} label(s) so far). Each answer is saved at once; quit any time.\n` +
+    `Labeling ${source}\ninto ${displayText(file)} (${already} label(s) so far). Each answer is saved at once; quit any time.\n` +
       (missing > 0 ? `(${missing} output(s) belong to examples no longer in the task and are left out.)\n` : ''),
   );
   if (items.length === 0) await write(io.stdout, 'Nothing to label: every output of this run already has a verdict.\n');
@@ -117,9 +122,11 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
         continue;
       }
       const label: Label = { output: item.output, verdict: answer.decision, ...(answer.critique ? { critique: answer.critique } : {}), ...(random ? { sample: random.sample } : {}) };
-      await writeLabel(taskPath, item.example, label);
+      await writeLabel(taskPath, item.example, label).catch((err: unknown) => {
+        throw new RunError(`could not save the label in ${file}: ${writeErrorReason(err)}`, 'the labels saved before this one are in the file');
+      });
       counts[answer.decision]++;
-      await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${label.critique})` : ''}\n`);
+      await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${displayText(label.critique)})` : ''}\n`);
     }
   } finally {
     reader?.close();
@@ -129,7 +136,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
   await write(
     io.stdout,
     `\n${quit ? 'Stopped' : 'Done'}: ${labeled} new label(s) (${counts.pass} pass, ${counts.fail} fail), ${counts.skip} skipped` +
-      `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${file}.\n` +
+      `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${displayText(file)}.\n` +
       (random && counts.skip > 0 ? 'note: skipped outputs are left out of the random sample; it stays a random sample only if what you skipped had nothing to do with how good the output was.\n' : ''),
   );
   if (labeled === 0) return EXIT.ok;

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { readRunRecord } from '../record.js';
 import { write, type Io } from '../cli.js';
-import { EXIT } from '../errors.js';
+import { EXIT, RunError, UsageError } from '../errors.js';
+import { checkWritable, writeErrorReason } from '../record/files.js';
 import { mergeShards } from '../merge.js';
 import { writeRecord } from '../record.js';
 import { renderRun } from '../render/terminal.js';
+import { displayText } from '../render/terminal-text.js';
 
 export interface MergeFlags {
   output: string;
@@ -19,16 +21,25 @@ export interface MergeFlags {
  */
 export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io): Promise<number> {
   const records = [];
-  for (const file of files) records.push({ file, record: await readRunRecord(file, io.cwd) });
+  for (const file of files) {
+    const record = await readRunRecord(file, io.cwd);
+    records.push({ file, record: io.secrets ? io.secrets.deep(record) : record });
+  }
   const merged = mergeShards(records);
   const judges = new Set(records.map(({ record }) => record.judge?.selected ?? null));
-  await writeRecord(resolve(io.cwd, flags.output), merged);
+  const path = resolve(io.cwd, flags.output);
+  await checkWritable(path).catch((err: unknown) => {
+    throw new UsageError(`-o ${flags.output}: cannot be written: ${writeErrorReason(err)}`);
+  });
+  await writeRecord(path, merged).catch((err: unknown) => {
+    throw new RunError(`could not write ${flags.output}: ${writeErrorReason(err)}`);
+  });
   if (flags.json) {
     await write(io.stdout, `${JSON.stringify(merged, null, 2)}\n`);
     return EXIT.ok;
   }
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
-  const note = judges.size > 1 ? `\nnote: the shards selected different judges (${[...judges].join(', ')}); corrected quality uses the first shard's calibration\n` : '';
-  await write(io.stdout, `${renderRun(merged, { color })}\n${note}Merged ${files.length} shard records into ${flags.output}\n`);
+  const note = judges.size > 1 ? `\nnote: the shards selected different judges (${displayText([...judges].join(', '))}); corrected quality uses the first shard's calibration\n` : '';
+  await write(io.stdout, `${renderRun(merged, { color })}\n${note}Merged ${files.length} shard records into ${displayText(flags.output)}\n`);
   return EXIT.ok;
 }

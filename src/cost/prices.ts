@@ -129,7 +129,8 @@ export function callCost(spec: ProviderSpec, usage: Usage | null): number | null
   const price = resolvePrice(spec);
   if (!price) return null;
   try {
-    return price.calc(usage);
+    const usd = price.calc(usage);
+    return Number.isFinite(usd) && usd >= 0 ? usd : null;
   } catch {
     return null;
   }

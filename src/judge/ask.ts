@@ -1,12 +1,13 @@
-import { callModel, type CallContext } from '../run/call.js';
-import type { JudgeCandidate, ModelClient, Verdict } from '../types.js';
+import { ProviderError } from '../errors.js';
+import { CallAborted, callModel, type CallContext, type CallOutcome } from '../run/call.js';
+import type { CompletionRequest, JudgeCandidate, ModelClient, Verdict } from '../types.js';
 import { judgeMessages, parseVerdict, VERDICT_SCHEMA, type FewShot, type JudgeSubject } from './prompt.js';
 
 export const UNPARSEABLE = 'unparseable judge reply';
 
 /** The outcome of asking one judge candidate about one output, `samples` times. */
 export interface JudgeOutcome {
-  /** Majority verdict; null when every sample failed with a provider error. */
+  /** Majority verdict; null when every sample failed with a provider error, or asking stopped. */
   verdict: Verdict | null;
   reason: string;
   votes: Verdict[];
@@ -18,6 +19,22 @@ export interface JudgeOutcome {
   latencyMs: number[];
   cached: boolean;
   error: string | null;
+  /** SDK retries over every sample, counted as a model call's are. */
+  retries: number;
+  /**
+   * Why asking stopped before every sample was in: a fatal provider error (a rejected key) or the
+   * run's interrupt. What finished (its votes, cost and latency) is still reported.
+   */
+  stopped?: { fatal: ProviderError } | { aborted: true };
+}
+
+/** The request for one judge question (every sample sends it; the sample index keys the cache). */
+export function judgeRequest(candidate: JudgeCandidate, subject: JudgeSubject, fewShot: FewShot[]): CompletionRequest {
+  return {
+    messages: judgeMessages(candidate.rubric, subject, fewShot),
+    params: candidate.provider.params,
+    structured: { name: 'record_verdict', description: 'Record the grading verdict.', schema: VERDICT_SCHEMA },
+  };
 }
 
 /**
@@ -32,12 +49,7 @@ export async function askJudge(
   samples: number,
   ctx: CallContext,
 ): Promise<JudgeOutcome> {
-  const messages = judgeMessages(candidate.rubric, subject, fewShot);
-  const request = {
-    messages,
-    params: candidate.provider.params,
-    structured: { name: 'record_verdict', description: 'Record the grading verdict.', schema: VERDICT_SCHEMA },
-  };
+  const request = judgeRequest(candidate, subject, fewShot);
   const votes: Verdict[] = [];
   const reasons: Record<Verdict, string> = { pass: '', fail: '' };
   const latencyMs: number[] = [];
@@ -45,11 +57,23 @@ export async function askJudge(
   let cost = 0;
   let costKnown = true;
   let cached = true;
+  let retries = 0;
   let error: string | null = null;
+  let stopped: JudgeOutcome['stopped'];
   for (let i = 0; i < samples; i++) {
-    const outcome = await callModel(client, request, i, ctx);
+    let outcome: CallOutcome;
+    try {
+      outcome = await callModel(client, request, i, ctx);
+    } catch (err) {
+      if (err instanceof CallAborted) stopped = { aborted: true };
+      else if (err instanceof ProviderError && err.fatal) stopped = { fatal: err };
+      else throw err;
+      error = `judge ${candidate.id}: ${err instanceof CallAborted ? 'interrupted' : err.message}`;
+      break;
+    }
     latencyMs.push(outcome.latencyMs);
     cached &&= outcome.cached;
+    retries += outcome.retries;
     if ((outcome.completion || outcome.usage) && outcome.costUsd === null) costKnown = false;
     cost += outcome.costUsd ?? 0;
     if (!outcome.completion) {
@@ -67,8 +91,10 @@ export async function askJudge(
     reasons[parsed.verdict] ||= parsed.reason || `judged ${parsed.verdict}`;
   }
   const costUsd = costKnown ? cost : null;
-  if (votes.length === 0) {
-    return { verdict: null, reason: error ?? 'no reply', votes, unparseable, split: false, costUsd, latencyMs, cached: false, error };
+  const extra = { retries, ...(stopped ? { stopped } : {}) };
+  // A stopped question has no verdict, even with some votes in: its majority was never taken.
+  if (votes.length === 0 || stopped) {
+    return { verdict: null, reason: error ?? 'no reply', votes, unparseable, split: false, costUsd, latencyMs, cached: false, error, ...extra };
   }
   const passes = votes.filter((v) => v === 'pass').length;
   const verdict: Verdict = passes * 2 > votes.length ? 'pass' : 'fail';
@@ -76,5 +102,5 @@ export async function askJudge(
   let reason = reasons[verdict];
   if (verdict === 'fail' && unparseable === votes.length) reason = UNPARSEABLE;
   if (votes.length > 1) reason = `${reason} (${passes}/${votes.length} samples pass)`;
-  return { verdict, reason, votes, unparseable, split, costUsd, latencyMs, cached, error: null };
+  return { verdict, reason, votes, unparseable, split, costUsd, latencyMs, cached, error: null, ...extra };
 }

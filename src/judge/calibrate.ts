@@ -1,7 +1,8 @@
 import { cohenKappa, percentile, tprTnr, wilson, type Confusion } from '../stats.js';
 import type { CallContext } from '../run/call.js';
 import type { Example, JudgeCandidate, JudgeSpec, Label, ModelClient } from '../types.js';
-import { askJudge } from './ask.js';
+import type { ProviderError } from '../errors.js';
+import { askJudge, type JudgeOutcome } from './ask.js';
 import type { FewShot } from './prompt.js';
 
 /** A human-labeled output with the input it answered. */
@@ -27,6 +28,8 @@ export interface CandidateReport {
   flipRate: number | null;
   /** Provider errors while judging labels (those items are left out of n). */
   errors: number;
+  /** SDK retries over every calibration call of this candidate (absent in records written before it). */
+  retries?: number;
   costUsd: number | null;
   latencyP50Ms: number | null;
   selected: boolean;
@@ -55,7 +58,20 @@ export function leaveOneOut(items: LabeledItem[], i: number): FewShot[] {
     .map(toFewShot);
 }
 
-/** Asks one candidate about every labeled item, leave-one-out, and scores it against the humans. */
+/**
+ * Why calibration stopped early, shared by every candidate: the first fatal provider error (a
+ * rejected key), or a reason from the run (interrupt, budget). Items not yet asked are then skipped.
+ */
+export interface CalibrationStop {
+  fatal: ProviderError | null;
+  reason: string | null;
+}
+
+/**
+ * Asks one candidate about every labeled item, leave-one-out, and scores it against the humans.
+ * Once `stop` holds a reason no new item is asked; the items that finished are still scored, and
+ * their cost counted, so nothing paid for is lost.
+ */
 export async function calibrateCandidate(
   client: ModelClient,
   candidate: JudgeCandidate,
@@ -63,27 +79,36 @@ export async function calibrateCandidate(
   samples: number,
   ctx: CallContext,
   limit: <T>(task: () => Promise<T>) => Promise<T>,
+  stop: CalibrationStop & { check?: () => string | null } = { fatal: null, reason: null },
 ): Promise<CandidateReport> {
   const outcomes = await Promise.all(
     items.map((item, i) =>
-      limit(() =>
-        askJudge(client, candidate, { input: item.input, expected: item.example.expected, output: item.label.output }, leaveOneOut(items, i), samples, ctx),
-      ),
+      limit(async (): Promise<JudgeOutcome | null> => {
+        stop.reason ??= stop.check?.() ?? null;
+        if (stop.fatal || stop.reason) return null;
+        const outcome = await askJudge(client, candidate, { input: item.input, expected: item.example.expected, output: item.label.output }, leaveOneOut(items, i), samples, ctx);
+        if (outcome.stopped && 'fatal' in outcome.stopped) stop.fatal ??= outcome.stopped.fatal;
+        if (outcome.stopped && 'aborted' in outcome.stopped) stop.reason ??= 'interrupted';
+        return outcome;
+      }),
     ),
   );
   const confusion: Confusion = { tp: 0, fn: 0, fp: 0, tn: 0 };
   let unparseable = 0;
   let errors = 0;
   let splits = 0;
+  let retries = 0;
   let cost = 0;
   let costKnown = true;
   const latencies: number[] = [];
   outcomes.forEach((o, i) => {
+    if (!o) return; // never asked: the run stopped first
     latencies.push(...o.latencyMs);
+    retries += o.retries;
     if (o.costUsd === null) costKnown = false;
     else cost += o.costUsd;
     if (o.verdict === null) {
-      errors++;
+      if (!o.stopped) errors++;
       return;
     }
     unparseable += o.unparseable;
@@ -108,10 +133,11 @@ export async function calibrateCandidate(
     unparseable,
     flipRate: samples > 1 && n > 0 ? splits / n : null,
     errors,
+    retries,
     costUsd: costKnown ? cost : null,
     latencyP50Ms: percentile(latencies, 50),
     selected: false,
-    verdicts: outcomes.map((o) => o.verdict),
+    verdicts: outcomes.map((o) => o?.verdict ?? null),
   };
 }
 
@@ -137,21 +163,29 @@ export interface Calibration {
   items: LabeledItem[];
   candidates: CandidateReport[];
   selected: JudgeCandidate;
+  /** Set when calibration stopped before every item was asked: the reports hold what finished. */
+  stopped?: CalibrationStop;
 }
 
-/** Calibrates every candidate on the labeled items (none when there are no labels) and picks one. */
+/**
+ * Calibrates every candidate on the labeled items (none when there are no labels) and picks one.
+ * `shouldStop` is asked before each item (interrupts, budgets); a rejected key stops every candidate.
+ */
 export async function calibrate(
   spec: JudgeSpec,
   clients: Map<string, ModelClient>,
   items: LabeledItem[],
   ctx: CallContext,
   limit: <T>(task: () => Promise<T>) => Promise<T>,
+  shouldStop?: () => string | null,
 ): Promise<Calibration> {
   if (items.length === 0) return { items, candidates: [], selected: spec.candidates[0]! };
+  const stop = { fatal: null, reason: null, ...(shouldStop ? { check: shouldStop } : {}) };
   const candidates = await Promise.all(
-    spec.candidates.map((c) => calibrateCandidate(clients.get(c.provider.id)!, c, items, spec.samples, ctx, limit)),
+    spec.candidates.map((c) => calibrateCandidate(clients.get(c.provider.id)!, c, items, spec.samples, ctx, limit, stop)),
   );
   const best = selectCandidate(candidates);
   candidates[best]!.selected = true;
-  return { items, candidates, selected: spec.candidates[best]! };
+  const stopped = stop.fatal || stop.reason ? { stopped: { fatal: stop.fatal, reason: stop.reason } } : {};
+  return { items, candidates, selected: spec.candidates[best]!, ...stopped };
 }

@@ -1,10 +1,13 @@
 import { performance } from 'node:perf_hooks';
+import { RunError } from '../errors.js';
 import { labeledItems } from '../eval.js';
 import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
 import { createClient as defaultCreateClient, type ClientOptions } from '../providers/registry.js';
+import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { createTransport } from '../providers/transport.js';
 import { interval, num, pct, usd, type Palette } from '../render/format.js';
+import { displayText } from '../render/terminal-text.js';
 import { trustNext, trustReason } from '../render/words.js';
 import type { ResponseCache } from '../run/call.js';
 import { createLimiter } from '../run/limiter.js';
@@ -31,8 +34,10 @@ export async function recalibrate(task: Task, options: RecalibrateOptions): Prom
     for (const c of task.judge.candidates) {
       if (!clients.has(c.provider.id)) clients.set(c.provider.id, await create(c.provider, clientOptions));
     }
-    const ctx = { now: () => performance.now(), ...(options.cache ? { cache: options.cache } : {}) };
-    return await calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
+    const ctx = { now: () => performance.now(), secrets: new Scrubber(taskSecrets(task, options.env)), ...(options.cache ? { cache: options.cache } : {}) };
+    const calibration = await calibrate(task.judge, clients, labeledItems(task), ctx, createLimiter(task.settings.concurrency));
+    if (calibration.stopped?.fatal) throw new RunError(calibration.stopped.fatal.message);
+    return calibration;
   } finally {
     await transport.close();
   }
@@ -43,14 +48,14 @@ export function renderCalibration(calibration: Calibration, p: Palette): string 
   const lines = [p.bold(`Judge agreement with your ${calibration.items.length} labels (leave-one-out):`)];
   for (const c of calibration.candidates) {
     lines.push(
-      `${c.selected ? '▶' : ' '} ${c.id}: agreement ${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}, TPR ${pct(c.tpr)}, TNR ${pct(c.tnr)}, J ${num(c.j)}, kappa ${num(c.kappa)}` +
+      `${c.selected ? '▶' : ' '} ${displayText(c.id)}: agreement ${c.agreement.k}/${c.agreement.n} ${interval(c.agreement)}, TPR ${pct(c.tpr)}, TNR ${pct(c.tnr)}, J ${num(c.j)}, kappa ${num(c.kappa)}` +
         `${c.unparseable ? `, ${c.unparseable} unparseable` : ''}${c.errors ? `, ${c.errors} errors` : ''}, cost ${usd(c.costUsd)}`,
     );
   }
   const trust = trustLevel(calibration.candidates.find((c) => c.selected)?.confusion);
   const colour = trust.level === 'TRUSTED' ? p.green : trust.level === 'PROVISIONAL' ? p.yellow : p.red;
-  lines.push(`Judge ${calibration.selected.id}: ${colour(p.bold(trust.level))} (${trustReason(trust)})`);
+  lines.push(`Judge ${displayText(calibration.selected.id)}: ${colour(p.bold(trust.level))} (${displayText(trustReason(trust))})`);
   const next = trustNext(trust);
-  if (next) lines.push(`  ${next}`);
+  if (next) lines.push(`  ${displayText(next)}`);
   return lines.join('\n');
 }

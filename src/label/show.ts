@@ -1,10 +1,9 @@
 import type { Palette } from '../render/format.js';
+import { displayText } from '../render/terminal-text.js';
 import type { LabelItem } from './queue.js';
 
-/** Visible control characters (a model's output must not drive the terminal); newlines kept. */
-function safe(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
-}
+/** Control characters shown escaped (a model's output must not drive the terminal); newlines kept. */
+const safe = (text: string) => displayText(text, true);
 
 function block(text: string, indent = '    '): string {
   return safe(text)
@@ -17,11 +16,11 @@ function block(text: string, indent = '    '): string {
 export function showItem(item: LabelItem, position: number, total: number, p: Palette): string {
   const lines: string[] = [];
   const why = item.why ? p.yellow(`  (label next: ${item.why})`) : '';
-  lines.push('', p.bold(`── ${position}/${total} · example ${item.example.index} · prompt ${item.prompt} · ${item.provider}`) + why);
+  lines.push('', p.bold(`── ${position}/${total} · example ${item.example.index} · prompt ${displayText(item.prompt)} · ${displayText(item.provider)}`) + why);
   const vars = Object.entries(item.example.vars);
   lines.push(p.bold('Input:'));
   if (vars.length === 0) lines.push('    (no variables)');
-  for (const [name, value] of vars) lines.push(value.includes('\n') ? `  ${name}:\n${block(value, '      ')}` : `  ${name}: ${safe(value)}`);
+  for (const [name, value] of vars) lines.push(value.includes('\n') ? `  ${displayText(name)}:\n${block(value, '      ')}` : `  ${displayText(name)}: ${safe(value)}`);
   if (item.example.expected !== undefined) lines.push(`${p.bold('Reference answer:')}\n${block(item.example.expected)}`);
   lines.push(`${p.bold('Output:')}\n${item.output.trim() === '' ? '    (empty)' : block(item.output)}`);
   const failed = item.checks.filter((c) => !c.pass);

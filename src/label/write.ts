@@ -7,9 +7,9 @@
  * kept, only some spacing may change. Every write is atomic (temp file + rename): a crash or Ctrl-C
  * never leaves half a task file.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { writeFileAtomic } from '../record/files.js';
 import type { Example, Label } from '../types.js';
 
 /** The entry as it is stored: `{output, verdict, critique?}`, plus `vars` in a top-level `labels:` list. */
@@ -141,13 +141,5 @@ export function addLabelToText(text: string, example: Example, label: Label): st
 /** Reads the task file, adds the label, and replaces the file atomically. */
 export async function writeLabel(file: string, example: Example, label: Label): Promise<void> {
   const text = await readFile(file, 'utf8');
-  const next = addLabelToText(text, example, label);
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, next);
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(file, addLabelToText(text, example, label));
 }

@@ -73,6 +73,7 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
     fetch: counting.fetch,
     logLevel: config.logLevel,
     defaultHeaders: config.headers,
+    ...(config.logger ? { logger: config.logger } : {}),
   });
   const target: Target = { type: 'anthropic', model: spec.model, official: isOfficialHost('anthropic', config.baseUrl) };
   // The SDK warns on every call to a deprecated model; validation already said so once (deprecations.ts).
@@ -92,7 +93,7 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
     const usage = usageOf(reply.usage);
     const billed = { ...call, usage };
     const text = reply.content
-      .filter((b): b is Anthropic.TextBlock => b.type === 'text')
+      .filter((b): b is Anthropic.TextBlock => b.type === 'text' && typeof b.text === 'string') // a number is no text
       .map((b) => b.text)
       .join('');
     if (reply.stop_reason === 'refusal') throw refused(spec.id, refusalReason(reply, text), billed);

@@ -37,7 +37,7 @@ export function contentText(content: unknown): string {
   if (!Array.isArray(content)) return '';
   return content
     .map((part: unknown) => {
-      if (typeof part === 'string') return part;
+      // Parts are objects ({type: 'text', text}); a bare string or number is not a reply shape any API sends.
       const p = part as { type?: unknown; text?: unknown } | null;
       return p && (p.type === 'text' || p.type === 'output_text' || p.type === undefined) && typeof p.text === 'string' ? p.text : '';
     })
@@ -80,6 +80,7 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
     fetch: counting.fetch,
     logLevel: config.logLevel,
     defaultHeaders: config.headers,
+    ...(config.logger ? { logger: config.logger } : {}),
   });
   const target: Target = { type: 'openai', model: spec.model, official };
 

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { SIGNIFICANCE, type BaselineComparison, type BaselineRow } from '../baseline.js';
 import { pct, pValue, type Palette } from './format.js';
 import { BASELINE_HEAD } from './report-data.js';
+import { displayCopy } from './terminal-text.js';
 
 function table(head: string[], p: Palette): Table.Table {
   return new Table({ head, style: p.enabled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] } });
@@ -21,7 +22,9 @@ export function verdictText(row: BaselineRow): string {
   return `${(row.quality.diff ?? 0) > 0 ? 'better' : 'worse'} (${pValue(row.pValue)})`;
 }
 
-export function renderBaseline(cmp: BaselineComparison, p: Palette): string[] {
+/** The comparison table; every string of it (ids, file name, notes) shown with control characters escaped. */
+export function renderBaseline(saved: BaselineComparison, p: Palette): string[] {
+  const cmp = displayCopy(saved);
   const t = table([...BASELINE_HEAD, 'unpaired'], p);
   for (const row of cmp.rows) {
     const u = row.unpaired;

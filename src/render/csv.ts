@@ -2,8 +2,9 @@ import type { RunRecord } from '../record.js';
 
 /**
  * One line per call, RFC 4180: CRLF line ends, a field quoted when it holds a comma, quote, CR or LF,
- * quotes doubled. Values are written as they are (no spreadsheet-formula mangling) so the file
- * parses back to exactly what the models wrote.
+ * quotes doubled. A text cell that a spreadsheet would run as a formula (it starts with =, +, -, @,
+ * tab or CR) is neutralised as OWASP recommends: a leading `'` and quotes, so Excel, LibreOffice and
+ * Sheets show it as text. Every other value is written as it is.
  */
 
 export const CSV_COLUMNS = [
@@ -26,8 +27,12 @@ export const CSV_COLUMNS = [
   'judge_reason',
 ] as const;
 
+/** First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'string' && FORMULA_START.test(value)) return `"'${value.replace(/"/g, '""')}"`;
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { RunEstimate } from '../estimate.js';
 import { usd, type Palette } from './format.js';
+import { displayCopy, displayText } from './terminal-text.js';
 
 function table(head: string[], p: Palette): Table.Table {
   return new Table({ head, style: p.enabled ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] } });
@@ -9,7 +10,9 @@ function table(head: string[], p: Palette): Table.Table {
 const range = (low: number | null, high: number | null) => (low === null || high === null ? 'unknown (no price)' : `${usd(low)} – ${usd(high)}`);
 
 /** The dry-run plan: calls and cost range per row, the judge's calls, the total and every assumption. */
-export function renderEstimate(estimate: RunEstimate, p: Palette, header: string): string {
+export function renderEstimate(planned: RunEstimate, p: Palette, title: string): string {
+  const estimate = displayCopy(planned); // ids from the task file
+  const header = displayText(title);
   const t = table(['prompt', 'provider', 'calls', 'input tokens', 'output tokens', 'cost'], p);
   for (const r of estimate.rows) {
     t.push([r.prompt, r.provider, String(r.calls), String(r.inputTokens), `${r.outputTokens.low} – ${r.outputTokens.high}`, range(r.costUsd.low, r.costUsd.high)]);

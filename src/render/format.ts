@@ -1,9 +1,10 @@
 import type { Interval } from '../types.js';
+import { displayText } from './terminal-text.js';
 
 /** Formatting of numbers for people: every number with its unit, unknowns spelled out. */
 
 export function usd(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'unknown';
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'unknown';
   if (value === 0) return '$0';
   if (Math.abs(value) < 0.01) return `$${value.toPrecision(2)}`;
   return `$${value.toFixed(value < 10 ? 4 : 2)}`;
@@ -44,10 +45,11 @@ export function pValue(p: number): string {
   return p < 0.001 ? 'p<0.001' : `p=${p.toFixed(p < 0.1 ? 3 : 2)}`;
 }
 
-/** One line, at most `max` characters, control characters made visible. */
+/** One line of at most `max` characters, control characters shown escaped (an escape is never cut in half). */
 export function oneLine(text: string, max = 60): string {
-  const flat = text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  const flat = displayText(text.replace(/\s+/g, ' ').trim());
+  if (flat.length <= max) return flat;
+  return `${flat.slice(0, max - 1).replace(/\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?$/, '')}…`;
 }
 
 export interface Palette {

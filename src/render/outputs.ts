@@ -1,7 +1,8 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { appendFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeRecord, type RunRecord } from '../record.js';
+import { checkWritable, writeErrorReason, writeFileAtomic } from '../record/files.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
@@ -53,18 +54,36 @@ export function renderOutput(record: RunRecord, format: Exclude<OutputFormat, 'j
   }
 }
 
-/** Writes each file (relative paths against `cwd`), creating directories as needed. */
-export async function writeOutputs(record: RunRecord, files: string[], cwd: string): Promise<void> {
+/**
+ * Before anything is paid for: every `-o` file has a format we write and can be written (its
+ * directory made, a file created in it). Throws UsageError (exit 2) naming the first that cannot.
+ */
+export async function checkOutputs(files: string[], cwd: string, flag = '-o'): Promise<void> {
+  for (const file of files) {
+    validateOutputPath(file);
+    await checkWritable(resolve(cwd, file)).catch((err: unknown) => {
+      throw new UsageError(`${flag} ${file}: cannot be written: ${writeErrorReason(err)}`);
+    });
+  }
+}
+
+/**
+ * Writes each file (relative paths against `cwd`) atomically, creating directories as needed.
+ * Every file is attempted; the ones that failed come back as `file: reason` lines.
+ */
+export async function writeOutputs(record: RunRecord, files: string[], cwd: string): Promise<string[]> {
+  const failed: string[] = [];
   for (const file of files) {
     const format = validateOutputPath(file);
     const path = resolve(cwd, file);
-    if (format === 'json') {
-      await writeRecord(path, record);
-      continue;
+    try {
+      if (format === 'json') await writeRecord(path, record);
+      else await writeFileAtomic(path, renderOutput(record, format));
+    } catch (err) {
+      failed.push(`${file}: ${writeErrorReason(err)}`);
     }
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, renderOutput(record, format));
   }
+  return failed;
 }
 
 /**
@@ -74,6 +93,9 @@ export async function writeOutputs(record: RunRecord, files: string[], cwd: stri
  */
 export async function appendStepSummary(record: RunRecord, file: string, warn?: (message: string) => void): Promise<void> {
   try {
+    // Appending to a FIFO would block until something reads it; a device is no summary either.
+    const info = await stat(file).catch(() => null);
+    if (info && !info.isFile()) throw new Error('not a regular file');
     await appendFile(file, `${renderMarkdown(record)}\n`);
   } catch (err) {
     if (!warn) throw err;

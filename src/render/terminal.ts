@@ -4,8 +4,8 @@ import { monthlyCost } from '../recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
-import { resultNotes } from './report-data.js';
-import { calibrationCells } from './report-data.js';
+import { calibrationCells, resultNotes } from './report-data.js';
+import { displayCopy } from './terminal-text.js';
 import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
 
 export interface RenderOptions {
@@ -97,10 +97,10 @@ function failureSection(record: RunRecord, p: Palette, max: number): string[] {
   if (failing.length === 0) return [];
   const t = table(['prompt', 'provider', 'ex', 'output', 'why'], p.enabled);
   for (const r of failing.slice(0, max)) {
-    const reasons = r.error
-      ? [p.red(`error: ${r.error}`)]
-      : [...r.checks.filter((c) => !c.pass).map((c) => `${c.type}: ${c.reason}`), ...(r.judge?.verdict === 'fail' ? [`judge: ${r.judge.reason}`] : [])];
-    t.push([r.prompt, r.provider, `${r.example}${r.repeat ? `#${r.repeat}` : ''}`, r.output === null ? '-' : oneLine(r.output, 40), oneLine(reasons.join('; '), 70)]);
+    const why = r.error
+      ? p.red(oneLine(`error: ${r.error}`, 70)) // coloured after cutting, so the colour codes stay whole
+      : oneLine([...r.checks.filter((c) => !c.pass).map((c) => `${c.type}: ${c.reason}`), ...(r.judge?.verdict === 'fail' ? [`judge: ${r.judge.reason}`] : [])].join('; '), 70);
+    t.push([r.prompt, r.provider, `${r.example}${r.repeat ? `#${r.repeat}` : ''}`, r.output === null ? '-' : oneLine(r.output, 40), why]);
   }
   const more = failing.length > max ? ` (first ${max} of ${failing.length}; all in the run record)` : '';
   return [p.bold(`Failing calls${more}`), t.toString()];
@@ -115,8 +115,12 @@ function costLine(record: RunRecord): string[] {
   return lines;
 }
 
-/** The terminal report of a run: calibration, results, failures, cost. Reads only the run record. */
-export function renderRun(record: RunRecord, options: RenderOptions): string {
+/**
+ * The terminal report of a run: calibration, results, failures, cost. Reads only the run record,
+ * every string of which is shown with its control characters escaped (ids, outputs, reasons).
+ */
+export function renderRun(saved: RunRecord, options: RenderOptions): string {
+  const record = displayCopy(saved);
   const p = palette(options.color);
   const sections: string[][] = [];
   if (!record.complete) sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'})`)]);

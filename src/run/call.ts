@@ -3,7 +3,9 @@ import type * as Prices from '../cost/prices.js';
 import { ProviderError } from '../errors.js';
 import type { CallTiming } from '../providers/attempts.js';
 import type { CallFacts } from '../providers/translate.js';
+import type { Scrubber } from '../providers/secrets.js';
 import type { Completion, CompletionRequest, ModelClient, Usage } from '../types.js';
+import { saneCompletion } from './reply.js';
 
 /** A completion as stored in the response cache: enough to replay it exactly. */
 export interface CachedCompletion {
@@ -44,6 +46,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Told of money actually spent now (cached replays spend nothing). */
   onSpend?: (usd: number) => void;
+  /** Masks configured secrets in replies and error messages before anything stores or shows them. */
+  secrets?: Scrubber;
   /**
    * Calls in flight by cache key (with the cache on): an identical request made while the first is
    * still out waits for it instead of asking twice, so how many requests a run makes does not
@@ -95,8 +99,8 @@ export async function callModel(
   const hit = ctx.cache?.get(key);
   if (hit) {
     const { callCost } = await pricing;
-    const completion: Completion = { text: hit.text, usage: hit.usage, toolInput: hit.toolInput };
-    return { completion, error: null, latencyMs: hit.latencyMs, retryMs: 0, costUsd: callCost(client.spec, hit.usage), usage: hit.usage, cached: true, retries: 0 };
+    const completion = saneCompletion(client.spec.id, { text: hit.text, usage: hit.usage, toolInput: hit.toolInput }, ctx.secrets);
+    return { completion, error: null, latencyMs: hit.latencyMs, retryMs: 0, costUsd: callCost(client.spec, completion.usage), usage: completion.usage, cached: true, retries: 0 };
   }
   const pending = ctx.inflight?.get(key);
   if (pending) {
@@ -122,7 +126,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
   let ended = started;
   const timed = (timing: CallTiming | undefined) => timing ?? { latencyMs: ended - started, retryMs: 0 };
   try {
-    const completion = await client.complete({ ...request, signal: link.signal });
+    const completion = saneCompletion(client.spec.id, await client.complete({ ...request, signal: link.signal }), ctx.secrets);
     ended = ctx.now();
     await otherRepliesFirst();
     const { latencyMs, retryMs } = timed(completion.timing);
@@ -137,6 +141,7 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
     if (ctx.signal?.aborted) throw new CallAborted();
     await otherRepliesFirst();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
+    if (ctx.secrets) error.message = ctx.secrets.text(error.message); // a server may quote the key back
     if (error.fatal) throw error;
     // Adapters' errors carry their attempts, timing and billed usage (ProviderCallError's CallFacts).
     const facts = err as Partial<CallFacts> | undefined;

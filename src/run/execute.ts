@@ -21,7 +21,8 @@ export interface ExecuteOptions {
   ctx: CallContext;
   /** Checked before each call starts; a string stops issuing calls and says why. */
   stopReason: () => string | null;
-  onResult?: (result: CallResult, extra: { judgeSplit: boolean; judgeCostUsd: number | null }) => void;
+  /** `judged`: the judge was asked about this output (its cost, possibly of a failed question, is `judgeCostUsd`). */
+  onResult?: (result: CallResult, extra: { judgeSplit: boolean; judgeCostUsd: number | null; judged: boolean }) => void;
 }
 
 export interface ExecuteOutcome {
@@ -59,7 +60,7 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
       if (!outcome.completion) {
         const refusal = outcome.refusal === undefined ? {} : { refusal: outcome.refusal };
         results[index] = { ...base, output: null, error: outcome.error?.message ?? 'no reply', ...refusal, checks: [], judge: null, pass: null };
-        options.onResult?.(results[index]!, { judgeSplit: false, judgeCostUsd: null });
+        options.onResult?.(results[index]!, { judgeSplit: false, judgeCostUsd: null, judged: false });
         return;
       }
       const output = outcome.completion.text;
@@ -68,7 +69,9 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
       options.onResult?.(results[index]!, {
         judgeSplit: score.judgeOutcome?.split ?? false,
         judgeCostUsd: score.judgeOutcome?.costUsd ?? null,
+        judged: score.judgeOutcome !== null,
       });
+      if (score.fatal) fatal ??= score.fatal; // the judge's key: this row is kept, no new call starts
     } catch (err) {
       if (err instanceof CallAborted) return; // interrupted: left out, so a re-run makes it again
       if (err instanceof ProviderError && err.fatal) {

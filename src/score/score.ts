@@ -1,6 +1,7 @@
 import { askJudge, type JudgeOutcome } from '../judge/ask.js';
 import type { FewShot } from '../judge/prompt.js';
-import type { CallContext } from '../run/call.js';
+import type { ProviderError } from '../errors.js';
+import { CallAborted, type CallContext } from '../run/call.js';
 import type { PlannedCall } from '../run/plan.js';
 import type { CheckResult, JudgeCandidate, JudgeVerdict, ModelClient } from '../types.js';
 import { makeCheck } from './checks.js';
@@ -13,6 +14,8 @@ export interface Score {
   /** Set when the judge could not be asked (provider error): the call is then an error row. */
   error: string | null;
   judgeOutcome: JudgeOutcome | null;
+  /** The judge's key was rejected: this row is kept (its output was paid for) and the run stops. */
+  fatal?: ProviderError;
 }
 
 export interface ScorerConfig {
@@ -42,10 +45,13 @@ export async function scoreOutput(call: PlannedCall, output: string, config: Sco
   }
   const { client, candidate, fewShot, samples } = config.judge;
   const outcome = await askJudge(client, candidate, { input: userInput(call), expected: call.example.expected, output }, fewShot, samples, ctx);
+  // Interrupted while judging: the call is left out, and a re-run replays its output from the cache.
+  if (outcome.stopped && 'aborted' in outcome.stopped) throw new CallAborted();
   if (outcome.verdict === null) {
-    return { checks, judge: null, pass: null, error: outcome.error, judgeOutcome: outcome };
+    const fatal = outcome.stopped && 'fatal' in outcome.stopped ? { fatal: outcome.stopped.fatal } : {};
+    return { checks, judge: null, pass: null, error: outcome.error, judgeOutcome: outcome, ...fatal };
   }
-  const judge: JudgeVerdict = { verdict: outcome.verdict, reason: outcome.reason, source: 'judge' };
+  const judge: JudgeVerdict = { verdict: outcome.verdict, reason: outcome.reason, source: 'judge', retries: outcome.retries };
   if (outcome.unparseable > 0) judge.unparseable = true;
   return { checks, judge, pass: outcome.verdict === 'pass', error: null, judgeOutcome: outcome };
 }

@@ -3,7 +3,7 @@
  * Every stage returns `DraftIssue`s; load.ts locates them and throws one TaskError with all of them.
  */
 import type { z } from 'zod';
-import { UNKNOWN_KEY_SEPARATOR } from './schema.js';
+import { PROTO_KEY, UNKNOWN_KEY_SEPARATOR } from './schema.js';
 import { didYouMean } from './suggest.js';
 
 export type Path = ReadonlyArray<string | number>;
@@ -25,7 +25,7 @@ type ZodIssue = z.core.$ZodIssue;
 export function fromZodIssues(issues: readonly ZodIssue[], base: Path = []): DraftIssue[] {
   const out: DraftIssue[] = [];
   for (const issue of issues) {
-    const path = [...base, ...(issue.path as Array<string | number>)];
+    const path = [...base, ...(issue.path as Array<string | number>).map((k) => (k === PROTO_KEY ? '__proto__' : k))];
     if (issue.code === 'unrecognized_keys') {
       const messages = issue.message.split(UNKNOWN_KEY_SEPARATOR);
       issue.keys.forEach((key, i) => {

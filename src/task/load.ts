@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { TaskError, type TaskIssue } from '../errors.js';
 import type { Task } from '../types.js';
+import { TASK_TEXT } from './as-written.js';
 import { fromZodIssues, typeName, type DraftIssue } from './issues.js';
 import { normalizeTask } from './normalize.js';
 import { locate } from './positions.js';
@@ -47,7 +48,7 @@ export async function loadTask(file: string, options: LoadTaskOptions = {}): Pro
  * @throws TaskError listing every problem.
  */
 export async function parseTask(text: string, file: string, baseDir: string = dirname(file), options: LoadTaskOptions = {}): Promise<Task> {
-  const yaml = parseYaml(text);
+  const yaml = parseYaml(text, TASK_TEXT);
   if (!yaml.ok) throw taskError(file, yaml.issues);
   const { doc, lineCounter, value } = yaml;
   const fail = (issues: DraftIssue[]) => taskError(file, issues, doc, lineCounter);
@@ -62,8 +63,8 @@ export async function parseTask(text: string, file: string, baseDir: string = di
   const parsed = taskSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw fail(fromZodIssues(parsed.error.issues));
 
-  const { task, issues } = await normalizeTask(parsed.data, { file, baseDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
-  issues.push(...checkRules(parsed.data, task));
+  const { task, issues, origins } = await normalizeTask(parsed.data, { file, baseDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
+  issues.push(...checkRules(parsed.data, task, origins));
   const providers = providerRules(parsed.data, task, { env: options.env ?? {}, today: options.today ?? new Date() });
   issues.push(...providers.issues);
   if (issues.length > 0) throw fail(issues);

@@ -4,7 +4,7 @@
  * top-level labels. Cross-field judgments are left to rules.ts.
  */
 import type { CheckSpec, Example, Gates, JudgeCandidate, JudgeSpec, ModelParams, PromptVariant, ProviderSpec, Task } from '../types.js';
-import { loadDataset } from './dataset.js';
+import { loadDataset, stringValues } from './dataset.js';
 import type { DraftIssue } from './issues.js';
 import type { CheckInput, ProviderRefInput, TaskInput } from './schema.js';
 import type { ReadFile } from './source.js';
@@ -17,15 +17,23 @@ export interface NormalizeContext {
   readFile?: ReadFile;
 }
 
+/** Where an example or a label was written: a path in the task file, or a place in a data file. */
+export type Origin = Pick<DraftIssue, 'path' | 'file' | 'line' | 'column'>;
+
+/** Origins of the normalized examples and labels (which merge inline, data-file and top-level ones). */
+export type Origins = WeakMap<object, Origin>;
+
 export interface NormalizeResult {
   task: Task;
   issues: DraftIssue[];
+  origins: Origins;
 }
 
 export async function normalizeTask(input: TaskInput, ctx: NormalizeContext): Promise<NormalizeResult> {
   const issues: DraftIssue[] = [];
-  const examples = await normalizeExamples(input, ctx, issues);
-  attachLabels(input, examples, issues);
+  const origins: Origins = new WeakMap();
+  const examples = await normalizeExamples(input, ctx, issues, origins);
+  attachLabels(input, examples, issues, origins);
   const task: Task = {
     name: input.name,
     ...(input.description === undefined ? {} : { description: input.description }),
@@ -43,7 +51,7 @@ export async function normalizeTask(input: TaskInput, ctx: NormalizeContext): Pr
       maxRetries: input.settings.max_retries,
     },
   };
-  return { task, issues };
+  return { task, issues, origins };
 }
 
 function normalizePrompts(input: TaskInput): PromptVariant[] {
@@ -78,22 +86,34 @@ export function normalizeProvider(ref: ProviderRefInput): ProviderSpec {
   };
 }
 
-async function normalizeExamples(input: TaskInput, ctx: NormalizeContext, issues: DraftIssue[]): Promise<Example[]> {
+async function normalizeExamples(input: TaskInput, ctx: NormalizeContext, issues: DraftIssue[], origins: Origins): Promise<Example[]> {
   if (Array.isArray(input.examples)) {
-    return input.examples.map((e, index) => ({
-      index,
-      vars: stringValues(e.vars ?? {}),
-      ...(e.expected === undefined ? {} : { expected: String(e.expected) }),
-      labels: (e.labels ?? []).map((l) => ({ ...l, output: String(l.output) })),
-    }));
+    return input.examples.map((e, index) => {
+      const example: Example = {
+        index,
+        vars: stringValues(e.vars ?? {}),
+        ...(e.expected === undefined ? {} : { expected: String(e.expected) }),
+        labels: (e.labels ?? []).map((l) => ({ ...l, output: String(l.output) })),
+      };
+      origins.set(example, { path: ['examples', index] });
+      example.labels.forEach((label, j) => origins.set(label, { path: ['examples', index, 'labels', j] }));
+      return example;
+    });
   }
   const loaded = await loadDataset(input.examples, ctx.baseDir, ctx.readFile);
   issues.push(...loaded.issues);
+  const where = loaded.where;
+  if (where) {
+    for (const example of loaded.rows) {
+      origins.set(example, { path: ['examples', example.index], ...where(example.index, []) });
+      example.labels.forEach((label, j) => origins.set(label, { path: ['examples', example.index, 'labels', j], ...where(example.index, ['labels', j]) }));
+    }
+  }
   return loaded.rows;
 }
 
 /** Top-level `labels:` entries join the example whose variables are exactly theirs. */
-function attachLabels(input: TaskInput, examples: Example[], issues: DraftIssue[]): void {
+function attachLabels(input: TaskInput, examples: Example[], issues: DraftIssue[], origins: Origins): void {
   if (!input.labels || examples.length === 0) return;
   const byVars = new Map<string, Example[]>();
   for (const example of examples) {
@@ -107,16 +127,16 @@ function attachLabels(input: TaskInput, examples: Example[], issues: DraftIssue[
       return;
     }
     const entry = { output: String(label.output), verdict: label.verdict, ...(label.critique === undefined ? {} : { critique: label.critique }) };
-    for (const example of matches) example.labels.push({ ...entry });
+    for (const example of matches) {
+      const copy = { ...entry };
+      origins.set(copy, { path: ['labels', i] });
+      example.labels.push(copy);
+    }
   });
 }
 
-function varsKey(vars: Record<string, string>): string {
+export function varsKey(vars: Record<string, string>): string {
   return JSON.stringify(Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function stringValues(vars: Record<string, string | number | boolean>): Record<string, string> {
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)]));
 }
 
 function normalizeCheck(check: CheckInput): CheckSpec {

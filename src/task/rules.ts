@@ -3,15 +3,72 @@
  * unique ids, template variables present in the examples, `equals` having something to compare
  * with, regexes that compile, a rubric for every judge candidate.
  */
-import type { Task } from '../types.js';
+import type { Example, Label, Task } from '../types.js';
+import { varsKey, type Origin, type Origins } from './normalize.js';
 import { malformedPlaceholders, templateVars } from '../template.js';
 import type { DraftIssue, Path } from './issues.js';
 import type { TaskInput } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { makeCheck } from '../score/checks.js';
 
-export function checkRules(input: TaskInput, task: Task): DraftIssue[] {
-  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input)];
+export function checkRules(input: TaskInput, task: Task, origins: Origins = new WeakMap()): DraftIssue[] {
+  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input), ...paramRules(input), ...exampleRules(task, origins)];
+}
+
+/**
+ * Parameters that would break every call or multiply its cost while we read one reply: `stream`
+ * (replies are read whole) and `n` (only the first choice is read, all are paid for).
+ */
+function paramRules(input: TaskInput): DraftIssue[] {
+  const refs: Array<{ ref: unknown; path: Path }> = input.providers.map((ref, i) => ({ ref, path: ['providers', i] }));
+  if (input.judge?.model !== undefined) refs.push({ ref: input.judge.model, path: ['judge', 'model'] });
+  // A candidate in the short form (`openai:gpt-4o`) carries no params.
+  (input.judge?.candidates ?? []).forEach((c, i) => typeof c !== 'string' && refs.push({ ref: c.model, path: ['judge', 'candidates', i, 'model'] }));
+  const issues: DraftIssue[] = [];
+  for (const { ref, path } of refs) {
+    const params = typeof ref === 'object' && ref !== null ? (ref as { params?: Record<string, unknown> }).params : undefined;
+    if (!params) continue;
+    if (params.stream !== undefined && params.stream !== false) {
+      issues.push({ path: [...path, 'params', 'stream'], message: 'streaming is not supported: aijourney reads each reply whole (remove it)' });
+    }
+    if (params.n !== undefined && params.n !== 1) {
+      issues.push({ path: [...path, 'params', 'n'], message: `only the first of n completions is read, but all ${JSON.stringify(params.n)} are paid for: remove it (settings.repeat asks again)` });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Examples with the same variables are one input asked twice: their reference answers must agree,
+ * and one output of that input cannot be labeled both pass and fail (the calibration set would
+ * hold both verdicts for the same item).
+ */
+function exampleRules(task: Task, origins: Origins): DraftIssue[] {
+  const issues: DraftIssue[] = [];
+  const where = (item: object, fallback: Path): Origin => origins.get(item) ?? { path: fallback };
+  const name = (o: Origin) => (o.file ? `${o.file}:${o.line}` : o.path.join('.'));
+  const firstByVars = new Map<string, Example>();
+  const verdicts = new Map<string, { verdict: string; label: Label; example: Example }>();
+  for (const example of task.examples) {
+    const key = varsKey(example.vars);
+    const first = firstByVars.get(key);
+    if (!first) firstByVars.set(key, example);
+    else if (first.expected !== undefined && example.expected !== undefined && first.expected !== example.expected) {
+      const at = where(example, ['examples', example.index]);
+      issues.push({ ...at, message: `same variables as ${name(where(first, ['examples', first.index]))} but a different expected answer (${JSON.stringify(first.expected)} there, ${JSON.stringify(example.expected)} here)` });
+    }
+    example.labels.forEach((label, j) => {
+      const output = `${key}\u0000${label.output.trim()}`;
+      const seen = verdicts.get(output);
+      if (!seen) verdicts.set(output, { verdict: label.verdict, label, example });
+      else if (seen.verdict !== label.verdict) {
+        const at = where(label, ['examples', example.index, 'labels', j]);
+        const other = name(where(seen.label, ['examples', seen.example.index]));
+        issues.push({ ...at, message: `contradicts ${other}: the same output of the same example is labeled ${seen.verdict} there and ${label.verdict} here` });
+      }
+    });
+  }
+  return issues;
 }
 
 function promptRules(input: TaskInput): DraftIssue[] {
@@ -36,6 +93,16 @@ function idRules(input: TaskInput, task: Task): DraftIssue[] {
     return typeof written === 'object' && written.id !== undefined ? ['providers', i, 'id'] : ['providers', i];
   };
   issues.push(...duplicates(task.providers.map((p) => p.id), 'provider id', 'providers', providerPath));
+  // One client serves each provider id, so a judge model with the id of a differently configured
+  // provider (another api_key_env, base_url or params) would silently be called as that provider.
+  const byId = new Map(task.providers.map((p, i) => [p.id, { spec: JSON.stringify(p), at: `providers.${i}` }]));
+  (task.judge?.candidates ?? []).forEach((c, i) => {
+    const path: Path = input.judge?.model !== undefined ? ['judge', 'model'] : ['judge', 'candidates', i, 'model'];
+    const spec = JSON.stringify(c.provider);
+    const seen = byId.get(c.provider.id);
+    if (seen && seen.spec !== spec) issues.push({ path, message: `same provider id "${c.provider.id}" as ${seen.at} but configured differently: give one of them an \`id\`` });
+    else if (!seen) byId.set(c.provider.id, { spec, at: path.join('.') });
+  });
   return issues;
 }
 

@@ -4,6 +4,7 @@
  * schema stays renderable as JSON Schema; conversion to `Task` happens in normalize.ts.
  */
 import { z } from 'zod';
+import { baseUrlProblem } from '../providers/base-url.js';
 import { didYouMean } from './suggest.js';
 
 /** Provider types with an adapter; the prefix of `openai:gpt-4o-mini`. */
@@ -54,6 +55,28 @@ const scalar = z
   .union([z.string(), z.number(), z.boolean()])
   .describe('A string; numbers and booleans are converted to strings.');
 
+/**
+ * zod's record output drops an own `__proto__` key (it assigns into a plain object), which would
+ * silently lose a variable of that name. It is carried through validation under this name (NUL
+ * cannot occur in a task or data file) and restored by normalize.ts and issues.ts.
+ */
+export const PROTO_KEY = '\u0000__proto__';
+
+function protectProto(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, '__proto__')) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === '__proto__' ? PROTO_KEY : k, v]));
+}
+
+/** A string with something in it: empty is "must not be empty", whitespace only "must not be blank". */
+const text = () =>
+  z
+    .string()
+    .min(1)
+    .refine((value) => value === '' || value.trim() !== '', 'must not be blank (it holds only whitespace)');
+
+/** Template variables: name -> scalar, any name (even `__proto__`). */
+const varsRecord = z.preprocess(protectProto, z.record(z.string(), scalar));
+
 const providerString = z
   .string()
   .superRefine((value, ctx) => {
@@ -72,7 +95,7 @@ const KNOWN_PARAMS = [
 const paramsSchema = z
   .looseObject({
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature, 0 to 2.'),
-    max_tokens: z.int().positive().optional().describe('Maximum output tokens; also the output bound of cost estimates.'),
+    max_tokens: z.int().positive().max(1_000_000).optional().describe('Maximum output tokens, 1 to 1,000,000; also the output bound of cost estimates.'),
     top_p: z.number().min(0).max(1).optional().describe('Nucleus sampling, 0 to 1.'),
     seed: z.int().optional().describe('Sampling seed, where the provider supports one.'),
     stop: z.union([z.string(), z.array(z.string())]).optional().describe('Stop sequence(s).'),
@@ -112,10 +135,17 @@ const priceSchema = strict({
 }).describe('Overrides the bundled price data for this model.');
 
 const providerObject = strict({
-  id: z.string().min(1).optional().describe('Name shown in tables. @default `<type>:<model>`'),
+  id: text().optional().describe('Name shown in tables. @default `<type>:<model>`'),
   type: z.enum(KNOWN_PROVIDERS).describe('Wire protocol: `openai` (also any OpenAI-compatible server) or `anthropic`.'),
-  model: z.string().min(1).describe('Model name as the API spells it.'),
-  base_url: z.url().optional().describe('API base URL, e.g. `http://localhost:11434/v1` for Ollama.'),
+  model: text().describe('Model name as the API spells it.'),
+  base_url: z
+    .url()
+    .superRefine((value, ctx) => {
+      const problem = URL.canParse(value) ? baseUrlProblem(value) : null; // an unparseable one is z.url()'s to report
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional()
+    .describe('API base URL (http or https, no credentials or query), e.g. `http://localhost:11434/v1` for Ollama.'),
   api_key_env: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as MY_API_KEY')
@@ -154,11 +184,11 @@ export const providerRefSchema = z
 
 const promptVariantSchema = z
   .union([
-    z.string().min(1).describe('The user message template.'),
+    text().describe('The user message template.'),
     strict({
-      id: z.string().min(1).optional().describe('Name shown in tables. @default `p1`, `p2`, …'),
+      id: text().optional().describe('Name shown in tables. @default `p1`, `p2`, …'),
       system: z.string().optional().describe('System message template.'),
-      user: z.string().min(1).describe('User message template; `{{var}}` is replaced by the example\'s variable.'),
+      user: text().describe('User message template; `{{var}}` is replaced by the example\'s variable.'),
     }),
   ])
   .describe('A prompt variant: a user template string or `{id, system, user}`.');
@@ -177,19 +207,19 @@ const labelSchema = strict({
 }).describe('A human verdict on one output: the judge\'s calibration data.');
 
 const exampleSchema = strict({
-  vars: z.record(z.string(), scalar).optional().describe('Template variables. @default `{}`'),
+  vars: varsRecord.optional().describe('Template variables. @default `{}`'),
   expected: scalar.optional().describe('Reference answer, used by `equals` and shown to the judge.'),
   labels: z.array(labelSchema).optional().describe('Human verdicts on concrete outputs for this example.'),
 }).describe('One test case.');
 
 const datasetSchema = strict({
-  file: z.string().min(1).describe('A `.csv`, `.jsonl`, `.json` or `.yaml` file, relative to the task file. Columns become variables.'),
+  file: text().describe('A `.csv`, `.jsonl`, `.json` or `.yaml` file, relative to the task file. Columns become variables.'),
   limit: z.int().positive().optional().describe('Use only the first N rows.'),
   expected_column: z.string().min(1).optional().describe('Column holding the reference answer. @default `expected`'),
 }).describe('Examples loaded from a data file.');
 
 const topLabelSchema = strict({
-  vars: z.record(z.string(), scalar).describe('The variables of the example this label belongs to.'),
+  vars: varsRecord.describe('The variables of the example this label belongs to.'),
   output: scalar.describe('A concrete model output that a human judged.'),
   verdict: z.enum(['pass', 'fail']).describe('The human verdict.'),
   critique: z.string().optional().describe('Why the output passes or fails.'),
@@ -229,27 +259,28 @@ const checkSchema = z
   .describe('A deterministic check run on every output.');
 
 const judgeCandidateSchema = strict({
-  id: z.string().min(1).optional().describe('Name shown in the calibration table. @default the provider id'),
+  id: text().optional().describe('Name shown in the calibration table. @default the provider id'),
   model: providerRefSchema,
-  rubric: z.string().min(1).optional().describe('Overrides the judge\'s rubric for this candidate.'),
+  rubric: text().optional().describe('Overrides the judge\'s rubric for this candidate.'),
 }).describe('One judge configuration to calibrate.');
 
 const judgeSchema = strict({
   model: providerRefSchema.optional().describe('The judge model (or use `candidates`).'),
-  rubric: z.string().min(1).optional().describe('What a passing output looks like.'),
+  rubric: text().optional().describe('What a passing output looks like.'),
   candidates: z
     .array(z.union([providerString, judgeCandidateSchema]))
     .min(1)
+    .max(10)
     .optional()
-    .describe('Judges to calibrate against the labels; the best one grades the outputs. Each is `<provider>:<model>` or a mapping.'),
-  samples: z.int().min(1).default(1).describe('Ask each question this many times and take the majority.'),
+    .describe('Judges to calibrate against the labels (at most 10); the best one grades the outputs. Each is `<provider>:<model>` or a mapping.'),
+  samples: z.int().min(1).max(25).default(1).describe('Ask each question this many times and take the majority, 1 to 25.'),
 }).describe('Optional LLM judge: `model` + `rubric`, or `candidates`.');
 
 const gatesSchema = strict({
   min_quality: z.number().min(0).max(1).optional().describe('Fail (exit 1) when a row\'s quality is below this, 0 to 1.'),
   max_cost_usd: z.number().min(0).optional().describe('Fail when the run costs more than this (USD).'),
   max_p95_latency_ms: z.number().positive().optional().describe('Fail when a row\'s p95 latency exceeds this.'),
-  max_error_rate: z.number().min(0).max(1).optional().describe('Fail when a row\'s share of errored calls exceeds this, 0 to 1.'),
+  max_error_rate: z.number().min(0).max(1).optional().describe('Fail (exit 1) when a row\'s share of errored calls exceeds this, 0 to 1. Over the higher of this and 0.5 the run itself failed: exit 3. @default `0.5` (exit 3 only)'),
   confidence: z
     .union([z.literal('estimate'), z.number().min(0.5).lt(1)])
     .optional()
@@ -263,7 +294,7 @@ const gatesSchema = strict({
 const settingsSchema = strict({
   concurrency: z.int().min(1).max(256).default(8).describe('Calls in flight at once, 1 to 256.'),
   repeat: z.int().min(1).max(100).default(1).describe('Times each (prompt, provider, example) is run, 1 to 100.'),
-  timeout_ms: z.int().positive().default(60000).describe('Per-request timeout in milliseconds.'),
+  timeout_ms: z.int().positive().max(2_147_483_647).default(60000).describe('Per-request timeout in milliseconds, up to 2147483647 (about 24.8 days; longer timers fire at once).'),
   max_retries: z.int().min(0).max(10).default(3).describe('SDK retries on 429, 5xx, timeouts and connection errors, 0 to 10.'),
 }).describe('How the run is executed.');
 
@@ -273,9 +304,9 @@ export const taskSchema = strict({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-" only, e.g. support-triage')
     .describe('Task name, slug-like (used in file names and reports).'),
   description: z.string().optional().describe('What the task tests.'),
-  prompt: z.string().min(1).optional().describe('A single user template (id `default`); or use `prompts`.'),
-  prompts: z.array(promptVariantSchema).min(1).optional().describe('Prompt variants to compare; or use `prompt`.'),
-  providers: z.array(providerRefSchema).min(1).describe('The models under test.'),
+  prompt: text().optional().describe('A single user template (id `default`); or use `prompts`.'),
+  prompts: z.array(promptVariantSchema).min(1).max(50).optional().describe('Prompt variants to compare, at most 50; or use `prompt`.'),
+  providers: z.array(providerRefSchema).min(1).max(50).describe('The models under test, at most 50.'),
   examples: z
     .union([z.array(exampleSchema).min(1), datasetSchema])
     .describe('A list of examples, or `{file: data.csv}` to load them from a file.'),

@@ -2,18 +2,24 @@
  * YAML text -> plain data plus the Document and LineCounter that locate paths later.
  * Syntax errors, duplicate keys, unknown aliases and alias bombs become located issues.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { keepWrittenText, type TextPlace } from './as-written.js';
 import type { DraftIssue, Path } from './issues.js';
 import { positionAt } from './positions.js';
 
-/** Far above what a hand-written task uses, far below what makes an alias bomb hurt. */
-const MAX_ALIAS_COUNT = 100;
+/**
+ * Nodes that aliases may add once expanded: far above what a hand-written task uses (a scalar alias
+ * used 100 times adds 100), far below what makes an alias bomb hurt (each level of a "billion
+ * laughs" multiplies the work of every later step).
+ */
+const MAX_ALIAS_EXPANSION = 100_000;
 
 export type YamlResult =
   | { ok: true; doc: Document; lineCounter: LineCounter; value: unknown }
   | { ok: false; issues: DraftIssue[] };
 
-export function parseYaml(text: string): YamlResult {
+/** Parses `text`; at the `text` places (as-written.ts) numbers and booleans keep their source text. */
+export function parseYaml(text: string, places?: TextPlace): YamlResult {
   const lineCounter = new LineCounter();
   // Duplicate keys are found by our own walk, which knows their path.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
@@ -28,17 +34,56 @@ export function parseYaml(text: string): YamlResult {
   issues.push(...duplicateKeys(doc, lineCounter));
   issues.push(...unknownAliases(doc, lineCounter));
   if (issues.length > 0) return { ok: false, issues };
-  try {
-    return { ok: true, doc, lineCounter, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
-  } catch (error) {
-    const first = firstAliasOffset(doc);
-    const where = first === undefined ? { line: 1, column: 1 } : positionAt(lineCounter, first);
+  const expansion = aliasExpansion(doc);
+  if (expansion) {
     const message =
-      error instanceof ReferenceError && /alias/i.test(error.message)
-        ? `YAML: aliases expand too many times (over ${MAX_ALIAS_COUNT}); an alias bomb?`
-        : `YAML: ${error instanceof Error ? error.message : String(error)}`;
-    return { ok: false, issues: [{ path: [], message, ...where }] };
+      expansion.extra === Infinity
+        ? 'YAML: an alias refers to a node that contains it (a recursive structure cannot be a task)'
+        : `YAML: aliases expand to ${expansion.extra > 1e9 ? 'over a billion' : expansion.extra} more nodes (over ${MAX_ALIAS_EXPANSION}); an alias bomb?`;
+    return { ok: false, issues: [{ path: [], message, ...positionAt(lineCounter, expansion.offset) }] };
   }
+  if (places) keepWrittenText(doc, places);
+  try {
+    // Expansion is bounded above, so the library's own alias count (which also refuses a scalar
+    // alias used 100 times) is switched off.
+    return { ok: true, doc, lineCounter, value: doc.toJS({ maxAliasCount: -1 }) };
+  } catch (error) {
+    return { ok: false, issues: [{ path: [], message: `YAML: ${error instanceof Error ? error.message : String(error)}`, line: 1, column: 1 }] };
+  }
+}
+
+/**
+ * How many nodes aliases add when the document is expanded, computed without expanding it (each
+ * node's expanded size is memoized); null when within bounds. `offset` is the alias adding the most.
+ * A recursive alias (one inside the node it names) counts as infinite.
+ */
+function aliasExpansion(doc: Document): { extra: number; offset: number } | null {
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let written = 0;
+  let worst = { size: 0, offset: 0 };
+  const size = (node: unknown, expanded: boolean): number => {
+    if (isAlias(node)) {
+      if (!expanded) written++;
+      const target = node.resolve(doc);
+      const n = open.has(target) ? Infinity : size(target, true);
+      if (!expanded && n > worst.size) worst = { size: n, offset: node.range?.[0] ?? 0 };
+      return n;
+    }
+    const memo = sizes.get(node);
+    if (memo !== undefined && expanded) return memo;
+    if (!expanded) written++;
+    let n = 1;
+    open.add(node);
+    if (isMap(node)) for (const pair of node.items) n += (isPair(pair) ? size(pair.key, expanded) + size(pair.value, expanded) : 0);
+    else if (isSeq(node)) for (const item of node.items) n += size(item, expanded);
+    open.delete(node);
+    sizes.set(node, n);
+    return n;
+  };
+  const total = size(doc.contents as Node | null, false);
+  const extra = total - written;
+  return extra > MAX_ALIAS_EXPANSION ? { extra, offset: worst.offset } : null;
 }
 
 /** Duplicate keys, and keys that are collections rather than plain text. */
@@ -84,15 +129,4 @@ function unknownAliases(doc: Document, lineCounter: LineCounter): DraftIssue[] {
     },
   });
   return issues;
-}
-
-function firstAliasOffset(doc: Document): number | undefined {
-  let offset: number | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      offset = node.range?.[0];
-      return visit.BREAK;
-    },
-  });
-  return offset;
 }

@@ -37,20 +37,32 @@ export interface WireRequestView {
   lastUser: string;
   /** The parsed JSON body as sent. */
   body: any;
+  /** Request headers, lower-cased names (for reply functions only: never stored in `requests`). */
+  headers: Record<string, string | string[] | undefined>;
+  /** The key as sent (Anthropic: x-api-key, else the Bearer token; "" when none), e.g. to echo it back. */
+  apiKey: string;
 }
 
 export interface WireRule {
   /** A substring of the request text, or a regex tested against it. First matching rule wins. */
   match: string | RegExp;
   reply: string | ((req: WireRequestView) => string);
-  /** Overrides the computed token counts. */
-  usage?: { input: number; output: number };
+  /** Overrides the computed token counts; sent as given (so -1, 1e300 or "12" play a broken server). */
+  usage?: { input: unknown; output: unknown };
   /** Overrides the server-wide latency for matching requests. */
   latencyMs?: number;
   /** Every attempt matching this rule fails with this fault. */
   fault?: FaultKind;
   /** How the reply is shaped (overrides the server-wide `shape`); see ReplyShape. */
   shape?: ReplyShape;
+  /** Answer with this HTTP status and the API's error JSON carrying `message` (e.g. one that echoes the key). */
+  error?: { status: number; message: string | ((req: WireRequestView) => string) };
+  /**
+   * Sent as the reply's content instead of the reply text, as is: any JSON value (a number, an
+   * object, null), to play a broken or hostile server. OpenAI: `message.content`; Anthropic: the
+   * text block's `text`. Usage is still computed from `reply` (or given by `usage`, also sent as is).
+   */
+  content?: unknown;
 }
 
 /**

@@ -30,8 +30,8 @@ function partsText(content) {
     .join('');
 }
 
-/** The normalized view of a request that rules and reply functions see. */
-function describe(protocol, body) {
+/** The normalized view of a request that rules and reply functions see (headers and key: never stored). */
+function describe(protocol, body, headers = {}) {
   const raw = Array.isArray(body.messages) ? body.messages : [];
   const system = [];
   if (protocol === 'anthropic' && body.system !== undefined) system.push(partsText(body.system));
@@ -52,6 +52,8 @@ function describe(protocol, body) {
     inputChars: texts.reduce((n, t) => n + t.length, 0),
     lastUser: lastUser?.content ?? '',
     body,
+    headers,
+    apiKey: (protocol === 'anthropic' ? headers['x-api-key'] : undefined) ?? (headers.authorization ?? '').replace(/^Bearer\s+/i, ''),
   };
 }
 
@@ -142,12 +144,12 @@ export async function startWireServer(options = {}) {
     return send(res, 500, errorBody(protocol, 500, 'api_error', `unknown fault kind ${kind}`));
   }
 
-  function successBody(protocol, model, reply, usage, tool, empty = false, shape = undefined) {
+  function successBody(protocol, model, reply, usage, tool, empty = false, shape = undefined, raw = reply) {
     const id = Math.random().toString(36).slice(2, 14);
     const refused = shape === 'refusal';
     const cut = shape === 'length';
     if (protocol === 'openai') {
-      const content = refused || cut ? null : shape === 'parts' ? [{ type: 'thinking', thinking: [{ type: 'text', text: 'hidden reasoning' }] }, ...splitParts(reply)] : reply;
+      const content = refused || cut ? null : shape === 'parts' ? [{ type: 'thinking', thinking: [{ type: 'text', text: 'hidden reasoning' }] }, ...splitParts(reply)] : raw;
       const body = {
         id: `chatcmpl-${id}`,
         object: 'chat.completion',
@@ -159,7 +161,7 @@ export async function startWireServer(options = {}) {
       if (shape === 'no-usage') body.usage = null;
       return body;
     }
-    const blocks = shape === 'parts' ? [{ type: 'thinking', thinking: 'hidden reasoning', signature: 'sig' }, ...splitParts(reply)] : [{ type: 'text', text: reply }];
+    const blocks = shape === 'parts' ? [{ type: 'thinking', thinking: 'hidden reasoning', signature: 'sig' }, ...splitParts(reply)] : [{ type: 'text', text: raw }];
     const content = empty || refused || cut ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : blocks;
     const body = {
       id: `msg_${id}`,
@@ -231,7 +233,7 @@ export async function startWireServer(options = {}) {
       }
     }
 
-    const view = describe(protocol, body);
+    const view = describe(protocol, body, req.headers);
     const rule = (opts.rules ?? []).find((r) => matches(r.match, view.text));
     const fault = pickFault(rule, attempt, n);
     const latency = (rule?.latencyMs ?? opts.latencyMs ?? 0) + (opts.jitterMs ? uniform(opts.faults?.seed ?? 1, -n - 1) * opts.jitterMs : 0);
@@ -246,6 +248,11 @@ export async function startWireServer(options = {}) {
     const answer = () => {
       if (res.destroyed) return;
       if (fault) return sendFault(res, protocol, fault, view.model);
+      if (rule?.error) {
+        entry.status = rule.error.status;
+        const message = typeof rule.error.message === 'function' ? String(rule.error.message(view)) : String(rule.error.message);
+        return send(res, rule.error.status, errorBody(protocol, rule.error.status, rule.error.status === 401 ? 'authentication_error' : 'invalid_request_error', message));
+      }
       const source = rule ? rule.reply : opts.defaultReply;
       let reply;
       try {
@@ -257,7 +264,7 @@ export async function startWireServer(options = {}) {
       const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply) };
       const shape = rule?.shape ?? opts.shape;
       const tool = protocol === 'anthropic' && !shape ? forcedTool(body, reply) : null;
-      send(res, 200, successBody(protocol, view.model, reply, usage, tool, false, shape));
+      send(res, 200, successBody(protocol, view.model, reply, usage, tool, false, shape, rule && 'content' in rule ? rule.content : reply));
     };
     if (latency > 0) {
       const timer = setTimeout(() => {
