@@ -4,24 +4,13 @@ import { envSecrets, Scrubber } from './providers/secrets.js';
 import { outputStream } from './render/output-stream.js';
 import { displayText, guardTerminal } from './render/terminal-text.js';
 import { VERSION } from './version.js';
+import { write, type Io } from './io.js';
 
 /**
  * The CLI entry: parses flags and calls library functions, lazy-importing each command so
  * `--help` and `--version` never load an SDK. The only place that exits the process.
  */
 
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  env: Record<string, string | undefined>;
-  cwd: string;
-  /**
-   * The mask on stdout and stderr (set by `run`): it starts with the secrets of the environment;
-   * a command that reads a task adds the task's (providers/secrets.ts).
-   */
-  secrets?: Scrubber;
-}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -145,13 +134,6 @@ function program(io: Io, setCode: (code: number) => void): Command {
   return cmd;
 }
 
-/** Writes and waits until the text is flushed (process.exit would cut a piped write short). */
-export function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.write(text)) resolve();
-    else stream.once('drain', resolve);
-  });
-}
 
 /**
  * What the commands get: stdout and stderr with every configured secret masked and every control

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_FILE, openSqliteCache } from '../src/cache/sqlite.js';
+import { CACHE_FILE, openSqliteCache } from '../src/run/cache.js';
 import { cacheKey, callModel, type CachedCompletion } from '../src/run/call.js';
-import type { CompletionRequest, ModelClient, ProviderSpec } from '../src/types.js';
+import type { CompletionRequest, ModelClient } from '../src/providers/types.js';
+import type { ProviderSpec } from '../src/task/types.js';
 import { ROOT, runCli, workdir } from './helpers/cli.js';
 import { startWireServer, type WireServer } from './server/wire-server.mjs';
 
@@ -74,7 +75,7 @@ describe('sqlite response cache', () => {
     const dir = await workdir();
     const c = join(dir, 'shared');
     const script = `
-      const { openSqliteCache } = await import(${JSON.stringify(join(ROOT, 'dist/cache/sqlite.js'))});
+      const { openSqliteCache } = await import(${JSON.stringify(join(ROOT, 'dist/run/cache.js'))});
       const cache = await openSqliteCache(process.argv[1], { warn: (m) => { console.error(m); process.exitCode = 1; } });
       for (let i = 0; i < 400; i++) {
         cache.set(process.argv[2] + i, { text: 'v' + i, usage: null, latencyMs: i });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileChecks, makeCheck, runChecks } from '../src/score/checks.js';
-import type { CheckSpec } from '../src/types.js';
+import type { CheckSpec } from '../src/task/types.js';
 
 const one = (spec: CheckSpec, output: string, expected?: string) =>
   makeCheck(spec)(expected === undefined ? { output } : { output, expected });

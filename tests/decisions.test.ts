@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mcnemarExact } from '../src/stats.js';
+import { mcnemarExact } from '../src/stats/index.js';
 import { runInProcess } from './helpers/io.js';
 import { workdir } from './helpers/cli.js';
 import { startWireServer, type WireServer } from './server/wire-server.mjs';

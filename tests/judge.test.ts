@@ -5,7 +5,8 @@ import { judgeMessages, parseVerdict } from '../src/judge/prompt.js';
 import { trustLevel } from '../src/judge/trust.js';
 import { createLimiter } from '../src/run/limiter.js';
 import type { CallContext } from '../src/run/call.js';
-import type { Completion, CompletionRequest, Example, JudgeCandidate, ModelClient, ProviderSpec } from '../src/types.js';
+import type { Completion, CompletionRequest, ModelClient } from '../src/providers/types.js';
+import type { Example, JudgeCandidate, ProviderSpec } from '../src/task/types.js';
 
 const spec = (model: string): ProviderSpec => ({ id: `openai:${model}`, type: 'openai', model, params: {} });
 const ctx: CallContext = { now: () => 0 };

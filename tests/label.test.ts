@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addLabelToText } from '../src/label/write.js';
 import { parseAnswer } from '../src/label/answers.js';
 import { buildQueue } from '../src/label/queue.js';
-import type { CallResult, Example } from '../src/types.js';
+import type { CallResult } from '../src/record/schema.js';
+import type { Example } from '../src/task/types.js';
 import { startWireServer, type WireServer } from './server/wire-server.mjs';
 import { BIN, runCli, workdir } from './helpers/cli.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callCost, listModels, priceDataInfo,
   RELEASE_DATES, resolvePrice } from '../src/cost/prices.js';
-import type { ProviderSpec } from '../src/types.js';
+import type { ProviderSpec } from '../src/task/types.js';
 
 function spec(over: Partial<ProviderSpec> & Pick<ProviderSpec, 'model'>): ProviderSpec {
   return { id: `${over.type ?? 'openai'}:${over.model}`, type: 'openai', params: {}, ...over };

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, RunError } from '../src/errors.js';
-import { createClient, defaultKeyEnv, PROVIDER_TYPES, type ClientOptions } from '../src/providers/registry.js';
+import { createClient, defaultKeyEnv, PROVIDER_TYPES } from '../src/providers/registry.js';
+import type { ClientOptions } from '../src/providers/types.js';
 import { ProviderCallError, scrub } from '../src/providers/translate.js';
-import type { CompletionRequest, ModelClient, ProviderSpec } from '../src/types.js';
+import type { CompletionRequest, ModelClient } from '../src/providers/types.js';
+import type { ProviderSpec } from '../src/task/types.js';
 import { startWireServer, tokenCount, type WireServer } from './server/wire-server.mjs';
 
 const KEY = 'sk-test-0123456789abcdef';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { monthlyCost, paretoFront, recommend } from '../src/recommend.js';
+import { monthlyCost, paretoFront, recommend } from '../src/summary/recommend.js';
 import { renderRun } from '../src/render/terminal.js';
 import { recommendationText } from '../src/render/words.js';
-import type { SummaryRowFull } from '../src/summarize.js';
-import type { DecisionBasis, RowDecision } from '../src/summary/decide.js';
+import type { SummaryRow } from '../src/record/schema.js';
+import type { DecisionBasis, RowDecision } from '../src/record/schema.js';
 
 /** A summary row whose decision figure is `figure` (basis given), at $ per 1k calls (null = unknown price). */
-function row(provider: string, figure: number | null, per1k: number | null, basis: DecisionBasis = 'raw'): SummaryRowFull {
+function row(provider: string, figure: number | null, per1k: number | null, basis: DecisionBasis = 'raw'): SummaryRow {
   const decision: RowDecision = { basis, estimate: figure, bound: null, figure: basis === 'untrusted-judge' ? null : figure, pAtLeast: null, meets: null };
   return {
     prompt: 'p1', provider, n: 10, passed: 0, failed: 0, errors: 0,

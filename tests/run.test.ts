@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLimiter } from '../src/run/limiter.js';
-import { planCalls } from '../src/run/plan.js';
+import { planCalls } from '../src/plan/plan.js';
 import { cacheKey, callModel, type CachedCompletion } from '../src/run/call.js';
-import type { ModelClient, Task } from '../src/types.js';
+import type { ModelClient } from '../src/providers/types.js';
+import type { Task } from '../src/task/types.js';
 
 describe('createLimiter', () => {
   it('never runs more than the limit at once and runs everything', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { selectExamples } from '../src/eval.js';
-import type { Example } from '../src/types.js';
+import { selectExamples } from '../src/run/evaluate.js';
+import type { Example } from '../src/task/types.js';
 import { startWireServer } from './server/wire-server.mjs';
 import { runCli, workdir } from './helpers/cli.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binomialSample, clusteredRate, clusteredWilson, flipRate, rng, wilson, type Cluster } from '../src/stats.js';
+import { binomialSample, clusteredRate, clusteredWilson, flipRate, rng, wilson, type Cluster } from '../src/stats/index.js';
 
 describe('clusteredRate and clusteredWilson', () => {
   it('is the plain Wilson interval with one call per example', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeCorrector } from '../src/judge/correct.js';
-import { BetaTable, betaQuantile, binomialSample, correctedQuality, correctedQualityMixed, lnGamma, qualityPosterior, rng, type Confusion } from '../src/stats.js';
-import type { CallResult } from '../src/types.js';
+import { BetaTable, betaQuantile, binomialSample, correctedQuality, correctedQualityMixed, lnGamma, qualityPosterior, rng } from '../src/stats/index.js';
+import { type Confusion } from '../src/record/schema.js';
+import type { CallResult } from '../src/record/schema.js';
 
 const SLOW = Boolean(process.env.AIJOURNEY_SLOW);
 const lenient: Confusion = { tp: 9, fn: 1, fp: 3, tn: 7 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mcnemarExact, rng, signFlipTest } from '../src/stats.js';
+import { mcnemarExact, rng, signFlipTest } from '../src/stats/index.js';
 
 /** -1 for each of b examples, +1 for each of c, 0 for `same`. */
 const discordant = (b: number, c: number, same = 0) => [...Array(b).fill(-1), ...Array(c).fill(1), ...Array(same).fill(0)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correctedQualityMixed, ppiInterval, ppiMean, ppiProbabilityAtLeast, rng, type PpiLabeled } from '../src/stats.js';
+import { correctedQualityMixed, ppiInterval, ppiMean, ppiProbabilityAtLeast, rng, type PpiLabeled } from '../src/stats/index.js';
 
 const SLOW = Boolean(process.env.AIJOURNEY_SLOW);
 const JUDGES: Array<[number, number]> = [[0.95, 0.95], [0.9, 0.7], [0.7, 0.9], [0.6, 0.6]];

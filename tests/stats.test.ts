@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  betaCdf,
-  betaQuantile,
-  betaSample,
-  binomialSample,
-  cohenKappa,
-  correctedQuality,
-  latencyStats,
-  BetaTable,
-  lnGamma,
-  mcnemarExact,
-  newcombeDifference,
-  normalCdf,
-  normalQuantile,
-  tCdf,
-  tQuantile,
-  percentile,
-  rng,
-  roganGladen,
-  tprTnr,
-  wilson,
-  type Confusion,
-} from '../src/stats.js';
+import { betaCdf, betaQuantile, betaSample, binomialSample, cohenKappa, correctedQuality, latencyStats, BetaTable, lnGamma, mcnemarExact, newcombeDifference, normalCdf, normalQuantile, tCdf, tQuantile, percentile, rng, roganGladen, tprTnr, wilson } from '../src/stats/index.js';
+import { type Confusion } from '../src/record/schema.js';
 
 describe('wilson', () => {
   // Reference: scipy 1.17.1, `scipy.stats.binomtest(k, n).proportion_ci(method='wilson')`

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mcnemarExact, wilson } from '../src/stats.js';
-import { pairedTest, summarize, type SummarizeOptions } from '../src/summarize.js';
-import type { CallResult, Task } from '../src/types.js';
+import { mcnemarExact, wilson } from '../src/stats/index.js';
+import { pairedTest, summarize, type SummarizeOptions } from '../src/summary/summarize.js';
+import type { CallResult } from '../src/record/schema.js';
+import type { Task } from '../src/task/types.js';
 
 const task = {
   prompts: [{ id: 'a', user: '' }, { id: 'b', user: '' }],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { malformedPlaceholders, renderTemplate, templateVars } from '../src/template.js';
+import { malformedPlaceholders, renderTemplate, templateVars } from '../src/task/template.js';
 
 describe('templateVars', () => {
   test('finds variables with or without spaces, in order of first use, once each', () => {

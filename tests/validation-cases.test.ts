@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskError } from '../src/errors.js';
-import { planCalls } from '../src/run/plan.js';
+import { planCalls } from '../src/plan/plan.js';
 import { parseTask } from '../src/task/load.js';
 import { runCli, workdir } from './helpers/cli.js';
 import { startWireServer, type WireServer } from './server/wire-server.mjs';

@@ -1,6 +1,6 @@
-import { compareRuns } from '../baseline.js';
-import { readRunRecord } from '../record.js';
-import { write, type Io } from '../cli.js';
+import { compareRuns } from '../gate/baseline.js';
+import { readRunRecord } from '../record/io.js';
+import { write, type Io } from '../io.js';
 import { EXIT } from '../errors.js';
 import { palette } from '../render/format.js';
 import { renderBaseline } from '../render/baseline.js';

@@ -1,15 +1,16 @@
-import { compareRuns, regressionChecks } from '../baseline.js';
-import { readRunRecord } from '../record.js';
-import { budgetStop, refuseToStart } from '../budget.js';
-import { write, type Io } from '../cli.js';
+import { compareRuns, regressionChecks } from '../gate/baseline.js';
+import { readRunRecord } from '../record/io.js';
+import { budgetStop, refuseToStart } from '../plan/budget.js';
+import { write, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
-import { selectExamples, type ExampleSelection } from '../eval.js';
-import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gates.js';
-import type { RunRecord } from '../record.js';
-import type { RunEstimate } from '../estimate.js';
+import { selectExamples, type ExampleSelection } from '../run/evaluate.js';
+import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gate/gates.js';
+import type { RunRecord } from '../record/schema.js';
+import type { RunEstimate } from '../plan/estimate.js';
 import { palette } from '../render/format.js';
-import { parseShard, shardExamples, type Shard } from '../shard.js';
-import type { Confidence, Gates, Task } from '../types.js';
+import { parseShard, shardExamples } from '../plan/shard.js';
+import { type Shard } from '../record/schema.js';
+import type { Confidence, Gates, Task } from '../task/types.js';
 
 /** The CI flags of `eval`: gates, baseline, budget, dry run, shard (as commander hands them over). */
 export interface CiFlags {
@@ -99,9 +100,9 @@ export async function preflight(task: Task, ci: CiOptions, select: ExampleSelect
   const budget = ci.gates.maxCostUsd;
   if (!ci.dryRun && budget === undefined && ci.yes) return null;
   const [{ planCalls }, { estimateRun, BYTES_AS_TOKENS }, { checkCeilings, ceilingRefusal }] = await Promise.all([
-    import('../run/plan.js'),
-    import('../estimate.js'),
-    import('../run/ceiling.js'),
+    import('../plan/plan.js'),
+    import('../plan/estimate.js'),
+    import('../plan/ceiling.js'),
   ]);
   const selected = select ? { ...task, examples: selectExamples(task.examples, select) } : task;
   const runTask = ci.shard ? { ...selected, examples: shardExamples(selected.examples, ci.shard) } : selected;

@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
-import type { SqliteCache } from '../cache/sqlite.js';
-import { write, type Io } from '../cli.js';
+import type { SqliteCache } from '../run/cache.js';
+import { write, type Io } from '../io.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
-import { evaluate } from '../eval.js';
-import { defaultRecordPath, writeRecord, type RunRecord } from '../record.js';
+import { evaluate } from '../run/evaluate.js';
+import { defaultRecordPath, writeRecord } from '../record/io.js';
+import { type RunRecord } from '../record/schema.js';
 import { checkWritable, writeErrorReason } from '../record/files.js';
 import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
@@ -46,7 +47,7 @@ function positiveInt(flag: string, value: string | undefined, max: number): numb
 /** The response cache, unless --no-cache; better-sqlite3 is loaded only here. Never fails the run. */
 async function openCache(flags: EvalFlags, io: Io): Promise<SqliteCache | null> {
   if (flags.cache === false) return null;
-  const { openSqliteCache, DEFAULT_CACHE_DIR } = await import('../cache/sqlite.js');
+  const { openSqliteCache, DEFAULT_CACHE_DIR } = await import('../run/cache.js');
   const dir = resolve(io.cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR);
   return openSqliteCache(dir, { warn: (message) => void io.stderr.write(`aijourney: warning: ${message}\n`) });
 }

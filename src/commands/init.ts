@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { stringify } from 'yaml';
-import { write, type Io } from '../cli.js';
+import { write, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
 
 /** What `init` asks on a terminal; every field has a default so a script gets a working file. */

@@ -1,18 +1,18 @@
 import { resolve } from 'node:path';
-import { write, type Io } from '../cli.js';
+import { write, type Io } from '../io.js';
 import { AijourneyError, EXIT, RunError, UsageError } from '../errors.js';
 import { writeErrorReason } from '../record/files.js';
-import type { RunRecord } from '../record.js';
+import type { RunRecord } from '../record/schema.js';
 import { palette } from '../render/format.js';
 import { displayText } from '../render/terminal-text.js';
 import type { ResponseCache } from '../run/call.js';
 import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
-import type { Label, Task } from '../types.js';
+import type { Label, Task } from '../task/types.js';
 import { randomDraw } from '../label/random.js';
 import { lineReader, parseAnswer, type Answer, type LineReader } from '../label/answers.js';
 import { findLatestRun } from '../label/find-run.js';
-import { readRunRecord } from '../record.js';
+import { readRunRecord } from '../record/io.js';
 import { buildQueue } from '../label/queue.js';
 import { recalibrate, renderCalibration } from '../label/recalibrate.js';
 import { showItem } from '../label/show.js';
@@ -72,7 +72,7 @@ async function ask(reader: LineReader, terminal: boolean, io: Io): Promise<Answe
 
 async function openCache(io: Io): Promise<(ResponseCache & { close(): void }) | undefined> {
   try {
-    const { openSqliteCache, DEFAULT_CACHE_DIR } = await import('../cache/sqlite.js');
+    const { openSqliteCache, DEFAULT_CACHE_DIR } = await import('../run/cache.js');
     return await openSqliteCache(resolve(io.cwd, DEFAULT_CACHE_DIR), { warn: (m) => void io.stderr.write(`aijourney: warning: ${m}\n`) });
   } catch {
     return undefined; // the cache only saves money; judging without it is still right

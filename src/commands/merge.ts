@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { readRunRecord } from '../record.js';
-import { write, type Io } from '../cli.js';
+import { readRunRecord } from '../record/io.js';
+import { write, type Io } from '../io.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { checkWritable, writeErrorReason } from '../record/files.js';
-import { mergeShards } from '../merge.js';
-import { writeRecord } from '../record.js';
+import { mergeShards } from '../record/merge.js';
+import { writeRecord } from '../record/io.js';
 import { renderRun } from '../render/terminal.js';
 import { displayText } from '../render/terminal-text.js';
 

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { write, type Io } from '../cli.js';
+import { write, type Io } from '../io.js';
 import { EXIT } from '../errors.js';
 import { listModels, priceDataInfo } from '../cost/prices.js';
 

@@ -1,4 +1,4 @@
-import type { Io } from '../cli.js';
+import type { Io } from '../io.js';
 import type { Progress } from '../run/execute.js';
 import { usd } from '../render/format.js';
 import { overlay } from '../render/output-stream.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { write, type Io } from '../cli.js';
+import { write, type Io } from '../io.js';
 import { EXIT, RunError } from '../errors.js';
-import { readRunRecord } from '../record.js';
+import { readRunRecord } from '../record/io.js';
 import { checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
 import { displayText } from '../render/terminal-text.js';

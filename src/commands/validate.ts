@@ -1,6 +1,6 @@
-import { write, type Io } from '../cli.js';
+import { write, type Io } from '../io.js';
 import { EXIT } from '../errors.js';
-import { planCalls } from '../run/plan.js';
+import { planCalls } from '../plan/plan.js';
 import { taskSecrets } from '../providers/secrets.js';
 import { displayText } from '../render/terminal-text.js';
 import { loadTask } from '../task/load.js';

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { calcPrice, waitForUpdate } from '@pydantic/genai-prices';
 import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices';
-import type { ProviderSpec, Usage } from '../types.js';
+import type { ProviderSpec } from '../task/types.js';
+import type { Usage } from '../record/schema.js';
 
 const PACKAGE = '@pydantic/genai-prices';
 

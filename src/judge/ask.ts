@@ -1,6 +1,7 @@
 import { ProviderError } from '../errors.js';
 import { CallAborted, callModel, type CallContext, type CallOutcome } from '../run/call.js';
-import type { CompletionRequest, JudgeCandidate, ModelClient, Verdict } from '../types.js';
+import type { CompletionRequest, ModelClient } from '../providers/types.js';
+import type { JudgeCandidate, Verdict } from '../task/types.js';
 import { judgeMessages, parseVerdict, VERDICT_SCHEMA, type FewShot, type JudgeSubject } from './prompt.js';
 
 export const UNPARSEABLE = 'unparseable judge reply';

@@ -1,9 +1,12 @@
-import { cohenKappa, percentile, tprTnr, wilson, type Confusion } from '../stats.js';
+import { cohenKappa, percentile, tprTnr, wilson } from '../stats/index.js';
+import { type Confusion } from '../record/schema.js';
 import type { CallContext } from '../run/call.js';
-import type { Example, JudgeCandidate, JudgeSpec, Label, ModelClient } from '../types.js';
+import type { Example, JudgeCandidate, JudgeSpec, Label } from '../task/types.js';
+import type { ModelClient } from '../providers/types.js';
 import type { ProviderError } from '../errors.js';
 import { askJudge, type JudgeOutcome } from './ask.js';
 import type { FewShot } from './prompt.js';
+import type { CandidateSummary } from '../record/schema.js';
 
 /** A human-labeled output with the input it answered. */
 export interface LabeledItem {
@@ -13,29 +16,8 @@ export interface LabeledItem {
   input: string;
 }
 
-export interface CandidateReport {
-  id: string;
-  model: string;
-  n: number;
-  agreement: { k: number; n: number; rate: number | null; low: number | null; high: number | null };
-  tpr: number | null;
-  tnr: number | null;
-  j: number | null;
-  kappa: number | null;
-  confusion: Confusion;
-  unparseable: number;
-  /** Share of labeled items whose samples disagreed; null with one sample. */
-  flipRate: number | null;
-  /** Provider errors while judging labels (those items are left out of n). */
-  errors: number;
-  /** SDK retries over every calibration call of this candidate (absent in records written before it). */
-  retries?: number;
-  costUsd: number | null;
-  latencyP50Ms: number | null;
-  selected: boolean;
-  /** Per labeled item: the judge's verdict (null on error), for "label next" and tests. */
-  verdicts: Array<'pass' | 'fail' | null>;
-}
+/** One candidate's calibration as the record keeps it, plus its verdict on each labeled item (for "label next" and tests). */
+export type CandidateReport = CandidateSummary & { verdicts: Array<'pass' | 'fail' | null> };
 
 export function toFewShot(item: LabeledItem): FewShot {
   return {

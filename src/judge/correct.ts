@@ -8,10 +8,14 @@
  *   holds exactly the outputs they were drawn from.
  * With `repeat` > 1 the counts are deflated by the row's design effect (stats/cluster.ts).
  */
-import { ppiMean, qualityPosterior, tCdf, tQuantile, type Confusion, type PpiLabeled } from '../stats.js';
+import { ppiMean, qualityPosterior, tCdf, tQuantile, type PpiLabeled } from '../stats/index.js';
+import { type Confusion } from '../record/schema.js';
 import type { RowQuality } from '../summary/decide.js';
-import type { CallResult, Interval, LabelSample, Verdict } from '../types.js';
+import type { CallResult } from '../record/schema.js';
+import type { LabelSample } from '../record/schema.js';
+import type { Verdict } from '../task/types.js';
 import { frameHash, frameUnits, isRowSample, unitKey } from './sample-frame.js';
+import type { CorrectedInterval } from '../record/schema.js';
 
 /** A label drawn at random, with the selected judge's leave-one-out verdict on it. */
 export interface RandomLabel {
@@ -20,12 +24,6 @@ export interface RandomLabel {
   verdict: Verdict;
   judged: Verdict | null;
   sample: LabelSample;
-}
-
-export interface CorrectedInterval extends Interval {
-  method: 'misclassification' | 'ppi';
-  /** Random labels prediction-powered inference used (method 'ppi' only). */
-  randomLabels?: number;
 }
 
 export interface CorrectedEstimate {

@@ -1,5 +1,6 @@
-import type { LabelSuggestion } from '../record.js';
-import type { CallResult, Task } from '../types.js';
+import type { LabelSuggestion } from '../record/schema.js';
+import type { CallResult } from '../record/schema.js';
+import type { Task } from '../task/types.js';
 
 const MAX_SUGGESTIONS = 5;
 

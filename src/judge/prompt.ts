@@ -1,4 +1,4 @@
-import type { Message, Verdict } from '../types.js';
+import type { Message, Verdict } from '../task/types.js';
 
 /** What the judge grades: the input the model saw, the reference answer, and the output. */
 export interface JudgeSubject {

@@ -4,7 +4,8 @@
  * prediction-powered inference uses it only on a run whose row holds the same outputs it was drawn from.
  */
 import { createHash } from 'node:crypto';
-import type { CallResult, LabelSample } from '../types.js';
+import type { CallResult } from '../record/schema.js';
+import type { LabelSample } from '../record/schema.js';
 
 /** Distinct (example, output) units of a row that belong to the frame. */
 export interface FrameUnit {

@@ -4,52 +4,10 @@
  * labels, 3 of the fails judged pass, is 41/44 agreement from a judge that passes bad outputs).
  * Outcomes are data; the words are made in render/trust.ts.
  */
-import { newcombeDifference, wilson, wilsonInterval, type Confusion } from '../stats.js';
+import { newcombeDifference, wilson, wilsonInterval } from '../stats/index.js';
+import { type Confusion } from '../record/schema.js';
+import type { HeldBy, MeasuredRate, NextStep, Trust } from '../record/schema.js';
 
-export type TrustLevel = 'UNCALIBRATED' | 'UNTRUSTED' | 'PROVISIONAL' | 'TRUSTED';
-
-/** A rate measured on the labels of one human verdict, with its 95% Wilson interval. */
-export interface MeasuredRate {
-  /** Labels of this verdict the judge agreed with. */
-  k: number;
-  /** Labels of this verdict (judge errors on them left out). */
-  n: number;
-  rate: number | null;
-  low: number | null;
-  high: number | null;
-}
-
-/** What keeps a judge below the next level, in the order the rules are checked. */
-export type HeldBy =
-  | 'no-labels'
-  | 'tpr-unmeasured'
-  | 'tnr-unmeasured'
-  | 'no-better-than-chance'
-  | 'not-shown-better-than-chance'
-  | 'tpr-bound'
-  | 'tnr-bound';
-
-/** Further labels of each verdict that would reach the next level if the judge keeps its observed rates. */
-export type NextStep =
-  | { level: 'PROVISIONAL' | 'TRUSTED'; reachable: true; pass: number; fail: number; assumesAgreement: boolean }
-  | { level: 'PROVISIONAL' | 'TRUSTED'; reachable: false; because: 'tpr' | 'tnr' | 'j' };
-
-export interface Trust {
-  level: TrustLevel;
-  /** Human-pass labels the judge passed. */
-  tpr: MeasuredRate;
-  /** Human-fail labels the judge failed. */
-  tnr: MeasuredRate;
-  /**
-   * The 95% lower bound of J = TPR − (1 − TNR) by Newcombe's hybrid score method for a difference of
-   * independent proportions, built from the two rates' Wilson intervals; > 0 shows the judge beats chance.
-   */
-  jLow: number | null;
-  /** Why the judge is not at the next level; empty when TRUSTED. */
-  heldBy: HeldBy[];
-  /** How to reach the next level; null when TRUSTED. */
-  next: NextStep | null;
-}
 
 /** TRUSTED needs the 95% Wilson lower bounds of both TPR and TNR at or above this. */
 export const TRUSTED_BOUND = 0.8;

@@ -1,5 +1,6 @@
-import type { RunRecord } from '../record.js';
-import type { CheckResult, Example, JudgeVerdict } from '../types.js';
+import type { RunRecord } from '../record/schema.js';
+import type { CheckResult, JudgeVerdict } from '../record/schema.js';
+import type { Example } from '../task/types.js';
 
 /** One output to show the person labeling. */
 export interface LabelItem {

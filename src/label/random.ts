@@ -6,11 +6,12 @@
  * replacement from one frame is itself a uniform sample of it.
  */
 import { frameHash, frameUnits, isRowSample, unitKey } from '../judge/sample-frame.js';
-import type { RunRecord } from '../record.js';
-import { exampleFingerprint } from '../shard.js';
-import { rng } from '../stats.js';
+import type { RunRecord } from '../record/schema.js';
+import { exampleFingerprint } from '../plan/shard.js';
+import { rng } from '../stats/index.js';
 import { UsageError } from '../errors.js';
-import type { Example, LabelSample } from '../types.js';
+import type { LabelSample } from '../record/schema.js';
+import type { Example } from '../task/types.js';
 import type { LabelItem } from './queue.js';
 
 export interface RandomDraw {

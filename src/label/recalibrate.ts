@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { RunError } from '../errors.js';
-import { labeledItems } from '../eval.js';
+import { labeledItems } from '../run/evaluate.js';
 import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
-import { createClient as defaultCreateClient, type ClientOptions } from '../providers/registry.js';
+import { createClient as defaultCreateClient } from '../providers/registry.js';
+import type { ClientOptions } from '../providers/types.js';
 import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { createTransport } from '../providers/transport.js';
 import { interval, num, pct, usd, type Palette } from '../render/format.js';
@@ -11,7 +12,8 @@ import { displayText } from '../render/terminal-text.js';
 import { trustNext, trustReason } from '../render/words.js';
 import type { ResponseCache } from '../run/call.js';
 import { createLimiter } from '../run/limiter.js';
-import type { ModelClient, ProviderSpec, Task } from '../types.js';
+import type { ModelClient } from '../providers/types.js';
+import type { ProviderSpec, Task } from '../task/types.js';
 
 export interface RecalibrateOptions {
   env: Record<string, string | undefined>;

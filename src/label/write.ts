@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { writeFileAtomic } from '../record/files.js';
-import type { Example, Label } from '../types.js';
+import type { Example, Label } from '../task/types.js';
 
 /** The entry as it is stored: `{output, verdict, critique?}`, plus `vars` in a top-level `labels:` list. */
 function entryObject(label: Label, vars?: Record<string, string>): Record<string, unknown> {

@@ -4,10 +4,12 @@
  * and its reply out: text, a refusal with its reason, or a reply cut at the token limit.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import type { Completion, CompletionRequest, ModelClient, ProviderSpec, Usage } from '../types.js';
+import type { Completion, CompletionRequest, ModelClient } from './types.js';
+import type { ProviderSpec } from '../task/types.js';
+import type { Usage } from '../record/schema.js';
 import { countingFetch } from './attempts.js';
 import { endOfLife } from './deprecations.js';
-import type { AdapterConfig } from './registry.js';
+import type { AdapterConfig } from './types.js';
 import { ANTHROPIC_OFFICIAL_URL, isOfficialHost, targetParams, type Target } from './target.js';
 import { badResponse, cutOff, quietSdk, refused, sdkCall } from './translate.js';
 

@@ -6,7 +6,7 @@
  * file, so a bump of the SDK that changes the list fails until the copy follows.
  * The OpenAI SDK carries no such list.
  */
-import type { ProviderType } from '../types.js';
+import type { ProviderType } from '../task/types.js';
 
 /** @anthropic-ai/sdk 1.14 `internal/data/deprecated-models.js`, dates as ISO days. */
 export const ANTHROPIC_DEPRECATED: Readonly<Record<string, string>> = {

@@ -3,9 +3,11 @@
  * Retries, backoff and timeouts are the SDK's; this file maps our request in and its reply out.
  */
 import OpenAI from 'openai';
-import type { Completion, CompletionRequest, ModelClient, ProviderSpec, Usage } from '../types.js';
+import type { Completion, CompletionRequest, ModelClient } from './types.js';
+import type { ProviderSpec } from '../task/types.js';
+import type { Usage } from '../record/schema.js';
 import { countingFetch } from './attempts.js';
-import type { AdapterConfig } from './registry.js';
+import type { AdapterConfig } from './types.js';
 import { isOfficialHost, OPENAI_OFFICIAL_URL, targetParams, type Target } from './target.js';
 import { badResponse, cutOff, refused, sdkCall } from './translate.js';
 

@@ -6,7 +6,7 @@
  * A secret comes from a source: a function from a provider to the values it is configured with.
  * Adding a kind of secret is one line in SOURCES.
  */
-import type { ProviderSpec, Task } from '../types.js';
+import type { ProviderSpec, Task } from '../task/types.js';
 import { defaultKeyEnv, providerSecrets } from './registry.js';
 
 type Env = Record<string, string | undefined>;

@@ -17,7 +17,7 @@
  *   gpt-5 family) refuse temperature, top_p, presence/frequency penalties, logprobs and logit_bias;
  *   GPT-5.2 and later take temperature, top_p and logprobs only with `reasoning_effort: none`.
  */
-import type { ModelParams, ProviderType } from '../types.js';
+import type { ModelParams, ProviderType } from '../task/types.js';
 
 /** When the table was last checked against its sources. */
 export const TABLE_CHECKED = '2026-12-01';

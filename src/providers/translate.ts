@@ -5,7 +5,7 @@
  * an SDK (they stay lazily loaded).
  */
 import { ProviderError } from '../errors.js';
-import type { Usage } from '../types.js';
+import type { Usage } from '../record/schema.js';
 import { callTiming, type AttemptLog, type CallTiming, type CountingFetch } from './attempts.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;

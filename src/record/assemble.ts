@@ -4,11 +4,13 @@
  * it, so a sharded run decides exactly as the same run unsharded.
  */
 import { makeCorrector, type RandomLabel } from '../judge/correct.js';
-import type { JudgeRecord } from '../record.js';
-import { paretoFront, recommend, type Recommendation } from '../recommend.js';
-import { summarize, type SummaryPlan, type SummaryRowFull } from '../summarize.js';
-import type { DecisionSettings } from '../summary/decide.js';
-import type { CallResult } from '../types.js';
+import type { JudgeRecord } from './schema.js';
+import { paretoFront, recommend } from '../summary/recommend.js';
+import { type Recommendation } from './schema.js';
+import { summarize, type SummaryPlan } from '../summary/summarize.js';
+import { type SummaryRow } from './schema.js';
+import type { DecisionSettings } from './schema.js';
+import type { CallResult } from './schema.js';
 
 export interface AssembleInput {
   plan: SummaryPlan;
@@ -27,7 +29,7 @@ export function randomLabels(judge: JudgeRecord): RandomLabel[] {
   return judge.labels.flatMap((l) => (l.sample ? [{ example: l.example, output: l.output, verdict: l.verdict, judged: l.judged[judge.selected] ?? null, sample: l.sample }] : []));
 }
 
-export function assembleSummary(input: AssembleInput): { summary: SummaryRowFull[]; recommendation: Recommendation } {
+export function assembleSummary(input: AssembleInput): { summary: SummaryRow[]; recommendation: Recommendation } {
   const selected = input.judge?.candidates.find((c) => c.selected);
   const judge = input.judge
     ? {

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
-import { SIGNIFICANCE, type BaselineComparison, type BaselineRow } from '../baseline.js';
-import { pct, pValue, type Palette } from './format.js';
+import type { BaselineComparison } from '../record/schema.js';
+import { pct, type Palette } from './format.js';
+import { verdictText } from './words.js';
 import { BASELINE_HEAD } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
 
@@ -10,17 +11,6 @@ function table(head: string[], p: Palette): Table.Table {
 
 const signed = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
 const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
-
-/** The comparison in words: nothing is "worse" or "better" unless the paired test can tell. */
-export function verdictText(row: BaselineRow): string {
-  if (row.status === 'missing-in-baseline') return 'new row (not in the baseline)';
-  if (row.status === 'missing-in-run') return 'missing from this run';
-  if (row.pValue === null) return 'no paired outputs';
-  if (row.worse + row.better === 0) return 'same results';
-  if (!row.canTell) return `too few examples to tell apart: need >= 6 differing examples (${row.worse + row.better} differ)`;
-  if (row.pValue >= SIGNIFICANCE) return `no significant change (${pValue(row.pValue)})`;
-  return `${(row.quality.diff ?? 0) > 0 ? 'better' : 'worse'} (${pValue(row.pValue)})`;
-}
 
 /** The comparison table; every string of it (ids, file name, notes) shown with control characters escaped. */
 export function renderBaseline(saved: BaselineComparison, p: Palette): string[] {

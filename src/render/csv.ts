@@ -1,4 +1,4 @@
-import type { RunRecord } from '../record.js';
+import type { RunRecord } from '../record/schema.js';
 
 /**
  * One line per call, RFC 4180: CRLF line ends, a field quoted when it holds a comma, quote, CR or LF,

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { RunEstimate } from '../estimate.js';
+import type { RunEstimate } from '../plan/estimate.js';
 import { usd, type Palette } from './format.js';
 import { displayCopy, displayText } from './terminal-text.js';
 

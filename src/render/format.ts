@@ -1,4 +1,4 @@
-import type { Interval } from '../types.js';
+import type { Interval } from '../record/schema.js';
 import { displayText } from './terminal-text.js';
 
 /** Formatting of numbers for people: every number with its unit, unknowns spelled out. */

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { GateCheck, GatesResult } from '../gates.js';
+import type { GateCheck, GatesResult } from '../record/schema.js';
 import { ms, pct, usd, type Palette } from './format.js';
 import { gateNote } from './words.js';
 

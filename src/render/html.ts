@@ -1,5 +1,5 @@
-import type { RunRecord } from '../record.js';
-import type { CallResult } from '../types.js';
+import type { RunRecord } from '../record/schema.js';
+import type { CallResult } from '../record/schema.js';
 import { errorCount, interval, ms, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { colourOf, qualityCostChart } from './html-chart.js';

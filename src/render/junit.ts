@@ -1,5 +1,5 @@
-import type { RunRecord } from '../record.js';
-import type { CallResult } from '../types.js';
+import type { RunRecord } from '../record/schema.js';
+import type { CallResult } from '../record/schema.js';
 import { exampleIndices, gateLines, reasonsOf, repeatLabel, rowResults } from './report-data.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../record.js';
+import type { RunRecord } from '../record/schema.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { baselineCells, calibrationCells, gateLines, reasonsOf, resultNotes, rowLabel } from './report-data.js';

@@ -1,10 +1,10 @@
-import type { RunRecord } from '../record.js';
-import { wilson } from '../stats.js';
-import type { CallResult } from '../types.js';
-import { verdictText } from './baseline.js';
+import type { RunRecord } from '../record/schema.js';
+import { wilson } from '../stats/index.js';
+import type { CallResult } from '../record/schema.js';
+
 import { interval, ms, num, pct, usd } from './format.js';
 import { gateValue, gateVerdict } from './gates.js';
-import { gateNote } from './words.js';
+import { gateNote, verdictText } from './words.js';
 
 /** Small views of a run record shared by the file reports (JUnit, Markdown, CSV, HTML). */
 

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
-import type { RunRecord } from '../record.js';
-import { monthlyCost } from '../recommend.js';
+import type { RunRecord } from '../record/schema.js';
+import { monthlyCost } from '../summary/recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';

@@ -2,14 +2,16 @@
  * The sentences every report format shares: trust, decisions, recommendations, gate reasons and
  * paired comparisons. The record holds these outcomes as data; only this file says them in words.
  */
-import type { GateCheck, GateWhy } from '../gates.js';
-import type { CorrectedInterval } from '../judge/correct.js';
-import { TRUSTED_BOUND, type HeldBy, type MeasuredRate, type Trust } from '../judge/trust.js';
-import type { Recommendation } from '../recommend.js';
-import type { SummaryRowFull } from '../summarize.js';
-import type { DecisionBasis, MinQualitySource } from '../summary/decide.js';
-import type { Confidence } from '../types.js';
+import type { BaselineRow, GateCheck, GateWhy } from '../record/schema.js';
+import type { CorrectedInterval } from '../record/schema.js';
+import { TRUSTED_BOUND } from '../judge/trust.js';
+import { type HeldBy, type MeasuredRate, type Trust } from '../record/schema.js';
+import type { Recommendation } from '../record/schema.js';
+import type { SummaryRow } from '../record/schema.js';
+import type { DecisionBasis, MinQualitySource } from '../record/schema.js';
+import type { Confidence } from '../task/types.js';
 import { interval, pct, pValue, usd } from './format.js';
+import { SIGNIFICANCE } from '../gate/baseline.js';
 
 const rate = (name: string, r: MeasuredRate) => `${name} ${r.k}/${r.n}${r.low === null ? '' : ` (lower bound ${r.low.toFixed(2)})`}`;
 
@@ -130,11 +132,22 @@ export function gateNote(c: GateCheck): string {
 }
 
 /** The paired comparison with the first row in words; nothing is "better" unless the test can tell. */
-export function vsFirstText(row: Pick<SummaryRowFull, 'vsFirst'>, index: number): string {
+export function vsFirstText(row: Pick<SummaryRow, 'vsFirst'>, index: number): string {
   if (index === 0 || !row.vsFirst) return '(first row)';
   const t = row.vsFirst;
   if (t.differing === 0) return t.examples === 0 ? 'no paired examples' : 'same results';
   if (!t.canTell) return `too few examples to tell apart: need >= 6 differing examples (${t.differing} differ)`;
   if (t.pValue >= 0.05) return `not distinguishable (${pValue(t.pValue)})`;
   return `${t.meanDiff! > 0 ? 'better' : 'worse'} (${pValue(t.pValue)}, ${t.differing} examples differ)`;
+}
+
+/** The comparison in words: nothing is "worse" or "better" unless the paired test can tell. */
+export function verdictText(row: BaselineRow): string {
+  if (row.status === 'missing-in-baseline') return 'new row (not in the baseline)';
+  if (row.status === 'missing-in-run') return 'missing from this run';
+  if (row.pValue === null) return 'no paired outputs';
+  if (row.worse + row.better === 0) return 'same results';
+  if (!row.canTell) return `too few examples to tell apart: need >= 6 differing examples (${row.worse + row.better} differ)`;
+  if (row.pValue >= SIGNIFICANCE) return `no significant change (${pValue(row.pValue)})`;
+  return `${(row.quality.diff ?? 0) > 0 ? 'better' : 'worse'} (${pValue(row.pValue)})`;
 }

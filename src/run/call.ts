@@ -4,7 +4,8 @@ import { ProviderError } from '../errors.js';
 import type { CallTiming } from '../providers/attempts.js';
 import type { CallFacts } from '../providers/translate.js';
 import type { Scrubber } from '../providers/secrets.js';
-import type { Completion, CompletionRequest, ModelClient, Usage } from '../types.js';
+import type { Completion, CompletionRequest, ModelClient } from '../providers/types.js';
+import type { Usage } from '../record/schema.js';
 import { saneCompletion } from './reply.js';
 
 /** A completion as stored in the response cache: enough to replay it exactly. */

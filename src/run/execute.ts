@@ -1,10 +1,10 @@
 import { ProviderError } from '../errors.js';
 import { scoreOutput, type ScorerConfig } from '../score/score.js';
-import type { CallResult } from '../types.js';
+import type { CallResult } from '../record/schema.js';
 import { CallAborted, callModel, type CallContext } from './call.js';
 import type { Limiter } from './limiter.js';
-import type { PlannedCall } from './plan.js';
-import type { ModelClient } from '../types.js';
+import type { PlannedCall } from '../plan/plan.js';
+import type { ModelClient } from '../providers/types.js';
 
 export interface Progress {
   done: number;

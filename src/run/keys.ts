@@ -6,9 +6,10 @@
 import { RunError } from '../errors.js';
 import { judgeRequest } from '../judge/ask.js';
 import { leaveOneOut, type LabeledItem } from '../judge/calibrate.js';
-import type { ModelClient, Task } from '../types.js';
+import type { ModelClient } from '../providers/types.js';
+import type { Task } from '../task/types.js';
 import { cacheKey, type ResponseCache } from './call.js';
-import type { PlannedCall } from './plan.js';
+import type { PlannedCall } from '../plan/plan.js';
 
 /**
  * @throws RunError (the missing-key message) when a client without its key has a call the cache

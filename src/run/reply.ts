@@ -6,7 +6,8 @@
  */
 import { ProviderError } from '../errors.js';
 import type { Scrubber } from '../providers/secrets.js';
-import type { Completion, Usage } from '../types.js';
+import type { Completion } from '../providers/types.js';
+import type { Usage } from '../record/schema.js';
 
 /** No model reads or writes this many tokens in one call; a larger count is a broken server. */
 export const MAX_TOKENS_PER_CALL = 1_000_000_000;

@@ -5,7 +5,8 @@
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
-import type { CheckResult, CheckSpec } from '../types.js';
+import type { CheckResult } from '../record/schema.js';
+import type { CheckSpec } from '../task/types.js';
 
 /** What a check sees: the model's output and the example's reference answer, if any. */
 export interface CheckInput {

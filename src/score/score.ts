@@ -2,8 +2,10 @@ import { askJudge, type JudgeOutcome } from '../judge/ask.js';
 import type { FewShot } from '../judge/prompt.js';
 import type { ProviderError } from '../errors.js';
 import { CallAborted, type CallContext } from '../run/call.js';
-import type { PlannedCall } from '../run/plan.js';
-import type { CheckResult, JudgeCandidate, JudgeVerdict, ModelClient } from '../types.js';
+import type { PlannedCall } from '../plan/plan.js';
+import type { CheckResult, JudgeVerdict } from '../record/schema.js';
+import type { JudgeCandidate } from '../task/types.js';
+import type { ModelClient } from '../providers/types.js';
 import { makeCheck } from './checks.js';
 
 /** What scoring adds to a successful call. */

@@ -1,15 +1,6 @@
 /** How well a judge agrees with human labels, and the prevalence correction that follows from it. */
+import type { Confusion } from '../record/schema.js';
 
-/**
- * Judge verdicts against human labels. tp: human pass & judge pass; fn: human pass & judge fail;
- * fp: human fail & judge pass; tn: human fail & judge fail.
- */
-export interface Confusion {
-  tp: number;
-  fn: number;
-  fp: number;
-  tn: number;
-}
 
 /**
  * Cohen's kappa: (p_o − p_e)/(1 − p_e), observed agreement beyond chance.

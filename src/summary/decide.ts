@@ -4,8 +4,8 @@
  * such as 0.95 compares the one-sided lower bound at that level. The figure is the judge-corrected
  * quality when a judge graded the row, never the raw votes of a judge the tool calls untrustworthy.
  */
-import { normalCdf, wilsonLower, type ClusteredRate } from '../stats.js';
-import type { Confidence } from '../types.js';
+import { normalCdf, wilsonLower, type ClusteredRate } from '../stats/index.js';
+import type { DecisionBasis, DecisionSettings, RowDecision } from '../record/schema.js';
 
 /** A row's quality as a decision needs it. */
 export interface RowQuality {
@@ -16,39 +16,8 @@ export interface RowQuality {
   pAtLeast(limit: number): number | null;
 }
 
-export type MinQualitySource = 'flag' | 'task' | 'default';
-
 /** The threshold used when neither the task's gates nor a flag set one. */
 export const DEFAULT_MIN_QUALITY = 0.8;
-
-export interface DecisionSettings {
-  minQuality: number;
-  minQualitySource: MinQualitySource;
-  confidence: Confidence;
-  allowUntrustedJudge: boolean;
-}
-
-/**
- * corrected: the judge-corrected quality; raw: the pass rate of a row no judge graded (checks and
- * human labels only); raw-judge-votes: an untrusted judge's votes, used because
- * gates.allow_untrusted_judge says so; untrusted-judge: a judge graded the row but is untrusted or
- * uncalibrated, so the quality cannot be measured; not-measured: no call returned an output.
- */
-export type DecisionBasis = 'corrected' | 'raw' | 'raw-judge-votes' | 'untrusted-judge' | 'not-measured';
-
-export interface RowDecision {
-  basis: DecisionBasis;
-  /** Point estimate of the quality the decision is about (shown even when it cannot decide). */
-  estimate: number | null;
-  /** One-sided lower bound at the confidence level; null with `confidence: estimate`. */
-  bound: number | null;
-  /** What is compared with min_quality: the estimate or the bound; null when it cannot decide. */
-  figure: number | null;
-  /** P(quality >= min_quality). */
-  pAtLeast: number | null;
-  /** figure >= min_quality; null when the quality cannot be measured. */
-  meets: boolean | null;
-}
 
 export function decide(quality: RowQuality | null, basis: DecisionBasis, settings: DecisionSettings): RowDecision {
   const estimate = quality?.rate ?? null;

@@ -5,7 +5,7 @@
  */
 import { extname, isAbsolute, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Label } from '../types.js';
+import type { Label } from './types.js';
 import { DATA_TEXT, ROW_TEXT } from './as-written.js';
 import { fromZodIssues, typeName, type DraftIssue, type Path } from './issues.js';
 import { locate } from './positions.js';

@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { TaskError, type TaskIssue } from '../errors.js';
-import type { Task } from '../types.js';
+import type { Task } from './types.js';
 import { TASK_TEXT } from './as-written.js';
 import { fromZodIssues, typeName, type DraftIssue } from './issues.js';
 import { normalizeTask } from './normalize.js';

@@ -3,7 +3,7 @@
  * Fills defaults and ids, converts snake_case to camelCase, loads file examples and attaches
  * top-level labels. Cross-field judgments are left to rules.ts.
  */
-import type { CheckSpec, Example, Gates, JudgeCandidate, JudgeSpec, ModelParams, PromptVariant, ProviderSpec, Task } from '../types.js';
+import type { CheckSpec, Example, Gates, JudgeCandidate, JudgeSpec, ModelParams, PromptVariant, ProviderSpec, Task } from './types.js';
 import { loadDataset, stringValues } from './dataset.js';
 import type { DraftIssue } from './issues.js';
 import type { CheckInput, ProviderRefInput, TaskInput } from './schema.js';

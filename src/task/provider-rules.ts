@@ -8,7 +8,7 @@
 import { deprecationWarning } from '../providers/deprecations.js';
 import { targetOf } from '../providers/registry.js';
 import { reviewParams } from '../providers/target.js';
-import type { ProviderSpec, Task } from '../types.js';
+import type { ProviderSpec, Task } from './types.js';
 import type { DraftIssue, Path } from './issues.js';
 import type { TaskInput } from './schema.js';
 

@@ -3,9 +3,9 @@
  * unique ids, template variables present in the examples, `equals` having something to compare
  * with, regexes that compile, a rubric for every judge candidate.
  */
-import type { Example, Label, Task } from '../types.js';
+import type { Example, Label, Task } from './types.js';
 import { varsKey, type Origin, type Origins } from './normalize.js';
-import { malformedPlaceholders, templateVars } from '../template.js';
+import { malformedPlaceholders, templateVars } from './template.js';
 import type { DraftIssue, Path } from './issues.js';
 import type { TaskInput } from './schema.js';
 import { didYouMean } from './suggest.js';

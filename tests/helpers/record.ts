@@ -1,9 +1,10 @@
 import { trustLevel } from '../../src/judge/trust.js';
-import { RUN_SCHEMA, type RunRecord } from '../../src/record.js';
-import { recommend } from '../../src/recommend.js';
-import { summarize } from '../../src/summarize.js';
-import type { DecisionSettings } from '../../src/summary/decide.js';
-import type { CallResult, ProviderSpec } from '../../src/types.js';
+import { RUN_SCHEMA, type RunRecord } from '../../src/record/schema.js';
+import { recommend } from '../../src/summary/recommend.js';
+import { summarize } from '../../src/summary/summarize.js';
+import type { DecisionSettings } from '../../src/record/schema.js';
+import type { CallResult } from '../../src/record/schema.js';
+import type { ProviderSpec } from '../../src/task/types.js';
 
 /** Model outputs that would run script, break a table, a CSV line or an XML document if written raw. */
 export const HOSTILE = {

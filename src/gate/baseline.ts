@@ -1,46 +1,14 @@
-import type { GateCheck } from './gates.js';
+import type { GateCheck } from '../record/schema.js';
 import { rowName } from './gates.js';
-import type { RunRecord } from './record.js';
-import { MIN_DIFFERING } from './stats.js';
-import { clustersOf, groupByRow, pairedTest, rowKey } from './summarize.js';
-import type { CallResult, Confidence } from './types.js';
+import type { RunRecord } from '../record/schema.js';
+import { MIN_DIFFERING } from '../stats/index.js';
+import { clustersOf, groupByRow, pairedTest, rowKey } from '../summary/summarize.js';
+import type { CallResult } from '../record/schema.js';
+import type { Confidence } from '../task/types.js';
+import type { BaselineComparison, BaselineRow } from '../record/schema.js';
 
 /** A change is called significant below this two-sided p-value (with `confidence: estimate`). */
 export const SIGNIFICANCE = 0.05;
-
-/** One prompt x provider row compared with the same row of a saved run, example by example. */
-export interface BaselineRow {
-  prompt: string;
-  provider: string;
-  /** 'paired' when both runs have the row; otherwise the side that lacks it. */
-  status: 'paired' | 'missing-in-baseline' | 'missing-in-run';
-  /** Examples both runs scored in this row (the unit of the comparison). */
-  examples: number;
-  /** Mean per-example pass fraction over those examples, then and now, and now − then. */
-  quality: { baseline: number | null; run: number | null; diff: number | null };
-  /** Examples whose pass fraction fell / rose. */
-  worse: number;
-  better: number;
-  /** Exact sign-flip test (McNemar at repeat 1): two-sided, and one-sided for "now is worse". */
-  pValue: number | null;
-  pWorse: number | null;
-  /** False when so few examples differ that no p-value could reach 0.05 (at least 6 must). */
-  canTell: boolean;
-  /** Calls per example (the largest on either side): finer steps let smaller drops be detected. */
-  repeat: number;
-  /** Cost per call now / cost per call then (null when either is unknown or zero). */
-  costRatio: number | null;
-  p95Ratio: number | null;
-  /** Examples of this row on one side only, or scored on one side only (errors). */
-  unpaired: { onlyRun: number; onlyBaseline: number; errored: number };
-}
-
-export interface BaselineComparison {
-  file: string;
-  rows: BaselineRow[];
-  /** Things a reader must know: different examples, different tasks, incomplete runs. */
-  notes: string[];
-}
 
 /**
  * Maps the baseline's example indexes onto the run's by content fingerprint, so a reordered or

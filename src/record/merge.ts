@@ -1,8 +1,8 @@
-import type { RunRecord } from './record.js';
-import { assembleSummary } from './record/assemble.js';
-import type { Shard } from './shard.js';
-import { UsageError } from './errors.js';
-import type { CallResult } from './types.js';
+import type { RunRecord } from './schema.js';
+import { assembleSummary } from './assemble.js';
+import type { Shard } from './schema.js';
+import { UsageError } from '../errors.js';
+import type { CallResult } from './schema.js';
 
 const addCost = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
 

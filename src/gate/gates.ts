@@ -1,7 +1,7 @@
-import { stoppedByBudget } from './budget.js';
-import type { RunRecord } from './record.js';
-import type { DecisionBasis } from './summary/decide.js';
-import type { Confidence, Gates } from './types.js';
+import { stoppedByBudget } from '../plan/budget.js';
+import type { RunRecord } from '../record/schema.js';
+import type { Confidence, Gates } from '../task/types.js';
+import type { GateCheck, GateName, GatesResult } from '../record/schema.js';
 
 /** Gate limits given on the command line; each overrides the task's `gates:` value. */
 export interface GateFlags {
@@ -10,50 +10,6 @@ export interface GateFlags {
   maxP95LatencyMs?: number;
   maxErrorRate?: number;
   confidence?: Confidence;
-}
-
-export type GateName = 'min-quality' | 'max-cost' | 'max-p95-ms' | 'max-error-rate' | 'max-regression';
-
-/** Why a gate failed, could not be measured, or was not decisive. Words are made in render/gates.ts. */
-export type GateWhy =
-  | { code: 'untrusted-judge'; trust: string }
-  | { code: 'not-measured' }
-  | { code: 'no-latency' }
-  | { code: 'unknown-cost'; providers: string[] }
-  | { code: 'budget-stop'; finished: number; planned: number }
-  | { code: 'row-missing' }
-  | { code: 'no-pairs' }
-  | { code: 'significant-drop'; pValue: number; worse: number; better: number }
-  | { code: 'not-significant'; pValue: number }
-  | { code: 'undetectable'; examples: number; needed: number };
-
-/** What a gate's `actual` was measured on. */
-export type GateBasis = DecisionBasis | 'errors-over-planned' | 'whole-run' | 'paired-drop';
-
-/** One gate on one row (or the whole run). `actual` null: it could not be measured, and the gate fails. */
-export interface GateCheck {
-  name: GateName;
-  /** "prompt × provider", or "whole run" for max-cost. */
-  row: string;
-  limit: number;
-  actual: number | null;
-  pass: boolean;
-  /** Passed only because the sample is too small to show a failure of this size. */
-  inconclusive?: boolean;
-  basis?: GateBasis;
-  why?: GateWhy;
-  /** min-quality: the estimate, the one-sided bound at the confidence level, and P(quality >= limit). */
-  estimate?: number | null;
-  bound?: number | null;
-  pAtLeast?: number | null;
-  confidence?: Confidence;
-  /** max-regression: paired examples. */
-  examples?: number;
-}
-
-export interface GatesResult {
-  passed: boolean;
-  checks: GateCheck[];
 }
 
 /** The task's gates with the flags laid over them. */

@@ -1,9 +1,9 @@
-import { callCost, resolvePrice } from './cost/prices.js';
-import { labeledItems } from './eval.js';
-import { leaveOneOut, toFewShot } from './judge/calibrate.js';
-import { judgeMessages } from './judge/prompt.js';
-import type { PlannedCall } from './run/plan.js';
-import type { Message, ProviderSpec, Task } from './types.js';
+import { callCost, resolvePrice } from '../cost/prices.js';
+import { labeledItems } from '../run/evaluate.js';
+import { leaveOneOut, toFewShot } from '../judge/calibrate.js';
+import { judgeMessages } from '../judge/prompt.js';
+import type { PlannedCall } from './plan.js';
+import type { Message, ProviderSpec, Task } from '../task/types.js';
 
 /**
  * A cost range for a run before it starts, from the planned requests themselves.

@@ -4,7 +4,7 @@
  * start (exit 2, the estimate printed) unless `--yes` accepts it; a budget (`--max-cost` or
  * `gates.max_cost_usd`) replaces the cost ceiling, since the run then stops at the budget anyway.
  */
-import type { RunEstimate } from '../estimate.js';
+import type { RunEstimate } from './estimate.js';
 import { usd } from '../render/format.js';
 
 /** Planned calls (models, calibration and judge grading at most) above which a run needs --yes. */

@@ -1,30 +1,10 @@
-import type { CorrectedInterval, Corrector } from './judge/correct.js';
-import type { TrustLevel } from './judge/trust.js';
-import { clusteredRate, clusteredWilson, flipRate, latencyStats, signFlipTest, type Cluster, type PairedTest } from './stats.js';
-import { decide, rawQuality, type DecisionBasis, type DecisionSettings, type RowDecision } from './summary/decide.js';
-import type { CallResult, Interval, SummaryRow, Task } from './types.js';
-
-/** A summary row with the judge-corrected quality, the paired comparison with the first row and the decision. */
-export interface SummaryRowFull extends SummaryRow {
-  /** Per-call pass rate; the 95% Wilson interval at the effective sample size `nEff` (cluster.ts). */
-  quality: Interval & { nEff: number | null };
-  /** Quality corrected for the judge's measured errors; null when no judge graded the run. */
-  corrected: CorrectedInterval | null;
-  /** Exact sign-flip test against the first row on per-example pass fractions (McNemar at repeat 1). */
-  vsFirst: Omit<PairedTest, 'pWorse' | 'method'> | null;
-  /** Share of examples whose repeats disagreed (the noise floor); null with one call per example. */
-  flipRate: number | null;
-  /** The quality decision (gates.confidence, min_quality) for this row. */
-  decision: RowDecision;
-  retries: number;
-  /** Time spent on failed attempts and back-off, apart from latency (ms); absent in older records. */
-  retryMs?: number;
-  /** Error rows where the model refused to answer; absent in older records. */
-  refusals?: number;
-  cached: number;
-  /** On the quality/cost Pareto front (see recommend.ts). */
-  pareto?: boolean;
-}
+import type { Corrector } from '../judge/correct.js';
+import type { TrustLevel } from '../record/schema.js';
+import { clusteredRate, clusteredWilson, flipRate, latencyStats, signFlipTest, type Cluster, type PairedTest } from '../stats/index.js';
+import { decide, rawQuality } from './decide.js';
+import type { DecisionBasis, DecisionSettings } from '../record/schema.js';
+import type { CallResult, SummaryRow } from '../record/schema.js';
+import type { Task } from '../task/types.js';
 
 /**
  * What a summary needs of a task: row ids in order, how many examples, the repeat. A Task fits;
@@ -98,11 +78,11 @@ export function groupByRow(results: readonly CallResult[]): Map<string, CallResu
 }
 
 /** One row per prompt x provider, in task order. `n` counts planned calls per row, including those never made. */
-export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>, results: CallResult[], options: SummarizeOptions): SummaryRowFull[] {
+export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>, results: CallResult[], options: SummarizeOptions): SummaryRow[] {
   const perRow = task.examples.length * task.settings.repeat;
   const groups = groupByRow(results);
   const untrusted = options.judge !== undefined && (options.judge.trust === 'UNTRUSTED' || options.judge.trust === 'UNCALIBRATED');
-  const rows: SummaryRowFull[] = [];
+  const rows: SummaryRow[] = [];
   for (const prompt of task.prompts) {
     for (const provider of task.providers) {
       const row = { prompt: prompt.id, provider: provider.id };

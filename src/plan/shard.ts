@@ -1,28 +1,8 @@
 import { createHash } from 'node:crypto';
-import { UsageError } from './errors.js';
-import type { PlannedCall } from './run/plan.js';
-import type { Example, Task } from './types.js';
-
-/** Shard K of N (1-based K), from `--shard K/N`. */
-export interface Shard {
-  index: number;
-  count: number;
-}
-
-/**
- * What a run record keeps of the task so a summary can be rebuilt without the task file
- * (merge, compare): row ids, example fingerprints, repeat, and a hash of everything that
- * changes an answer or a score.
- */
-export interface PlanInfo {
-  prompts: string[];
-  providers: string[];
-  /** Every example of the task (not only this shard's), by index, with a content fingerprint. */
-  examples: Array<{ index: number; fingerprint: string }>;
-  repeat: number;
-  /** Same hash = same task (prompts, providers, examples, checks, judge, repeat). */
-  taskHash: string;
-}
+import { UsageError } from '../errors.js';
+import type { PlannedCall } from './plan.js';
+import type { Example, Task } from '../task/types.js';
+import type { PlanInfo, Shard } from '../record/schema.js';
 
 export function parseShard(value: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());

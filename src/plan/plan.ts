@@ -1,5 +1,5 @@
-import { renderTemplate } from '../template.js';
-import type { Example, Message, PromptVariant, ProviderSpec, Task } from '../types.js';
+import { renderTemplate } from '../task/template.js';
+import type { Example, Message, PromptVariant, ProviderSpec, Task } from '../task/types.js';
 
 /** One call to make: a prompt variant, rendered for one example, sent to one provider. */
 export interface PlannedCall {

@@ -1,5 +1,5 @@
 import type { RunEstimate } from './estimate.js';
-import { usd } from './render/format.js';
+import { usd } from '../render/format.js';
 
 /**
  * A spending limit for one run (`--max-cost`, or the task's `gates.max_cost_usd`).

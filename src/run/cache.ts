@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CachedCompletion, ResponseCache } from '../run/call.js';
+import type { CachedCompletion, ResponseCache } from './call.js';
 
 /** Default cache directory, relative to the working directory. */
 export const DEFAULT_CACHE_DIR = '.aijourney/cache';

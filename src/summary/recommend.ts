@@ -3,45 +3,15 @@
  * one row to pick. Both use each row's decision (summary/decide.ts): the same figure, limit and
  * confidence as the min-quality gate. Outcomes are data; render/recommendation.ts says them in words.
  */
-import type { SummaryRowFull } from './summarize.js';
-import type { Confidence } from './types.js';
-import type { DecisionBasis, MinQualitySource } from './summary/decide.js';
+import type { MinQualitySource, Recommendation, SummaryRow } from '../record/schema.js';
+import type { Confidence } from '../task/types.js';
 
-export { DEFAULT_MIN_QUALITY, type MinQualitySource } from './summary/decide.js';
+export { DEFAULT_MIN_QUALITY } from './decide.js';
 
-interface Chosen {
-  kind: 'pick';
-  prompt: string;
-  provider: string;
-  /** The figure that met min_quality (estimate or lower bound, per `confidence`). */
-  figure: number;
-  basis: DecisionBasis;
-  /** Rows whose figure met min_quality. */
-  qualifying: number;
-  /** USD per 1k calls; null when unknown (picked only when no priced row qualifies). */
-  per1kCalls: number | null;
-}
-
-interface NoneChosen {
-  kind: 'none';
-  prompt: null;
-  provider: null;
-  /**
-   * untrusted-judge: a judge graded the rows and is untrusted or uncalibrated; not-measured: no row
-   * has a quality (every call failed); below-limit: no row's figure meets min_quality.
-   */
-  why: 'untrusted-judge' | 'not-measured' | 'below-limit';
-  /** The row closest to the limit, when some row was measured. */
-  closest: { prompt: string; provider: string; figure: number } | null;
-}
-
-/** The recommendation stored in the run record. */
-export type Recommendation = (Chosen | NoneChosen) & { minQuality: number; minQualitySource: MinQualitySource; confidence: Confidence };
-
-type Row = Pick<SummaryRowFull, 'prompt' | 'provider' | 'decision' | 'costUsd'>;
+type Row = Pick<SummaryRow, 'prompt' | 'provider' | 'decision' | 'costUsd'>;
 
 /** Mean USD per call, or null when some call's price is unknown (such a row cannot be placed). */
-export function costPerCall(row: Pick<SummaryRowFull, 'costUsd'>): number | null {
+export function costPerCall(row: Pick<SummaryRow, 'costUsd'>): number | null {
   return row.costUsd.per1kCalls === null ? null : row.costUsd.per1kCalls / 1000;
 }
 
@@ -63,7 +33,7 @@ export function paretoFront(rows: Row[]): boolean[] {
 }
 
 /** Projected USD per month (30 days) at `perDay` calls a day; null when the cost is unknown. */
-export function monthlyCost(row: Pick<SummaryRowFull, 'costUsd'>, perDay: number): number | null {
+export function monthlyCost(row: Pick<SummaryRow, 'costUsd'>, perDay: number): number | null {
   const c = costPerCall(row);
   return c === null ? null : c * perDay * 30;
 }
@@ -81,7 +51,7 @@ export interface RecommendOptions {
  */
 export function recommend(rows: Row[], options: RecommendOptions): Recommendation {
   const common = { minQuality: options.minQuality, minQualitySource: options.minQualitySource, confidence: options.confidence };
-  const none = (why: NoneChosen['why'], closest: NoneChosen['closest']): Recommendation => ({ kind: 'none', prompt: null, provider: null, why, closest, ...common });
+  const none = (why: Extract<Recommendation, { kind: 'none' }>['why'], closest: Extract<Recommendation, { kind: 'none' }>['closest']): Recommendation => ({ kind: 'none', prompt: null, provider: null, why, closest, ...common });
   // Rows graded by an untrusted judge cannot be compared with the others: no pick at all.
   if (rows.some((r) => r.decision.basis === 'untrusted-judge')) return none('untrusted-judge', null);
   const measured = rows.map((row, i) => ({ row, i, q: row.decision.figure, c: costPerCall(row) })).filter((s): s is typeof s & { q: number } => s.q !== null);

@@ -1,0 +1,56 @@
+/**
+ * Reading and writing run records. Every reader (report, compare, merge, label, --baseline) goes
+ * through `readRunRecord`, which validates against the zod schema (record/schema.ts) and says in one
+ * line where a damaged record is wrong.
+ */
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { readRegularFile } from '../task/source.js';
+import { writeFileAtomic } from './files.js';
+import { RUN_SCHEMA, runRecordSchema, type RunRecord } from './schema.js';
+
+/** Run records larger than this are refused unread (10,000 calls with long outputs stay far below). */
+export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+
+export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedAt' | 'task'>): string {
+  const stamp = record.startedAt.replace(/[:.]/g, '-');
+  const slug = record.task.name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'task';
+  return join(dir, `${stamp}-${slug}.json`);
+}
+
+/** Writes the record atomically (record/files.ts): a reader never sees half a record. */
+export async function writeRecord(path: string, record: RunRecord): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** Reads a saved run record, refusing anything else with one line (exit 2). */
+export async function readRunRecord(file: string, cwd: string): Promise<RunRecord> {
+  const read = await readRegularFile(resolve(cwd, file), MAX_RECORD_BYTES);
+  if (!read.ok) throw new UsageError(`${file}: ${read.failure.reason}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(read.data.toString('utf8'));
+  } catch {
+    throw new UsageError(`${file}: not a run record (not valid JSON)`, 'run records are the .json files aijourney eval saves under .aijourney/runs or writes with -o run.json');
+  }
+  return parseRunRecord(data, file);
+}
+
+/** Validates parsed JSON as a run record of this version. */
+export function parseRunRecord(data: unknown, file: string): RunRecord {
+  const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
+  if (schema !== RUN_SCHEMA) {
+    if (typeof schema === 'string' && schema.startsWith('aijourney.run/')) {
+      throw new UsageError(`${file}: a run record of another aijourney version (${schema}); this version reads ${RUN_SCHEMA}`, 'run the task again with this version to get a record it can read (cached replies make that cheap)');
+    }
+    const found = typeof schema === 'string' ? `schema "${schema}"` : 'no "schema" field';
+    throw new UsageError(`${file}: not an aijourney run record (${found}; expected "${RUN_SCHEMA}")`);
+  }
+  const parsed = runRecordSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
+    throw new UsageError(`${file}: damaged run record: ${issue.path.join('.') || '(top)'}: ${issue.message}${more}`);
+  }
+  return parsed.data;
+}

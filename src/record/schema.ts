@@ -1,0 +1,293 @@
+/**
+ * The run record: the versioned public contract every table, report, gate, comparison and merge is
+ * made from. This zod schema is its single definition: the TypeScript types are inferred from it,
+ * every reader validates against it (record/io.ts), and schemas/run.schema.json is generated from
+ * it (a test keeps that file current). Fields may be added within a version, never renamed.
+ */
+import { z } from 'zod';
+
+export const RUN_SCHEMA = 'aijourney.run/2';
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+const verdict = z.enum(['pass', 'fail']);
+
+export const intervalSchema = z.object({ rate: nullableNum, low: nullableNum, high: nullableNum });
+
+export const usageSchema = z.object({
+  inputTokens: num.describe('All input tokens, cached ones included.'),
+  outputTokens: num,
+  cacheReadTokens: num.optional().describe("Input tokens read from the provider's prompt cache."),
+  cacheWriteTokens: num.optional().describe("Input tokens written to the provider's prompt cache (Anthropic)."),
+});
+
+export const checkResultSchema = z.object({ type: z.string(), pass: z.boolean(), reason: z.string() });
+
+export const judgeVerdictSchema = z.object({
+  verdict,
+  reason: z.string(),
+  source: z.enum(['judge', 'label']).optional().describe('The LLM judge, or a human label on this exact output.'),
+  unparseable: z.boolean().optional(),
+  retries: z.int().min(0).optional().describe("SDK retries the judge's calls for this verdict took."),
+});
+
+export const callResultSchema = z
+  .object({
+    prompt: z.string(),
+    provider: z.string(),
+    example: z.int().min(0).describe('0-based index in the task\'s examples.'),
+    repeat: z.int().min(0),
+    output: z.string().nullable(),
+    error: z.string().nullable(),
+    usage: usageSchema.nullable(),
+    costUsd: nullableNum.describe('USD; null when unknown (never 0 for unknown).'),
+    latencyMs: nullableNum.describe('The HTTP exchange of the attempt that answered (request written to reply read), ms.'),
+    cached: z.boolean(),
+    retries: z.int().min(0),
+    retryMs: num.optional().describe('Time spent on failed attempts and back-off before the answering attempt, ms.'),
+    refusal: z.string().optional().describe("The provider's reason when the model refused (an error row)."),
+    checks: z.array(checkResultSchema),
+    judge: judgeVerdictSchema.nullable(),
+    pass: z.boolean().nullable().describe('null for a call that errored: neither a pass nor a fail.'),
+  })
+  .describe('One (prompt, provider, example, repeat) call and its scores.');
+
+export const pairedSchema = z.object({ examples: z.int(), differing: z.int(), meanDiff: nullableNum, pValue: num, canTell: z.boolean() });
+
+export const decisionBasisSchema = z.enum(['corrected', 'raw', 'raw-judge-votes', 'untrusted-judge', 'not-measured']);
+
+export const rowDecisionSchema = z.object({
+  basis: decisionBasisSchema,
+  estimate: nullableNum,
+  bound: nullableNum.describe('One-sided lower bound at the confidence level; null with confidence "estimate".'),
+  figure: nullableNum.describe('What is compared with min_quality.'),
+  pAtLeast: nullableNum.describe('P(quality >= min_quality).'),
+  meets: z.boolean().nullable(),
+});
+
+export const summaryRowSchema = z.object({
+  prompt: z.string(),
+  provider: z.string(),
+  n: z.int().describe('Planned calls of the row.'),
+  passed: z.int(),
+  failed: z.int(),
+  errors: z.int(),
+  quality: intervalSchema.extend({ nEff: nullableNum.describe('Effective sample size of the interval (repeats are clusters).') }),
+  corrected: intervalSchema.extend({ method: z.enum(['misclassification', 'ppi']), randomLabels: z.int().optional() }).nullable(),
+  vsFirst: pairedSchema.nullable(),
+  flipRate: nullableNum,
+  decision: rowDecisionSchema,
+  costUsd: z.object({ total: nullableNum, per1kCalls: nullableNum, unknownPrice: z.boolean() }),
+  latencyMs: z.object({ p50: nullableNum, p95: nullableNum, max: nullableNum }),
+  retries: z.int(),
+  retryMs: num.optional(),
+  refusals: z.int().optional(),
+  cached: z.int(),
+  pareto: z.boolean().optional(),
+});
+
+const measuredRateSchema = z.object({ k: z.int(), n: z.int(), rate: nullableNum, low: nullableNum, high: nullableNum });
+
+export const trustSchema = z.object({
+  level: z.enum(['UNCALIBRATED', 'UNTRUSTED', 'PROVISIONAL', 'TRUSTED']),
+  tpr: measuredRateSchema,
+  tnr: measuredRateSchema,
+  jLow: nullableNum,
+  heldBy: z.array(z.enum(['no-labels', 'tpr-unmeasured', 'tnr-unmeasured', 'no-better-than-chance', 'not-shown-better-than-chance', 'tpr-bound', 'tnr-bound'])),
+  next: z
+    .discriminatedUnion('reachable', [
+      z.object({ level: z.enum(['PROVISIONAL', 'TRUSTED']), reachable: z.literal(true), pass: z.int(), fail: z.int(), assumesAgreement: z.boolean() }),
+      z.object({ level: z.enum(['PROVISIONAL', 'TRUSTED']), reachable: z.literal(false), because: z.enum(['tpr', 'tnr', 'j']) }),
+    ])
+    .nullable(),
+});
+
+export const confusionSchema = z.object({ tp: z.int(), fn: z.int(), fp: z.int(), tn: z.int() });
+
+export const candidateSchema = z.object({
+  id: z.string(),
+  model: z.string(),
+  n: z.int(),
+  agreement: z.object({ k: z.int(), n: z.int(), rate: nullableNum, low: nullableNum, high: nullableNum }),
+  tpr: nullableNum,
+  tnr: nullableNum,
+  j: nullableNum,
+  kappa: nullableNum,
+  confusion: confusionSchema,
+  unparseable: z.int(),
+  flipRate: nullableNum,
+  errors: z.int(),
+  retries: z.int().optional().describe('SDK retries over every calibration call of this candidate.'),
+  costUsd: nullableNum,
+  latencyP50Ms: nullableNum,
+  selected: z.boolean(),
+});
+
+export const labelSampleSchema = z.object({ prompt: z.string(), provider: z.string(), frame: z.string() });
+
+export const judgeRecordSchema = z.object({
+  selected: z.string(),
+  trust: trustSchema,
+  candidates: z.array(candidateSchema),
+  labels: z.array(
+    z.object({
+      example: z.int(),
+      output: z.string(),
+      verdict,
+      judged: z.record(z.string(), verdict.nullable()),
+      sample: labelSampleSchema.optional(),
+    }),
+  ),
+});
+
+const confidenceSchema = z.union([z.literal('estimate'), z.number()]);
+
+export const decisionSettingsSchema = z.object({
+  minQuality: num,
+  minQualitySource: z.enum(['flag', 'task', 'default']),
+  confidence: confidenceSchema,
+  allowUntrustedJudge: z.boolean(),
+});
+
+const recommendationCommon = { minQuality: num, minQualitySource: z.enum(['flag', 'task', 'default']), confidence: confidenceSchema };
+
+export const recommendationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pick'), prompt: z.string(), provider: z.string(), figure: num, basis: decisionBasisSchema, qualifying: z.int(), per1kCalls: nullableNum, ...recommendationCommon }),
+  z.object({
+    kind: z.literal('none'),
+    prompt: z.null(),
+    provider: z.null(),
+    why: z.enum(['untrusted-judge', 'not-measured', 'below-limit']),
+    closest: z.object({ prompt: z.string(), provider: z.string(), figure: num }).nullable(),
+    ...recommendationCommon,
+  }),
+]);
+
+export const gateWhySchema = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('untrusted-judge'), trust: z.string() }),
+  z.object({ code: z.literal('not-measured') }),
+  z.object({ code: z.literal('no-latency') }),
+  z.object({ code: z.literal('unknown-cost'), providers: z.array(z.string()) }),
+  z.object({ code: z.literal('budget-stop'), finished: z.int(), planned: z.int() }),
+  z.object({ code: z.literal('row-missing') }),
+  z.object({ code: z.literal('no-pairs') }),
+  z.object({ code: z.literal('significant-drop'), pValue: num, worse: z.int(), better: z.int() }),
+  z.object({ code: z.literal('not-significant'), pValue: num }),
+  z.object({ code: z.literal('undetectable'), examples: z.int(), needed: z.int() }),
+]);
+
+export const gateCheckSchema = z.object({
+  name: z.enum(['min-quality', 'max-cost', 'max-p95-ms', 'max-error-rate', 'max-regression']),
+  row: z.string(),
+  limit: num,
+  actual: nullableNum.describe('null: could not be measured, and the gate fails.'),
+  pass: z.boolean(),
+  inconclusive: z.boolean().optional(),
+  basis: z.enum(['corrected', 'raw', 'raw-judge-votes', 'untrusted-judge', 'not-measured', 'errors-over-planned', 'whole-run', 'paired-drop']).optional(),
+  why: gateWhySchema.optional(),
+  estimate: nullableNum.optional(),
+  bound: nullableNum.optional(),
+  pAtLeast: nullableNum.optional(),
+  confidence: confidenceSchema.optional(),
+  examples: z.int().optional(),
+});
+
+export const baselineRowSchema = z.object({
+  prompt: z.string(),
+  provider: z.string(),
+  status: z.enum(['paired', 'missing-in-baseline', 'missing-in-run']),
+  examples: z.int(),
+  quality: z.object({ baseline: nullableNum, run: nullableNum, diff: nullableNum }),
+  worse: z.int(),
+  better: z.int(),
+  pValue: nullableNum,
+  pWorse: nullableNum,
+  canTell: z.boolean(),
+  repeat: z.int(),
+  costRatio: nullableNum,
+  p95Ratio: nullableNum,
+  unpaired: z.object({ onlyRun: z.int(), onlyBaseline: z.int(), errored: z.int() }),
+});
+
+export const shardSchema = z.object({ index: z.int().min(1), count: z.int().min(1) });
+
+export const planInfoSchema = z.object({
+  prompts: z.array(z.string()),
+  providers: z.array(z.string()),
+  examples: z.array(z.object({ index: z.int(), fingerprint: z.string() })),
+  repeat: z.int(),
+  taskHash: z.string(),
+});
+
+export const providerInfoSchema = z.object({
+  id: z.string(),
+  type: z.enum(['openai', 'anthropic']),
+  model: z.string(),
+  baseUrl: z.string().nullable(),
+  price: z.object({ source: z.string(), inputPerMtok: num, outputPerMtok: num }).nullable(),
+  role: z.enum(['model', 'judge']),
+});
+
+export const runRecordSchema = z
+  .object({
+    schema: z.literal(RUN_SCHEMA),
+    tool: z.object({ name: z.literal('aijourney'), version: z.string() }),
+    task: z.object({ name: z.string(), file: z.string() }),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    complete: z.boolean().describe('False when the run stopped before making every planned call.'),
+    stopReason: z.string().nullable(),
+    plannedCalls: z.int(),
+    providers: z.array(providerInfoSchema),
+    priceData: z.object({ source: z.string(), version: z.string(), date: z.string().nullable() }),
+    results: z.array(callResultSchema),
+    summary: z.array(summaryRowSchema),
+    judge: judgeRecordSchema.nullable(),
+    judgeCostUsd: nullableNum,
+    costUsd: z.object({ models: nullableNum, judge: nullableNum, total: nullableNum, spentNow: num }),
+    labelNext: z.array(z.object({ prompt: z.string(), provider: z.string(), example: z.int(), repeat: z.int(), output: z.string(), why: z.string() })),
+    seed: z.int(),
+    decision: decisionSettingsSchema,
+    recommendation: recommendationSchema,
+    plan: planInfoSchema.optional(),
+    shard: shardSchema.nullable().optional(),
+    gates: z.object({ passed: z.boolean(), checks: z.array(gateCheckSchema) }).optional(),
+    baseline: z.object({ file: z.string(), rows: z.array(baselineRowSchema), notes: z.array(z.string()) }).optional(),
+    mergedFrom: z.array(z.object({ file: z.string(), shard: shardSchema.nullable() })).optional(),
+  })
+  .describe('An aijourney run record.');
+
+export type Usage = z.infer<typeof usageSchema>;
+export type Interval = z.infer<typeof intervalSchema>;
+export type CheckResult = z.infer<typeof checkResultSchema>;
+export type JudgeVerdict = z.infer<typeof judgeVerdictSchema>;
+export type CallResult = z.infer<typeof callResultSchema>;
+export type PairedComparison = z.infer<typeof pairedSchema>;
+export type DecisionBasis = z.infer<typeof decisionBasisSchema>;
+export type RowDecision = z.infer<typeof rowDecisionSchema>;
+export type SummaryRow = z.infer<typeof summaryRowSchema>;
+export type CorrectedInterval = NonNullable<SummaryRow['corrected']>;
+export type Trust = z.infer<typeof trustSchema>;
+export type TrustLevel = Trust['level'];
+export type MeasuredRate = Trust['tpr'];
+export type HeldBy = Trust['heldBy'][number];
+export type NextStep = NonNullable<Trust['next']>;
+export type Confusion = z.infer<typeof confusionSchema>;
+export type CandidateSummary = z.infer<typeof candidateSchema>;
+export type LabelSample = z.infer<typeof labelSampleSchema>;
+export type JudgeRecord = z.infer<typeof judgeRecordSchema>;
+export type DecisionSettings = z.infer<typeof decisionSettingsSchema>;
+export type MinQualitySource = DecisionSettings['minQualitySource'];
+export type Recommendation = z.infer<typeof recommendationSchema>;
+export type GateWhy = z.infer<typeof gateWhySchema>;
+export type GateCheck = z.infer<typeof gateCheckSchema>;
+export type GateName = GateCheck['name'];
+export type GateBasis = NonNullable<GateCheck['basis']>;
+export type GatesResult = NonNullable<RunRecord['gates']>;
+export type BaselineRow = z.infer<typeof baselineRowSchema>;
+export type BaselineComparison = NonNullable<RunRecord['baseline']>;
+export type Shard = z.infer<typeof shardSchema>;
+export type PlanInfo = z.infer<typeof planInfoSchema>;
+export type ProviderInfo = z.infer<typeof providerInfoSchema>;
+export type LabelSuggestion = RunRecord['labelNext'][number];
+export type RunRecord = z.infer<typeof runRecordSchema>;
