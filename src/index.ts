@@ -3,7 +3,8 @@
  * `loadTask` → `evaluate` → a `RunRecord` that every renderer, gate and comparison reads.
  */
 export { loadTask, parseTask } from './task/load.js';
-export { evaluate, selectExamples, type EvalOptions } from './run/evaluate.js';
+export { evaluate, type EvalOptions } from './run/evaluate.js';
+export { selectExamples } from './plan/select.js';
 export { planCalls, type PlannedCall } from './plan/plan.js';
 export type { ResponseCache, CachedCompletion } from './run/call.js';
 export { createClient } from './providers/registry.js';

@@ -49,7 +49,7 @@ describe('a rejected key', () => {
     const [file] = await readdir(runs);
     const record = JSON.parse(await readFile(join(runs, file!), 'utf8'));
     expect(record.complete).toBe(false);
-    expect(record.stopReason).toContain(`the key in ${keyEnv} was rejected`);
+    expect(record.stopReason).toMatchObject({ kind: 'fatal', message: expect.stringContaining(`the key in ${keyEnv} was rejected`) });
     expect(record.results.length).toBeLessThan(40);
     expect(record.results.every((r: any) => r.provider !== provider)).toBe(true);
     for (const row of record.summary) expect(row.passed + row.failed + row.errors).toBeLessThanOrEqual(row.n);

@@ -113,7 +113,7 @@ describe('--max-cost', () => {
     expect(res.code).toBe(1);
     const record = JSON.parse(res.stdout);
     expect(record.complete).toBe(false);
-    expect(record.stopReason).toMatch(/budget reached/);
+    expect(record.stopReason).toMatchObject({ kind: 'budget', limitUsd: budget });
     const made = server.stats().total;
     expect(made).toBeLessThan(20);
     expect(made).toBeGreaterThanOrEqual(4); // 3 calls do not reach $0.35
@@ -122,5 +122,23 @@ describe('--max-cost', () => {
     const gate = record.gates.checks.find((c: { name: string }) => c.name === 'max-cost');
     expect(gate.pass).toBe(false);
     expect(gate.why).toMatchObject({ code: 'budget-stop', planned: 20 });
+  });
+});
+
+describe('one budget for every paid request', () => {
+  it("stops the judge's calibration calls too: no model under test is called once calibration spent the budget", async () => {
+    // A pricey judge: every calibration call costs $0.10 (the server answers with 100 output tokens).
+    const labels = Array.from({ length: 20 }, (_, i) => `  - vars: { q: "q${i}" }\n    labels: [{ output: "o${i}", verdict: ${i % 2 ? 'pass' : 'fail'} }]`).join('\n');
+    const task = `name: judged-budget\nprompt: "Question {{q}}."\nproviders: [openai:gpt-4o-mini]\nexamples:\n${labels}\njudge:\n  model: { type: openai, model: pricey-judge, price: { input_per_mtok: 0, output_per_mtok: 1000 } }\n  rubric: Pass if right.\nsettings: { concurrency: 2, max_retries: 0 }\n`;
+    const dir = await workdir({ 'task.yaml': task });
+    const res = await runCli(['eval', 'task.yaml', '--max-cost', '0.35', '--no-cache', '--json', '--yes'], { env, cwd: dir });
+    const record = JSON.parse(res.stdout);
+    expect(record.stopReason).toMatchObject({ kind: 'budget', limitUsd: 0.35 });
+    const judgeCalls = server.requests.filter((r) => r.body.model === 'pricey-judge').length;
+    expect(judgeCalls).toBeGreaterThanOrEqual(4);
+    expect(judgeCalls).toBeLessThan(20);
+    expect(record.costUsd.spentNow).toBeLessThanOrEqual(0.35 + 2 * PER_CALL + 1e-9); // concurrency 2
+    expect(server.requests.filter((r) => r.body.model === 'gpt-4o-mini')).toHaveLength(0);
+    expect(res.code).toBe(1);
   });
 });

@@ -79,7 +79,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run', (signal) => {
 
     const [partial] = await records(dir);
     expect(partial.complete).toBe(false);
-    expect(partial.stopReason).toBe(`interrupted by ${signal}`);
+    expect(partial.stopReason).toEqual({ kind: 'interrupted', signal });
     expect(partial.plannedCalls).toBe(EXAMPLES);
     const finished = partial.results.length;
     expect(finished).toBeGreaterThanOrEqual(3);

@@ -87,7 +87,7 @@ describe('mock servers from the official API specifications', () => {
       expect([0, 1], `${example}: ${res.stderr}`).toContain(res.code);
       const [file] = await readdir(join(dir, 'runs'));
       const record = JSON.parse(await readFile(join(dir, 'runs', file!), 'utf8'));
-      expect(record.complete, `${example}: ${record.stopReason}`).toBe(true);
+      expect(record.complete, `${example}: ${JSON.stringify(record.stopReason)}`).toBe(true);
       const errors = record.results.filter((r: { error: string | null }) => r.error !== null).map((r: { error: string }) => r.error);
       expect(errors, example).toEqual([]);
       expect(record.results.every((r: { output: unknown }) => typeof r.output === 'string')).toBe(true);

@@ -84,7 +84,7 @@ describe('reply shapes', () => {
     server.reset();
     const capped = await evalTask(['--max-cost', String(perCall * 2)]);
     expect(capped.record.complete).toBe(false);
-    expect(capped.record.stopReason).toMatch(/^budget reached/);
+    expect(capped.record.stopReason).toMatchObject({ kind: 'budget' });
     expect(server.stats().total).toBeLessThan(6);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectExamples } from '../src/run/evaluate.js';
+import { selectExamples } from '../src/plan/select.js';
 import type { Example } from '../src/task/types.js';
 import { startWireServer } from './server/wire-server.mjs';
 import { runCli, workdir } from './helpers/cli.js';

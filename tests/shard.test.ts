@@ -89,7 +89,7 @@ describe('--shard and merge', () => {
     expect((await runCli(['merge', 'a.json', 'plain.json', '-o', 'm.json'], { env, cwd: dir })).code).toBe(2);
     const half = await runCli(['merge', 'a.json', '-o', 'm.json', '--json'], { env, cwd: dir });
     expect(half.code).toBe(0);
-    expect(JSON.parse(half.stdout)).toMatchObject({ complete: false, stopReason: expect.stringMatching(/shards missing: 2\/2/) });
+    expect(JSON.parse(half.stdout)).toMatchObject({ complete: false, stopReason: { kind: 'shards', missing: ['2/2'], incomplete: [] } });
     expect((await runCli(['eval', 'task.yaml', '--shard', '3/2'], { env, cwd: dir })).code).toBe(2);
   });
 });

@@ -250,7 +250,7 @@ settings: { concurrency: 2 }
       expect(code).toBe(130);
       const record = JSON.parse(stdout);
       expect(record.complete).toBe(false);
-      expect(record.stopReason).toMatch(/interrupted by SIGINT/);
+      expect(record.stopReason).toEqual({ kind: 'interrupted', signal: 'SIGINT' });
       expect(record.results).toEqual([]);
       const candidate = record.judge.candidates[0];
       expect(candidate.n).toBeGreaterThanOrEqual(3);

@@ -1,9 +1,9 @@
 import { compareRuns, regressionChecks } from '../gate/baseline.js';
 import { readRunRecord } from '../record/io.js';
-import { budgetStop, refuseToStart } from '../plan/budget.js';
+import { refuseToStart } from '../plan/budget.js';
 import { write, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
-import { selectExamples, type ExampleSelection } from '../run/evaluate.js';
+import { selectExamples, type ExampleSelection } from '../plan/select.js';
 import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gate/gates.js';
 import type { RunRecord } from '../record/schema.js';
 import type { RunEstimate } from '../plan/estimate.js';
@@ -11,6 +11,7 @@ import { palette } from '../render/format.js';
 import { parseShard, shardExamples } from '../plan/shard.js';
 import { type Shard } from '../record/schema.js';
 import type { Confidence, Gates, Task } from '../task/types.js';
+import { rowName } from '../summary/summarize.js';
 
 /** The CI flags of `eval`: gates, baseline, budget, dry run, shard (as commander hands them over). */
 export interface CiFlags {
@@ -39,7 +40,7 @@ export interface CiOptions {
   yes: boolean;
   shard?: Shard;
   /** Stop issuing calls at this spend (the effective max-cost gate). */
-  budget?: (spentUsd: number) => string | null;
+  budget?: number;
 }
 
 function number(flag: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -80,7 +81,7 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
     options.baseline = await readRunRecord(flags.baseline, io.cwd);
   }
   if (maxRegression !== undefined) options.maxRegression = maxRegression;
-  if (gates.maxCostUsd !== undefined) options.budget = budgetStop(gates.maxCostUsd);
+  if (gates.maxCostUsd !== undefined) options.budget = gates.maxCostUsd;
   return options;
 }
 
@@ -148,7 +149,7 @@ export function tooManyErrors(record: RunRecord, gates: Gates): string | null {
   if (over.length === 0) return null;
   const first = record.results.find((r) => r.error !== null)?.error ?? 'unknown';
   if (record.results.length > 0 && record.results.every((r) => r.pass === null)) return `every call failed (first error: ${first})`;
-  const rows = over.map((row) => `${row.prompt} × ${row.provider}: ${row.errors} of ${row.n} calls failed`).join('; ');
+  const rows = over.map((row) => `${rowName(row)}: ${row.errors} of ${row.n} calls failed`).join('; ');
   const source = limit === DEFAULT_MAX_ERROR_RATE && gates.maxErrorRate !== DEFAULT_MAX_ERROR_RATE ? 'the default max_error_rate' : 'max_error_rate';
   return `too many provider errors: ${rows} (over ${Math.round(limit * 100)}%, ${source}); first error: ${first}`;
 }

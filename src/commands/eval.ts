@@ -85,7 +85,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   let interrupted: string | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return controller.abort(); // a second Ctrl-C: stop waiting
-    interrupted = `interrupted by ${signal}`;
+    interrupted = signal;
     progress?.note(`${signal}: finishing calls in flight (up to ${GRACE_MS / 1000} s), then saving what is done`);
     setTimeout(() => controller.abort(), GRACE_MS).unref();
   };
@@ -107,7 +107,8 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       ...(flags.confidence !== undefined ? { confidence: ci.gates.confidence } : {}),
       signal: controller.signal,
       ...(ci.shard ? { shard: ci.shard } : {}),
-      stopReason: (spentUsd) => interrupted ?? ci.budget?.(spentUsd) ?? null,
+      interrupted: () => interrupted,
+      ...(ci.budget !== undefined ? { maxCostUsd: ci.budget } : {}),
       warn: (message) => (progress ? progress.note(`aijourney: warning: ${message}`) : void io.stderr.write(`aijourney: warning: ${message}\n`)),
       onProgress: (p) => progress?.update(p),
       // SDK debug logs (OPENAI_LOG=debug) go to stderr, so --json stays JSON.

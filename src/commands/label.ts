@@ -17,6 +17,7 @@ import { buildQueue } from '../label/queue.js';
 import { recalibrate, renderCalibration } from '../label/recalibrate.js';
 import { showItem } from '../label/show.js';
 import { writeLabel } from '../label/write.js';
+import { rowName } from '../summary/summarize.js';
 
 export interface LabelFlags {
   run?: string;
@@ -97,7 +98,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
 
   const already = task.examples.reduce((n, e) => n + e.labels.length, 0);
   const source = random
-    ? `${items.length} output(s) drawn at random from ${displayText(`${random.sample.prompt} × ${random.sample.provider}`)} of ${displayText(runPath)} (${random.frame} judged outputs, ${random.unlabeled} not yet labeled)`
+    ? `${items.length} output(s) drawn at random from ${displayText(rowName(random.sample))} of ${displayText(runPath)} (${random.frame} judged outputs, ${random.unlabeled} not yet labeled)`
     : `${items.length} output(s) of ${displayText(runPath)}`;
   await write(
     io.stdout,

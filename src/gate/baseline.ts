@@ -1,14 +1,13 @@
 import type { GateCheck } from '../record/schema.js';
-import { rowName } from './gates.js';
+import { rowName } from '../summary/summarize.js';
 import type { RunRecord } from '../record/schema.js';
-import { MIN_DIFFERING } from '../stats/index.js';
+import { MIN_DIFFERING, SIGNIFICANCE } from '../stats/index.js';
 import { clustersOf, groupByRow, pairedTest, rowKey } from '../summary/summarize.js';
 import type { CallResult } from '../record/schema.js';
 import type { Confidence } from '../task/types.js';
 import type { BaselineComparison, BaselineRow } from '../record/schema.js';
+import { stopText } from '../render/words.js';
 
-/** A change is called significant below this two-sided p-value (with `confidence: estimate`). */
-export const SIGNIFICANCE = 0.05;
 
 /**
  * Maps the baseline's example indexes onto the run's by content fingerprint, so a reordered or
@@ -40,8 +39,8 @@ const maxCalls = (rs: readonly CallResult[]) => Math.max(1, ...[...clustersOf(rs
 export function compareRuns(run: RunRecord, baseline: RunRecord, file: string): BaselineComparison {
   const notes: string[] = [];
   if (run.task.name !== baseline.task.name) notes.push(`different task names: "${run.task.name}" now, "${baseline.task.name}" in the baseline`);
-  if (!baseline.complete) notes.push(`the baseline is incomplete (${baseline.stopReason ?? 'stopped early'})`);
-  if (!run.complete) notes.push(`this run is incomplete (${run.stopReason ?? 'stopped early'})`);
+  if (!baseline.complete) notes.push(`the baseline is incomplete (${stopText(baseline.stopReason)})`);
+  if (!run.complete) notes.push(`this run is incomplete (${stopText(run.stopReason)})`);
   const toRun = exampleMap(run, baseline, notes);
   const runGroups = groupByRow(run.results);
   const baseGroups = groupByRow(baseline.results);

@@ -1,7 +1,7 @@
-import { stoppedByBudget } from '../plan/budget.js';
 import type { RunRecord } from '../record/schema.js';
 import type { Confidence, Gates } from '../task/types.js';
 import type { GateCheck, GateName, GatesResult } from '../record/schema.js';
+import { rowName } from '../summary/summarize.js';
 
 /** Gate limits given on the command line; each overrides the task's `gates:` value. */
 export interface GateFlags {
@@ -21,7 +21,6 @@ export function resolveGates(task: Gates, flags: GateFlags): Gates {
   return out;
 }
 
-export const rowName = (row: { prompt: string; provider: string }) => `${row.prompt} × ${row.provider}`;
 
 function check(name: GateName, row: string, limit: number, actual: number | null, ok: (v: number) => boolean, extra: Partial<GateCheck> = {}): GateCheck {
   return { name, row, limit, actual, pass: actual !== null && ok(actual), ...extra };
@@ -55,7 +54,7 @@ export function checkGates(record: RunRecord, gates: Gates): GateCheck[] {
     const extra: Partial<GateCheck> = { basis: 'whole-run' };
     if (total === null) extra.why = { code: 'unknown-cost', providers: record.providers.filter((p) => p.price === null).map((p) => p.id) };
     const c = check('max-cost', 'whole run', gates.maxCostUsd, total, (v) => v <= gates.maxCostUsd!, extra);
-    if (stoppedByBudget(record.stopReason)) {
+    if (record.stopReason?.kind === 'budget') {
       c.pass = false;
       c.why = { code: 'budget-stop', finished: record.results.length, planned: record.plannedCalls };
     }

@@ -3,6 +3,7 @@ import { CallAborted, callModel, type CallContext, type CallOutcome } from '../r
 import type { CompletionRequest, ModelClient } from '../providers/types.js';
 import type { JudgeCandidate, Verdict } from '../task/types.js';
 import { judgeMessages, parseVerdict, VERDICT_SCHEMA, type FewShot, type JudgeSubject } from './prompt.js';
+import type { StopReason } from '../record/schema.js';
 
 export const UNPARSEABLE = 'unparseable judge reply';
 
@@ -26,7 +27,7 @@ export interface JudgeOutcome {
    * Why asking stopped before every sample was in: a fatal provider error (a rejected key) or the
    * run's interrupt. What finished (its votes, cost and latency) is still reported.
    */
-  stopped?: { fatal: ProviderError } | { aborted: true };
+  stopped?: { fatal: ProviderError } | { aborted: StopReason };
 }
 
 /** The request for one judge question (every sample sends it; the sample index keys the cache). */
@@ -66,10 +67,10 @@ export async function askJudge(
     try {
       outcome = await callModel(client, request, i, ctx);
     } catch (err) {
-      if (err instanceof CallAborted) stopped = { aborted: true };
+      if (err instanceof CallAborted) stopped = { aborted: err.reason ?? { kind: 'interrupted', signal: null } };
       else if (err instanceof ProviderError && err.fatal) stopped = { fatal: err };
       else throw err;
-      error = `judge ${candidate.id}: ${err instanceof CallAborted ? 'interrupted' : err.message}`;
+      error = `judge ${candidate.id}: ${err instanceof CallAborted ? 'not asked: the run stopped' : err.message}`;
       break;
     }
     latencyMs.push(outcome.latencyMs);

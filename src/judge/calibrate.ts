@@ -7,6 +7,7 @@ import type { ProviderError } from '../errors.js';
 import { askJudge, type JudgeOutcome } from './ask.js';
 import type { FewShot } from './prompt.js';
 import type { CandidateSummary } from '../record/schema.js';
+import type { StopReason } from '../record/schema.js';
 
 /** A human-labeled output with the input it answered. */
 export interface LabeledItem {
@@ -46,7 +47,7 @@ export function leaveOneOut(items: LabeledItem[], i: number): FewShot[] {
  */
 export interface CalibrationStop {
   fatal: ProviderError | null;
-  reason: string | null;
+  reason: StopReason | null;
 }
 
 /**
@@ -61,16 +62,15 @@ export async function calibrateCandidate(
   samples: number,
   ctx: CallContext,
   limit: <T>(task: () => Promise<T>) => Promise<T>,
-  stop: CalibrationStop & { check?: () => string | null } = { fatal: null, reason: null },
+  stop: CalibrationStop = { fatal: null, reason: null },
 ): Promise<CandidateReport> {
   const outcomes = await Promise.all(
     items.map((item, i) =>
       limit(async (): Promise<JudgeOutcome | null> => {
-        stop.reason ??= stop.check?.() ?? null;
         if (stop.fatal || stop.reason) return null;
         const outcome = await askJudge(client, candidate, { input: item.input, expected: item.example.expected, output: item.label.output }, leaveOneOut(items, i), samples, ctx);
         if (outcome.stopped && 'fatal' in outcome.stopped) stop.fatal ??= outcome.stopped.fatal;
-        if (outcome.stopped && 'aborted' in outcome.stopped) stop.reason ??= 'interrupted';
+        if (outcome.stopped && 'aborted' in outcome.stopped) stop.reason ??= outcome.stopped.aborted;
         return outcome;
       }),
     ),
@@ -159,10 +159,9 @@ export async function calibrate(
   items: LabeledItem[],
   ctx: CallContext,
   limit: <T>(task: () => Promise<T>) => Promise<T>,
-  shouldStop?: () => string | null,
 ): Promise<Calibration> {
   if (items.length === 0) return { items, candidates: [], selected: spec.candidates[0]! };
-  const stop = { fatal: null, reason: null, ...(shouldStop ? { check: shouldStop } : {}) };
+  const stop: CalibrationStop = { fatal: null, reason: null };
   const candidates = await Promise.all(
     spec.candidates.map((c) => calibrateCandidate(clients.get(c.provider.id)!, c, items, spec.samples, ctx, limit, stop)),
   );

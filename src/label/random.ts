@@ -8,11 +8,12 @@
 import { frameHash, frameUnits, isRowSample, unitKey } from '../judge/sample-frame.js';
 import type { RunRecord } from '../record/schema.js';
 import { exampleFingerprint } from '../plan/shard.js';
-import { rng } from '../stats/index.js';
+import { rng, shuffle } from '../stats/index.js';
 import { UsageError } from '../errors.js';
 import type { LabelSample } from '../record/schema.js';
 import type { Example } from '../task/types.js';
 import type { LabelItem } from './queue.js';
+import { rowName } from '../summary/summarize.js';
 
 export interface RandomDraw {
   items: LabelItem[];
@@ -28,7 +29,7 @@ function pickRow(record: RunRecord, prompt: string | undefined, provider: string
   const judged = rows.find((s) => record.results.some((r) => r.prompt === s.prompt && r.provider === s.provider && r.judge?.source === 'judge'));
   const row = judged ?? rows[0];
   if (!row) {
-    const known = record.summary.map((s) => `${s.prompt} × ${s.provider}`).join(', ');
+    const known = record.summary.map((s) => `${rowName(s)}`).join(', ');
     throw new UsageError(`no row of this run matches ${[prompt && `--prompt ${prompt}`, provider && `--provider ${provider}`].filter(Boolean).join(' ')} (rows: ${known})`);
   }
   return { prompt: row.prompt, provider: row.provider };
@@ -50,13 +51,8 @@ export function randomDraw(record: RunRecord, examples: Example[], options: { co
   const units = frameUnits(results, (r) => r.output !== null && randomLabeled.has(unitKey({ example: r.example, output: r.output })));
   const frame = frameHash(units, (i) => exampleFingerprint(byIndex.get(i)!));
   const open = units.filter((u) => !labeled.has(unitKey(u)));
-  // A seeded Fisher-Yates shuffle; the first `count` of the shuffled frame are the draw.
-  const random = rng(options.seed);
-  const order = [...open];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  // A seeded random permutation of the open units; its first `count` are the draw.
+  const order = shuffle(open, rng(options.seed));
   const items = order.slice(0, options.count).map((u, i): LabelItem => {
     const result = results.find((r) => r.example === u.example && r.output !== null && r.output.trim() === u.output.trim());
     return {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { RunError } from '../errors.js';
-import { labeledItems } from '../run/evaluate.js';
+import { labeledItems } from '../judge/labeled.js';
 import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
 import { createClient as defaultCreateClient } from '../providers/registry.js';

@@ -1,24 +1,38 @@
-import type { RunEstimate } from './estimate.js';
-import { usd } from '../render/format.js';
-
 /**
- * A spending limit for one run (`--max-cost`, or the task's `gates.max_cost_usd`).
- * Before the run: refuse when even the estimate's lower bound is over the limit.
- * During the run: stop issuing new calls once the money spent so far reaches the limit; calls
- * already in flight (and the judge grading their outputs) finish, so the spend can pass the
- * limit by at most those calls.
+ * The spending limit of one run (`--max-cost`, or the task's `gates.max_cost_usd`): one object that
+ * every paid request consults (models under test and the judge's calibration; run/call.ts asks it
+ * before each request that is not a replay). Before the run, a plan whose estimate's lower bound is
+ * already over the limit is refused. During the run, no new request starts once the money spent
+ * reaches the limit; calls already in flight, and the judge grading the outputs they return, finish,
+ * so the spend can pass the limit by at most those calls.
  */
+import type { StopReason } from '../record/schema.js';
+import { usd } from '../render/format.js';
+import type { RunEstimate } from './estimate.js';
 
-/** Prefix of the record's stopReason when the budget stopped a run (gates look for it). */
-export const BUDGET_STOP = 'budget reached';
-
-/** A reason to stop once `spentUsd` reaches `maxUsd`, for evaluate's `stopReason`. */
-export function budgetStop(maxUsd: number): (spentUsd: number) => string | null {
-  return (spentUsd) => (spentUsd >= maxUsd ? `${BUDGET_STOP}: spent ${usd(spentUsd)} of the ${usd(maxUsd)} limit` : null);
+export interface Budget {
+  readonly limitUsd: number | null;
+  /** Money spent by this process so far (replays from the cache spend nothing). */
+  readonly spentUsd: number;
+  spend(usd: number): void;
+  /** The reason to stop, once the limit is reached. */
+  exceeded(): Extract<StopReason, { kind: 'budget' }> | null;
 }
 
-export function stoppedByBudget(stopReason: string | null): boolean {
-  return stopReason?.startsWith(BUDGET_STOP) ?? false;
+export function createBudget(limitUsd: number | undefined): Budget {
+  let spent = 0;
+  return {
+    limitUsd: limitUsd ?? null,
+    get spentUsd() {
+      return spent;
+    },
+    spend(amount) {
+      spent += amount;
+    },
+    exceeded() {
+      return limitUsd !== undefined && spent >= limitUsd ? { kind: 'budget', spentUsd: spent, limitUsd } : null;
+    },
+  };
 }
 
 /** Why the run must not start, or null. Uses the known part of the lower bound (unknown prices add at least 0). */

@@ -1,5 +1,5 @@
 import { callCost, resolvePrice } from '../cost/prices.js';
-import { labeledItems } from '../run/evaluate.js';
+import { labeledItems } from '../judge/labeled.js';
 import { leaveOneOut, toFewShot } from '../judge/calibrate.js';
 import { judgeMessages } from '../judge/prompt.js';
 import type { PlannedCall } from './plan.js';

@@ -1,35 +1,107 @@
 /**
- * The part of a run record computed from its results alone: summary rows (with the corrected quality
- * and each row's decision), the Pareto front and the recommendation. `evaluate` and `merge` both call
- * it, so a sharded run decides exactly as the same run unsharded.
+ * The run record from what a run produced: summary rows (the corrected quality and each row's
+ * decision), the Pareto front, the recommendation and the cost totals. `evaluate` and `merge` both
+ * build their record here, so a sharded run decides exactly as the same run unsharded.
  */
+import type * as Prices from '../cost/prices.js';
+import type { Calibration } from '../judge/calibrate.js';
 import { makeCorrector, type RandomLabel } from '../judge/correct.js';
-import type { JudgeRecord } from './schema.js';
+import { trustLevel } from '../judge/trust.js';
+import type { ModelClient } from '../providers/types.js';
 import { paretoFront, recommend } from '../summary/recommend.js';
-import { type Recommendation } from './schema.js';
 import { summarize, type SummaryPlan } from '../summary/summarize.js';
-import { type SummaryRow } from './schema.js';
-import type { DecisionSettings } from './schema.js';
-import type { CallResult } from './schema.js';
-
-export interface AssembleInput {
-  plan: SummaryPlan;
-  results: CallResult[];
-  /** The judge's calibration, when the task has a judge. */
-  judge: JudgeRecord | null;
-  decision: DecisionSettings;
-  /** Content fingerprint of each example (for random-label sample frames). */
-  fingerprint: (example: number) => string;
-  /** Seed of the corrected-quality Monte Carlo. */
-  seed?: number;
-}
+import { VERSION } from '../version.js';
+import { RUN_SCHEMA, type CallResult, type DecisionSettings, type JudgeRecord, type ProviderInfo, type RunRecord } from './schema.js';
+import { addCost } from '../cost/sum.js';
 
 /** The selected judge's leave-one-out verdicts on labels drawn at random (`label --random`). */
 export function randomLabels(judge: JudgeRecord): RandomLabel[] {
   return judge.labels.flatMap((l) => (l.sample ? [{ example: l.example, output: l.output, verdict: l.verdict, judged: l.judged[judge.selected] ?? null, sample: l.sample }] : []));
 }
 
-export function assembleSummary(input: AssembleInput): { summary: SummaryRow[]; recommendation: Recommendation } {
+/** The calibration as the record keeps it: every candidate's figures, the trust level, each label's verdicts. */
+export function judgeRecord(calibration: Calibration): JudgeRecord {
+  const selected = calibration.candidates.find((c) => c.selected);
+  return {
+    selected: calibration.selected.id,
+    trust: trustLevel(selected?.confusion),
+    candidates: calibration.candidates.map(({ verdicts: _verdicts, ...rest }) => rest),
+    labels: calibration.items.map((item, i) => ({
+      example: item.example.index,
+      output: item.label.output,
+      verdict: item.label.verdict,
+      judged: Object.fromEntries(calibration.candidates.map((c) => [c.id, c.verdicts[i] ?? null])),
+      ...(item.label.sample ? { sample: item.label.sample } : {}),
+    })),
+  };
+}
+
+/** A base URL fit for a record: credentials and query values (some proxies take a key there) are masked. */
+export function publicUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/[?#].*$/, '');
+  }
+  if (parsed.username) parsed.username = 'redacted';
+  if (parsed.password) parsed.password = 'redacted';
+  for (const name of [...parsed.searchParams.keys()]) parsed.searchParams.set(name, 'redacted');
+  parsed.hash = '';
+  return parsed.toString();
+}
+
+export function providerInfo(client: ModelClient, role: ProviderInfo['role'], resolvePrice: typeof Prices.resolvePrice): ProviderInfo {
+  const price = resolvePrice(client.spec);
+  return {
+    id: client.spec.id,
+    type: client.spec.type,
+    model: client.spec.model,
+    baseUrl: client.baseUrl ? publicUrl(client.baseUrl) : null,
+    price: price && { source: price.source, inputPerMtok: price.inputPerMtok, outputPerMtok: price.outputPerMtok },
+    role,
+  };
+}
+
+
+/** What a record is made of; the rest (summary, recommendation, cost totals, completeness) is computed. */
+export type RecordParts = Omit<RunRecord, 'schema' | 'tool' | 'complete' | 'summary' | 'recommendation' | 'costUsd' | 'gates' | 'baseline'> & {
+  /** The rows and repeat the summary is over (this shard's examples for a shard). */
+  summaryPlan: SummaryPlan;
+  /** Money this process spent (replays from the cache spend nothing). */
+  spentNow: number;
+  /** Content fingerprint of each example (for random-label sample frames). */
+  fingerprint: (example: number) => string;
+};
+
+export function assembleRecord(parts: RecordParts): RunRecord {
+  const { summaryPlan, spentNow, fingerprint, ...kept } = parts;
+  const { summary, recommendation } = assembleSummary({ plan: summaryPlan, results: parts.results, judge: parts.judge, decision: parts.decision, fingerprint, seed: parts.seed });
+  const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
+  const judge = parts.judge ? parts.judgeCostUsd : 0;
+  const complete = parts.results.length === parts.plannedCalls;
+  return {
+    schema: RUN_SCHEMA,
+    tool: { name: 'aijourney', version: VERSION },
+    ...kept,
+    complete,
+    stopReason: complete ? null : parts.stopReason,
+    summary,
+    costUsd: { models, judge, total: addCost(models, judge), spentNow },
+    recommendation,
+  };
+}
+
+export interface AssembleInput {
+  plan: SummaryPlan;
+  results: CallResult[];
+  judge: JudgeRecord | null;
+  decision: DecisionSettings;
+  fingerprint: (example: number) => string;
+  seed?: number;
+}
+
+export function assembleSummary(input: AssembleInput): Pick<RunRecord, 'summary' | 'recommendation'> {
   const selected = input.judge?.candidates.find((c) => c.selected);
   const judge = input.judge
     ? {

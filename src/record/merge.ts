@@ -1,10 +1,10 @@
 import type { RunRecord } from './schema.js';
-import { assembleSummary } from './assemble.js';
+import { assembleRecord } from './assemble.js';
 import type { Shard } from './schema.js';
 import { UsageError } from '../errors.js';
 import type { CallResult } from './schema.js';
+import { addCost } from '../cost/sum.js';
 
-const addCost = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
 
 /**
  * Joins the records of the shards of one task into one run record. Results are put back in plan
@@ -47,46 +47,31 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
     return 0;
   });
 
-  // Every shard calibrated the judge on every label; the first shard's calibration and decision rule stand for all.
+  // Every shard calibrated the judge on every label; the first shard's calibration, decision rule
+  // and seed stand for all, so the merged run decides as the unsharded run would.
   const fingerprints = new Map(plan.examples.map((e) => [e.index, e.fingerprint]));
-  const { summary, recommendation } = assembleSummary({
-    plan: { prompts: plan.prompts.map((id) => ({ id })), providers: plan.providers.map((id) => ({ id })), examples: plan.examples, settings: { repeat: plan.repeat } },
-    results,
-    judge: first.judge,
-    decision: first.decision,
-    fingerprint: (i) => fingerprints.get(i) ?? '',
-    seed: first.seed,
-  });
-  const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
   const judgeCost = first.judge === null && first.judgeCostUsd === null ? null : records.reduce<number | null>((s, { record }) => addCost(s, record.judgeCostUsd), 0);
-  const plannedCalls = plan.prompts.length * plan.providers.length * plan.examples.length * plan.repeat;
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  const incomplete = records.filter(({ record }) => !record.complete).map(({ file, record }) => `${file}: ${record.stopReason ?? 'incomplete'}`);
-  const reasons = [...(missing.length ? [`shards missing: ${missing.map((i) => `${i}/${count}`).join(', ')}`] : []), ...incomplete];
-  const complete = results.length === plannedCalls;
-
-  return {
-    ...first,
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i)).map((i) => `${i}/${count}`);
+  const incomplete = records.filter(({ record }) => !record.complete).map(({ file }) => file);
+  return assembleRecord({
+    task: first.task,
     startedAt: records.map(({ record }) => record.startedAt).sort()[0]!,
     finishedAt: records.map(({ record }) => record.finishedAt).sort().at(-1)!,
-    complete,
-    stopReason: complete ? null : reasons.join('; ') || 'some calls are missing',
-    plannedCalls,
+    stopReason: { kind: 'shards', missing, incomplete },
+    plannedCalls: plan.prompts.length * plan.providers.length * plan.examples.length * plan.repeat,
+    providers: first.providers,
+    priceData: first.priceData,
     results,
-    summary,
+    judge: first.judge,
     judgeCostUsd: judgeCost,
-    costUsd: {
-      models,
-      judge: judgeCost ?? (first.judge ? null : 0),
-      total: addCost(models, judgeCost ?? (first.judge ? null : 0)),
-      spentNow: records.reduce((s, { record }) => s + record.costUsd.spentNow, 0),
-    },
     labelNext: records.flatMap(({ record }) => record.labelNext),
-    recommendation,
+    seed: first.seed,
+    decision: first.decision,
     plan,
     shard: null,
-    gates: undefined,
-    baseline: undefined,
     mergedFrom: records.map(({ file, record }) => ({ file, shard: record.shard ?? null })),
-  };
+    summaryPlan: { prompts: plan.prompts.map((id) => ({ id })), providers: plan.providers.map((id) => ({ id })), examples: plan.examples, settings: { repeat: plan.repeat } },
+    spentNow: records.reduce((s, { record }) => s + record.costUsd.spentNow, 0),
+    fingerprint: (i) => fingerprints.get(i) ?? '',
+  });
 }

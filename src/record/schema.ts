@@ -228,6 +228,15 @@ export const providerInfoSchema = z.object({
   role: z.enum(['model', 'judge']),
 });
 
+export const stopReasonSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('interrupted'), signal: z.string().nullable() }),
+    z.object({ kind: z.literal('budget'), spentUsd: num, limitUsd: num }),
+    z.object({ kind: z.literal('fatal'), message: z.string().describe('A rejected key, or another error that stops every call.') }),
+    z.object({ kind: z.literal('shards'), missing: z.array(z.string()), incomplete: z.array(z.string()) }),
+  ])
+  .describe('Why the run stopped before making every planned call.');
+
 export const runRecordSchema = z
   .object({
     schema: z.literal(RUN_SCHEMA),
@@ -236,7 +245,7 @@ export const runRecordSchema = z
     startedAt: z.string(),
     finishedAt: z.string(),
     complete: z.boolean().describe('False when the run stopped before making every planned call.'),
-    stopReason: z.string().nullable(),
+    stopReason: stopReasonSchema.nullable(),
     plannedCalls: z.int(),
     providers: z.array(providerInfoSchema),
     priceData: z.object({ source: z.string(), version: z.string(), date: z.string().nullable() }),
@@ -290,4 +299,5 @@ export type Shard = z.infer<typeof shardSchema>;
 export type PlanInfo = z.infer<typeof planInfoSchema>;
 export type ProviderInfo = z.infer<typeof providerInfoSchema>;
 export type LabelSuggestion = RunRecord['labelNext'][number];
+export type StopReason = z.infer<typeof stopReasonSchema>;
 export type RunRecord = z.infer<typeof runRecordSchema>;

@@ -1,5 +1,6 @@
 import type { Interval } from '../record/schema.js';
 import { displayText } from './terminal-text.js';
+import { rowName } from '../summary/summarize.js';
 
 /** Formatting of numbers for people: every number with its unit, unknowns spelled out. */
 
@@ -37,7 +38,7 @@ export function errorCount(row: { errors: number; refusals?: number }): string {
 export function retryNote(rows: ReadonlyArray<{ prompt: string; provider: string; retries: number; retryMs?: number }>): string | null {
   const retried = rows.filter((r) => r.retries > 0);
   if (retried.length === 0) return null;
-  const each = retried.map((r) => `${r.prompt} × ${r.provider} ${r.retries} (${ms(r.retryMs ?? null)})`);
+  const each = retried.map((r) => `${rowName(r)} ${r.retries} (${ms(r.retryMs ?? null)})`);
   return `Retries (failed attempts and back-off, not in the latency columns): ${each.join('; ')}`;
 }
 

@@ -1,6 +1,7 @@
 import { pct, usd } from './format.js';
 import { html, type Html } from './html-escape.js';
 import type { Row } from './report-data.js';
+import { rowName } from '../summary/summarize.js';
 
 /**
  * The quality-vs-cost chart as inline SVG, drawn by hand so the report needs no script and no
@@ -93,7 +94,7 @@ export function qualityCostChart(rows: Row[]): { svg: Html; unplaced: number[] }
   const marks = points.map((p) => {
     const x = scale.x(p.cost);
     const c = colourOf(p.index);
-    return html`<g><title>${rows[p.index]!.prompt} × ${rows[p.index]!.provider}: ${pct(p.rate)} [${pct(p.low)}, ${pct(p.high)}], ${usd(p.cost)} per 1k calls</title>
+    return html`<g><title>${rowName(rows[p.index]!)}: ${pct(p.rate)} [${pct(p.low)}, ${pct(p.high)}], ${usd(p.cost)} per 1k calls</title>
 <line stroke="${c}" stroke-width="2" x1="${f(x)}" x2="${f(x)}" y1="${f(y(p.low))}" y2="${f(y(p.high))}"/>
 <line stroke="${c}" stroke-width="2" x1="${f(x - 5)}" x2="${f(x + 5)}" y1="${f(y(p.low))}" y2="${f(y(p.low))}"/>
 <line stroke="${c}" stroke-width="2" x1="${f(x - 5)}" x2="${f(x + 5)}" y1="${f(y(p.high))}" y2="${f(y(p.high))}"/>

@@ -5,8 +5,9 @@ import { gatesHeadline } from './gates.js';
 import { colourOf, qualityCostChart } from './html-chart.js';
 import { html, Html } from './html-escape.js';
 import { contentSecurityPolicy, STYLE } from './html-style.js';
-import { baselineCells, calibrationCells, exampleIndices, gateLines, reasonsOf, resultNotes, rowLabel, rowResults, type Row } from './report-data.js';
-import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
+import { rowName } from '../summary/summarize.js';
+import { baselineCells, calibrationCells, exampleIndices, gateLines, reasonsOf, resultNotes, rowResults, type Row } from './report-data.js';
+import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
  * The HTML report: one self-contained file (inline CSS and SVG, no script, no network), readable by
@@ -34,7 +35,7 @@ function header(record: RunRecord): Html {
   return html`<header>
 <h1>${record.task.name}</h1>
 <p class="muted">Task file ${record.task.file} · started ${record.startedAt} · finished ${record.finishedAt} · ${record.tool.name} ${record.tool.version}</p>
-${record.complete ? '' : html`<div class="banner"><b>Incomplete run:</b> ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'}).</div>`}
+${record.complete ? '' : html`<div class="banner"><b>Incomplete run:</b> ${record.results.length} of ${record.plannedCalls} calls finished (${stopText(record.stopReason)}).</div>`}
 <div class="cards">${cards.map(([big, small]) => html`<div class="card"><b>${big}</b><span>${small}</span></div>`)}</div>
 <p><b>Recommendation:</b> ${recommendationText(rec)}</p>
 </header>`;
@@ -84,7 +85,7 @@ function resultsSection(record: RunRecord): Html {
     (row, i) => html`<tr><td class="nowrap">${swatch(i)}${i + 1}${row.pareto ? ' ◆' : ''}</td><td class="nowrap">${row.prompt}</td><td class="nowrap">${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${errorCount(row)}</td><td class="num">${interval(row.quality)}</td>${judge ? html`<td class="num">${correctedCell(row.corrected, judge.trust)}</td>` : ''}${repeated ? html`<td class="num">${row.flipRate === null ? 'n/a' : pct(row.flipRate)}</td>` : ''}${many ? html`<td>${vsFirstText(row, i)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${ms(row.latencyMs.p50)}</td><td class="num">${ms(row.latencyMs.p95)}</td></tr>`,
   );
   const { svg, unplaced } = qualityCostChart(record.summary);
-  const legend = record.summary.map((row, i) => html`<li>${swatch(i)}<b>${i + 1}</b> ${rowLabel(row)}${row.pareto ? ' ◆' : ''}</li>`);
+  const legend = record.summary.map((row, i) => html`<li>${swatch(i)}<b>${i + 1}</b> ${rowName(row)}${row.pareto ? ' ◆' : ''}</li>`);
   return html`<section><h2>Results</h2>
 <div class="scroll"><table><thead><tr><th>#</th><th>prompt</th><th>provider</th><th class="num">calls</th><th class="num">passed</th><th class="num">failed</th><th class="num">errors</th><th class="num">quality [95% CI]</th>${judge ? html`<th class="num">corrected [95% CI]</th>` : ''}${repeated ? html`<th class="num">flip</th>` : ''}${many ? html`<th>vs first row</th>` : ''}<th class="num">cost</th><th class="num">$/1k calls</th><th class="num">p50</th><th class="num">p95</th></tr></thead><tbody>${rows}</tbody></table></div>
 <p class="note">${resultNotes(record).join(' ')} ◆ = on the quality/cost Pareto front.</p>
@@ -115,7 +116,7 @@ function outputsSection(record: RunRecord, rows: Row[]): Html {
     }
   }
   return html`<section><h2>Outputs, example by example</h2>
-<div class="scroll"><table class="outputs"><thead><tr><th>example</th>${rows.map((row, i) => html`<th>${swatch(i)}${i + 1}. ${rowLabel(row)}</th>`)}</tr></thead><tbody>${lines}</tbody></table></div></section>`;
+<div class="scroll"><table class="outputs"><thead><tr><th>example</th>${rows.map((row, i) => html`<th>${swatch(i)}${i + 1}. ${rowName(row)}</th>`)}</tr></thead><tbody>${lines}</tbody></table></div></section>`;
 }
 
 /** The whole report as one HTML document. */

@@ -1,6 +1,7 @@
 import type { RunRecord } from '../record/schema.js';
 import type { CallResult } from '../record/schema.js';
 import { exampleIndices, gateLines, reasonsOf, repeatLabel, rowResults } from './report-data.js';
+import { stopText } from './words.js';
 
 /**
  * JUnit XML of a run, the dialect GitHub (dorny/test-reporter, mikepenz/action-junit-report) and
@@ -93,7 +94,7 @@ export function renderJunit(record: RunRecord): string {
   for (const row of record.summary) {
     const classname = `${row.prompt}/${row.provider}`;
     const rs = rowResults(record, row);
-    const cases = examples.map((ex) => exampleCase(classname, ex, rs.filter((r) => r.example === ex), record.stopReason));
+    const cases = examples.map((ex) => exampleCase(classname, ex, rs.filter((r) => r.example === ex), stopText(record.stopReason)));
     all.push(...cases);
     suites.push(suite(classname, cases, seconds(rs), timestamp));
   }

@@ -1,8 +1,9 @@
 import type { RunRecord } from '../record/schema.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
-import { baselineCells, calibrationCells, gateLines, reasonsOf, resultNotes, rowLabel } from './report-data.js';
-import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
+import { rowName } from '../summary/summarize.js';
+import { baselineCells, calibrationCells, gateLines, reasonsOf, resultNotes } from './report-data.js';
+import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
  * The summary tables as GitHub-flavoured Markdown, for a PR comment or `$GITHUB_STEP_SUMMARY`.
@@ -105,9 +106,9 @@ function failures(record: RunRecord, max: number): string[] {
 /** The whole Markdown report of a run. */
 export function renderMarkdown(record: RunRecord, options: MarkdownOptions = {}): string {
   const out = [`## aijourney: ${mdCell(record.task.name)}`, ''];
-  const rowsText = record.summary.map(rowLabel).join(', ');
+  const rowsText = record.summary.map(rowName).join(', ');
   out.push(`${record.results.length} calls over ${record.summary.length} row${record.summary.length === 1 ? '' : 's'} (${mdCell(rowsText)}), started ${record.startedAt}.`, '');
-  if (!record.complete) out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(record.stopReason ?? 'stopped')}).`, '');
+  if (!record.complete) out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(stopText(record.stopReason))}).`, '');
   out.push(...gates(record), ...calibration(record), ...results(record), ...baseline(record), ...failures(record, options.maxFailures ?? 20));
   const data = record.priceData;
   out.push(`Cost: ${costBreakdown(record.costUsd, record.judge !== null)}. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`, '');

@@ -32,7 +32,6 @@ export function exampleIndices(record: RunRecord): number[] {
   return [...new Set(record.results.map((r) => r.example))].sort((a, b) => a - b);
 }
 
-export const rowLabel = (row: Pick<Row, 'prompt' | 'provider'>) => `${row.prompt} × ${row.provider}`;
 
 export const repeatLabel = (r: CallResult) => `example ${r.example}${r.repeat ? ` repeat ${r.repeat}` : ''}`;
 

@@ -6,7 +6,8 @@ import { renderGates } from './gates.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
 import { calibrationCells, resultNotes } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
-import { correctedCell, recommendationText, trustNext, trustReason, vsFirstText } from './words.js';
+import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
+import { rowName } from '../summary/summarize.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -84,7 +85,7 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
 function recommendationLines(record: RunRecord, p: Palette): string[] {
   const lines: string[] = [];
   if (record.summary.some((row) => row.pareto !== undefined) && record.summary.length > 1) {
-    const unplaced = record.summary.filter((row) => row.quality.rate !== null && row.costUsd.per1kCalls === null).map((row) => `${row.prompt} × ${row.provider}`);
+    const unplaced = record.summary.filter((row) => row.quality.rate !== null && row.costUsd.per1kCalls === null).map((row) => `${rowName(row)}`);
     lines.push(p.dim(`◆ pareto = on the quality/cost front: no other row is at least as good for no more money per call (and better on one)${unplaced.length ? `; cost unknown, cannot be placed: ${unplaced.join(', ')}` : ''}.`));
   }
   const rec = record.recommendation;
@@ -123,7 +124,7 @@ export function renderRun(saved: RunRecord, options: RenderOptions): string {
   const record = displayCopy(saved);
   const p = palette(options.color);
   const sections: string[][] = [];
-  if (!record.complete) sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${record.stopReason ?? 'stopped'})`)]);
+  if (!record.complete) sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${stopText(record.stopReason)})`)]);
   sections.push(calibrationSection(record, p), summarySection(record, p, options.volumePerDay), failureSection(record, p, options.maxFailures ?? 20), costLine(record));
   if (record.baseline) sections.push(renderBaseline(record.baseline, p));
   if (record.gates) sections.push(renderGates(record.gates, p));

@@ -2,7 +2,7 @@
  * The sentences every report format shares: trust, decisions, recommendations, gate reasons and
  * paired comparisons. The record holds these outcomes as data; only this file says them in words.
  */
-import type { BaselineRow, GateCheck, GateWhy } from '../record/schema.js';
+import type { BaselineRow, GateCheck, GateWhy, StopReason } from '../record/schema.js';
 import type { CorrectedInterval } from '../record/schema.js';
 import { TRUSTED_BOUND } from '../judge/trust.js';
 import { type HeldBy, type MeasuredRate, type Trust } from '../record/schema.js';
@@ -11,7 +11,8 @@ import type { SummaryRow } from '../record/schema.js';
 import type { DecisionBasis, MinQualitySource } from '../record/schema.js';
 import type { Confidence } from '../task/types.js';
 import { interval, pct, pValue, usd } from './format.js';
-import { SIGNIFICANCE } from '../gate/baseline.js';
+import { SIGNIFICANCE } from '../stats/index.js';
+import { rowName } from '../summary/summarize.js';
 
 const rate = (name: string, r: MeasuredRate) => `${name} ${r.k}/${r.n}${r.low === null ? '' : ` (lower bound ${r.low.toFixed(2)})`}`;
 
@@ -81,13 +82,13 @@ export function recommendationText(rec: Recommendation): string {
   if (rec.kind === 'pick') {
     const why = rec.per1kCalls === null ? 'the only qualifying rows have unknown cost' : rec.qualifying > 1 ? `cheapest of ${rec.qualifying} qualifying rows` : 'the only qualifying row';
     const cost = rec.per1kCalls === null ? 'cost unknown (no price for this model)' : `${usd(rec.per1kCalls)} per 1k calls`;
-    return `${rec.prompt} × ${rec.provider}: ${why}; ${BASIS[rec.basis]} ${pct(rec.figure)} (${confidenceText(rec.confidence)}) meets ${sourceText(rec.minQuality, rec.minQualitySource)}, the rule of the min-quality gate; ${cost}`;
+    return `${rowName(rec)}: ${why}; ${BASIS[rec.basis]} ${pct(rec.figure)} (${confidenceText(rec.confidence)}) meets ${sourceText(rec.minQuality, rec.minQualitySource)}, the rule of the min-quality gate; ${cost}`;
   }
   if (rec.why === 'untrusted-judge') return `none can be made: the judge that graded the rows is untrusted or uncalibrated, so their quality cannot be measured (label more outputs: aijourney label)`;
   if (rec.why === 'not-measured') return `none: no row has a measured quality (every call failed or nothing ran); ${sourceText(rec.minQuality, rec.minQualitySource)}`;
   const c = rec.closest!;
   const short = rec.minQuality - c.figure;
-  return `none: no row meets ${sourceText(rec.minQuality, rec.minQualitySource)} on the ${confidenceText(rec.confidence)}; closest: ${c.prompt} × ${c.provider} at ${pct(c.figure)} (${(short * 100).toFixed(0)} points short)`;
+  return `none: no row meets ${sourceText(rec.minQuality, rec.minQualitySource)} on the ${confidenceText(rec.confidence)}; closest: ${rowName(c)} at ${pct(c.figure)} (${(short * 100).toFixed(0)} points short)`;
 }
 
 /** Why a gate check failed or was not decisive. */
@@ -150,4 +151,19 @@ export function verdictText(row: BaselineRow): string {
   if (!row.canTell) return `too few examples to tell apart: need >= 6 differing examples (${row.worse + row.better} differ)`;
   if (row.pValue >= SIGNIFICANCE) return `no significant change (${pValue(row.pValue)})`;
   return `${(row.quality.diff ?? 0) > 0 ? 'better' : 'worse'} (${pValue(row.pValue)})`;
+}
+
+/** Why a run stopped early, in a few words. */
+export function stopText(reason: StopReason | null): string {
+  if (!reason) return 'stopped';
+  switch (reason.kind) {
+    case 'interrupted':
+      return reason.signal ? `interrupted by ${reason.signal}` : 'interrupted';
+    case 'budget':
+      return `budget reached: spent ${usd(reason.spentUsd)} of the ${usd(reason.limitUsd)} limit`;
+    case 'fatal':
+      return `stopped: ${reason.message}`;
+    case 'shards':
+      return [reason.missing.length ? `shards missing: ${reason.missing.join(', ')}` : '', reason.incomplete.length ? `incomplete shards: ${reason.incomplete.join(', ')}` : ''].filter(Boolean).join('; ') || 'some calls are missing';
+  }
 }

@@ -4,6 +4,7 @@ import { ProviderError } from '../errors.js';
 import type { CallTiming } from '../providers/attempts.js';
 import type { CallFacts } from '../providers/translate.js';
 import type { Scrubber } from '../providers/secrets.js';
+import type { StopReason } from '../record/schema.js';
 import type { Completion, CompletionRequest, ModelClient } from '../providers/types.js';
 import type { Usage } from '../record/schema.js';
 import { saneCompletion } from './reply.js';
@@ -47,6 +48,12 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Told of money actually spent now (cached replays spend nothing). */
   onSpend?: (usd: number) => void;
+  /**
+   * Asked before every request that is not a replay (the budget, Ctrl-C): a reason stops it before
+   * it is sent. Not asked for `continuing` requests (the judge grading an output already paid for).
+   */
+  stop?: () => StopReason | null;
+  continuing?: boolean;
   /** Masks configured secrets in replies and error messages before anything stores or shows them. */
   secrets?: Scrubber;
   /**
@@ -83,7 +90,10 @@ export const loadPrices = (): Promise<typeof Prices> => (pricing ??= import('../
 
 /** Thrown when a call was cut short by the run's abort signal: the call is not finished, not failed. */
 export class CallAborted extends Error {
-  constructor() {
+  constructor(
+    /** Why no request was made (the budget, Ctrl-C); absent when the run's abort signal cut it short. */
+    readonly reason?: StopReason,
+  ) {
     super('call aborted');
   }
 }
@@ -109,6 +119,8 @@ export async function callModel(
     if (shared.completion) return { ...shared, cached: true, retries: 0, retryMs: 0 };
     // The first request failed (errors are not shared, as they are not cached): ask anew.
   }
+  const reason = ctx.continuing ? null : (ctx.stop?.() ?? null);
+  if (reason) throw new CallAborted(reason);
   const own = freshCall(client, request, key, ctx, pricing);
   if (!ctx.cache || !ctx.inflight) return own;
   ctx.inflight.set(key, own);

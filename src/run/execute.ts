@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors.js';
 import { scoreOutput, type ScorerConfig } from '../score/score.js';
-import type { CallResult } from '../record/schema.js';
+import type { CallResult, StopReason } from '../record/schema.js';
 import { CallAborted, callModel, type CallContext } from './call.js';
 import type { Limiter } from './limiter.js';
 import type { PlannedCall } from '../plan/plan.js';
@@ -19,8 +19,6 @@ export interface ExecuteOptions {
   scorer: ScorerConfig;
   limit: Limiter;
   ctx: CallContext;
-  /** Checked before each call starts; a string stops issuing calls and says why. */
-  stopReason: () => string | null;
   /** `judged`: the judge was asked about this output (its cost, possibly of a failed question, is `judgeCostUsd`). */
   onResult?: (result: CallResult, extra: { judgeSplit: boolean; judgeCostUsd: number | null; judged: boolean }) => void;
 }
@@ -28,7 +26,7 @@ export interface ExecuteOptions {
 export interface ExecuteOutcome {
   /** In plan order; a call that never started is absent (undefined) when the run stopped early. */
   results: Array<CallResult | undefined>;
-  stoppedBy: string | null;
+  stoppedBy: StopReason | null;
   /** Set when a fatal provider error (authentication) stopped the run. */
   fatal: ProviderError | null;
 }
@@ -36,12 +34,11 @@ export interface ExecuteOutcome {
 /** Runs every planned call under the shared limit, scoring each as it lands. */
 export async function executePlan(plan: PlannedCall[], options: ExecuteOptions): Promise<ExecuteOutcome> {
   const results: Array<CallResult | undefined> = new Array(plan.length);
-  let stoppedBy: string | null = null;
+  let stoppedBy: StopReason | null = null;
   let fatal: ProviderError | null = null;
 
   const runOne = async (call: PlannedCall, index: number): Promise<void> => {
-    stoppedBy ??= fatal ? 'authentication failed' : options.stopReason();
-    if (stoppedBy) return;
+    if (fatal) return;
     const client = options.clients.get(call.provider.id)!;
     try {
       const outcome = await callModel(client, { messages: call.messages, params: call.provider.params }, call.repeat, options.ctx);
@@ -73,7 +70,11 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
       });
       if (score.fatal) fatal ??= score.fatal; // the judge's key: this row is kept, no new call starts
     } catch (err) {
-      if (err instanceof CallAborted) return; // interrupted: left out, so a re-run makes it again
+      if (err instanceof CallAborted) {
+        // Stopped before its request (budget, Ctrl-C) or cut short: left out, so a re-run makes it again.
+        stoppedBy ??= err.reason ?? { kind: 'interrupted', signal: null };
+        return;
+      }
       if (err instanceof ProviderError && err.fatal) {
         fatal ??= err;
         return;

@@ -46,7 +46,8 @@ export async function scoreOutput(call: PlannedCall, output: string, config: Sco
     return { checks, judge: { verdict: label.verdict, reason, source: 'label' }, pass: label.verdict === 'pass', error: null, judgeOutcome: null };
   }
   const { client, candidate, fewShot, samples } = config.judge;
-  const outcome = await askJudge(client, candidate, { input: userInput(call), expected: call.example.expected, output }, fewShot, samples, ctx);
+  // Grading an output already paid for finishes even once the budget is reached.
+  const outcome = await askJudge(client, candidate, { input: userInput(call), expected: call.example.expected, output }, fewShot, samples, { ...ctx, continuing: true });
   // Interrupted while judging: the call is left out, and a re-run replays its output from the cache.
   if (outcome.stopped && 'aborted' in outcome.stopped) throw new CallAborted();
   if (outcome.verdict === null) {

@@ -15,8 +15,8 @@ export {
   type QualityPosterior,
 } from './mixed.js';
 export { clusteredRate, clusteredWilson, flipRate, type Cluster, type ClusteredRate } from './cluster.js';
-export { signFlipTest, normalCdf, MIN_DIFFERING, type PairedTest } from './paired.js';
+export { signFlipTest, normalCdf, MIN_DIFFERING, SIGNIFICANCE, type PairedTest } from './paired.js';
 export { ppiMean, ppiInterval, ppiProbabilityAtLeast, type PpiEstimate, type PpiInput, type PpiLabeled } from './ppi.js';
-export { rng, normalSample, gammaSample, betaSample, binomialSample, type Random } from './random.js';
+export { rng, shuffle, normalSample, gammaSample, betaSample, binomialSample, type Random } from './random.js';
 export { lnGamma, lnBeta, betaCdf, betaQuantile, normalQuantile, tCdf, tQuantile } from './special.js';
 export { BetaTable } from './beta-table.js';

@@ -29,6 +29,9 @@ export interface PairedTest {
   method: 'exact' | 'normal';
 }
 
+/** A difference is called significant below this two-sided p-value (with `confidence: estimate`). */
+export const SIGNIFICANCE = 0.05;
+
 /** The fewest differing examples for which p < 0.05 is possible at all. */
 export const MIN_DIFFERING = 6;
 

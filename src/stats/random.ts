@@ -68,3 +68,13 @@ export function binomialSample(random: Random, n: number, p: number): number {
   for (let i = 0; i < n; i++) if (random() < p) k++;
   return k;
 }
+
+/** A uniformly random permutation of `items` (Fisher & Yates; Durstenfeld's in-place form), as a new array. */
+export function shuffle<T>(items: readonly T[], random: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

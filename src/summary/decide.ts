@@ -6,6 +6,7 @@
  */
 import { normalCdf, wilsonLower, type ClusteredRate } from '../stats/index.js';
 import type { DecisionBasis, DecisionSettings, RowDecision } from '../record/schema.js';
+import type { Confidence, Gates } from '../task/types.js';
 
 /** A row's quality as a decision needs it. */
 export interface RowQuality {
@@ -18,6 +19,16 @@ export interface RowQuality {
 
 /** The threshold used when neither the task's gates nor a flag set one. */
 export const DEFAULT_MIN_QUALITY = 0.8;
+
+/** The decision rule of a run: flags over the task's gates over the defaults. */
+export function decisionSettings(gates: Gates, flags: { minQuality?: number; confidence?: Confidence }): DecisionSettings {
+  return {
+    minQuality: flags.minQuality ?? gates.minQuality ?? DEFAULT_MIN_QUALITY,
+    minQualitySource: flags.minQuality !== undefined ? 'flag' : gates.minQuality !== undefined ? 'task' : 'default',
+    confidence: flags.confidence ?? gates.confidence ?? 'estimate',
+    allowUntrustedJudge: gates.allowUntrustedJudge ?? false,
+  };
+}
 
 export function decide(quality: RowQuality | null, basis: DecisionBasis, settings: DecisionSettings): RowDecision {
   const estimate = quality?.rate ?? null;

@@ -1,3 +1,4 @@
+import { addCost } from '../cost/sum.js';
 import type { Corrector } from '../judge/correct.js';
 import type { TrustLevel } from '../record/schema.js';
 import { clusteredRate, clusteredWilson, flipRate, latencyStats, signFlipTest, type Cluster, type PairedTest } from '../stats/index.js';
@@ -23,14 +24,7 @@ export interface SummarizeOptions {
   judge?: { trust: TrustLevel; corrector: Corrector };
 }
 
-function sumOrNull(values: Array<number | null>): number | null {
-  let total = 0;
-  for (const v of values) {
-    if (v === null) return null;
-    total += v;
-  }
-  return total;
-}
+
 
 /** Scored calls per example of one row: the clusters every interval and test of the row is made of. */
 export function clustersOf(results: readonly CallResult[]): Map<number, Cluster> {
@@ -64,6 +58,9 @@ export function pairedTest(first: readonly CallResult[], second: readonly CallRe
 }
 
 export const rowKey = (row: { prompt: string; provider: string }) => `${row.prompt}\u0000${row.provider}`;
+
+/** A row as people read it: `prompt × provider`. */
+export const rowName = (row: { prompt: string; provider: string }) => `${row.prompt} × ${row.provider}`;
 
 /** Results grouped by row (prompt × provider). */
 export function groupByRow(results: readonly CallResult[]): Map<string, CallResult[]> {
@@ -100,7 +97,7 @@ export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers'
       const estimate = basis === 'corrected' ? corrected!.quality : basis === 'untrusted-judge' ? (corrected?.quality ?? null) : rawQuality(rate);
       // Billed: every reply, including the unusable ones the provider reported tokens for (cut at the token limit, refused).
       const answered = rs.filter((r) => r.output !== null || r.usage !== null);
-      const total = sumOrNull(answered.map((r) => r.costUsd));
+      const total = answered.reduce<number | null>((sum, r) => addCost(sum, r.costUsd), 0);
       rows.push({
         ...row,
         n: perRow,

@@ -88,7 +88,7 @@ export function makeRecord(): RunRecord {
     startedAt: '2026-01-02T03:04:05.000Z',
     finishedAt: '2026-01-02T03:04:09.000Z',
     complete: false,
-    stopReason: 'budget of $0.01 reached',
+    stopReason: { kind: 'budget', spentUsd: 0.0186, limitUsd: 0.01 },
     plannedCalls: 12,
     providers: [],
     priceData: { source: '@pydantic/genai-prices', version: '0.1.8', date: '2026-01-01' },
