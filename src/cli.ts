@@ -3,6 +3,7 @@ import { AijourneyError, EXIT } from './errors.js';
 import { envSecrets, Scrubber } from './providers/secrets.js';
 import { outputStream } from './render/output-stream.js';
 import { displayText, guardTerminal } from './render/terminal-text.js';
+import * as opt from './commands/options.js';
 import { VERSION } from './version.js';
 import { write, type Io } from './io.js';
 
@@ -22,30 +23,28 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
 
-  cmd
+  const evalCmd = cmd
     .command('eval')
     .description('run the prompts of a task on its providers, score them, and print quality, cost and latency')
     .argument('<task>', 'task file (YAML)')
-    .option('-j, --concurrency <n>', 'calls in flight at once (overrides settings.concurrency)')
+    .addOption(opt.option('-j, --concurrency <n>', 'calls in flight at once (overrides settings.concurrency)', opt.concurrency))
     .option('-o, --output <file>', 'also write FILE, format by extension: .json (run record), .junit.xml, .md, .csv, .html; repeatable', collect)
     .option('--json', 'print the run record as JSON on stdout and nothing else')
     .option('--runs-dir <dir>', 'where every run record is saved', '.aijourney/runs')
-    .option('--seed <n>', 'seed of the corrected-quality Monte Carlo and of --sample', '1')
+    .addOption(opt.option('--seed <n>', 'seed of the corrected-quality Monte Carlo and of --sample', opt.seed).default(1))
     .option('--cache-dir <dir>', 'where model replies are cached between runs', '.aijourney/cache')
     .option('--no-cache', 'call every model afresh: neither read nor write the response cache')
-    .option('--limit <n>', 'run only the first N examples (quick litmus test on a big data file)')
-    .option('--sample <n>', 'run N examples drawn at random, the same ones for the same --seed (applied after --limit)')
-    .option('--volume <calls>', 'calls per day: adds a projected cost per month (30 days) column')
-    .option('--min-quality <rate>', 'gate: fail (exit 1) when a row\'s quality is below RATE, 0-1 (the judge-corrected quality when a judge grades; a row graded by an untrusted judge fails); overrides gates.min_quality')
-    .option('--max-cost <usd>', 'gate and budget: USD for the whole run, judge included; refuses to start when even the estimate\'s low end is over, stops issuing calls when reached')
-    .option('--max-p95-ms <ms>', 'gate: fail when a row\'s p95 latency is above MS')
-    .option('--max-error-rate <rate>', 'gate: fail when a row\'s share of errored calls is above RATE, 0-1')
-    .option('--confidence <level>', 'how quality is decided (gate, recommendation, baseline): "estimate" (the point estimate) or a level such as 0.95 (the one-sided lower bound); overrides gates.confidence')
+    .addOption(opt.option('--limit <n>', 'run only the first N examples (quick litmus test on a big data file)', opt.count))
+    .addOption(opt.option('--sample <n>', 'run N examples drawn at random, the same ones for the same --seed (applied after --limit)', opt.count))
+    .addOption(opt.option('--volume <calls>', 'calls per day: adds a projected cost per month (30 days) column', opt.count));
+  for (const gate of opt.GATE_FLAGS) evalCmd.addOption(opt.option(gate.flag, gate.help, gate.parse));
+  evalCmd
+    .addOption(opt.option('--confidence <level>', 'how quality is decided (gate, recommendation, baseline): "estimate" (the point estimate) or a level such as 0.95 (the one-sided lower bound); overrides gates.confidence', opt.confidence))
     .option('--baseline <run.json>', 'compare each row with the same row of a saved run (exact paired sign-flip test by example, cost and p95 ratios)')
-    .option('--max-regression <drop>', 'with --baseline: fail when a row\'s quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)')
+    .addOption(opt.option('--max-regression <drop>', "with --baseline: fail when a row's quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)", opt.rate))
     .option('--dry-run', 'print the planned calls and an estimated cost range, call nothing, exit 0')
     .option('--yes', 'run a plan over the default ceilings (10,000 calls, or an estimated $10 without --max-cost); without it such a plan is refused, exit 2')
-    .option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge')
+    .addOption(opt.option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge', opt.shard))
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
       const { runEvalCommand } = await import('./commands/eval.js');
@@ -121,10 +120,10 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .argument('<task>', 'task file (YAML)')
     .option('--run <file>', 'the run record to label (default: the latest run of this task)')
     .option('--runs-dir <dir>', 'where run records are saved', '.aijourney/runs')
-    .option('--random <n>', 'label N outputs drawn at random from one row\'s judged outputs: a random sample, which prediction-powered inference can use for a narrower corrected interval')
+    .addOption(opt.option('--random <n>', "label N outputs drawn at random from one row's judged outputs: a random sample, which prediction-powered inference can use for a narrower corrected interval", opt.count))
     .option('--prompt <id>', 'with --random: the row\'s prompt variant (default: the first row the judge graded)')
     .option('--provider <id>', 'with --random: the row\'s provider')
-    .option('--seed <n>', 'with --random: seed of the draw', '1')
+    .addOption(opt.option('--seed <n>', 'with --random: seed of the draw', opt.seed).default(1))
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
       const { runLabelCommand } = await import('./commands/label.js');

@@ -8,22 +8,23 @@ import { checkGates, gatesResult, resolveGates, type GateFlags } from '../gate/g
 import type { RunRecord } from '../record/schema.js';
 import type { RunEstimate } from '../plan/estimate.js';
 import { palette } from '../render/format.js';
-import { parseShard, shardExamples } from '../plan/shard.js';
+import { shardExamples } from '../plan/shard.js';
+import { GATE_FLAGS } from './options.js';
 import { type Shard } from '../record/schema.js';
 import type { Confidence, Gates, Task } from '../task/types.js';
 import { rowName } from '../summary/summarize.js';
 
-/** The CI flags of `eval`: gates, baseline, budget, dry run, shard (as commander hands them over). */
+/** The CI flags of `eval`: gates, baseline, budget, dry run, shard (parsed by commander: commands/options.ts). */
 export interface CiFlags {
-  minQuality?: string;
-  maxCost?: string;
-  maxP95Ms?: string;
-  maxErrorRate?: string;
-  confidence?: string;
+  minQuality?: number;
+  maxCost?: number;
+  maxP95Ms?: number;
+  maxErrorRate?: number;
+  confidence?: Confidence;
   baseline?: string;
-  maxRegression?: string;
+  maxRegression?: number;
   dryRun?: boolean;
-  shard?: string;
+  shard?: Shard;
   /** Accept a plan over the default ceilings (run/ceiling.ts). */
   yes?: boolean;
 }
@@ -43,39 +44,23 @@ export interface CiOptions {
   budget?: number;
 }
 
-function number(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
-  return n;
-}
+const LIMITS = GATE_FLAGS.map((g) => g.field);
 
-/** `--confidence estimate` or a level in [0.5, 1). */
-export function parseConfidence(value: string | undefined): Confidence | undefined {
-  if (value === undefined) return undefined;
-  if (value.trim() === 'estimate') return 'estimate';
-  const n = Number(value);
-  if (value.trim() === '' || !(n >= 0.5 && n < 1)) throw new UsageError(`--confidence must be "estimate" or a level from 0.5 to below 1 (e.g. 0.95), got "${value}"`);
-  return n;
+/** The gate values the flags set. */
+function gateFlagsOf(flags: CiFlags): GateFlags {
+  const given: GateFlags = {};
+  for (const { key, field } of GATE_FLAGS) if (flags[key] !== undefined) given[field] = flags[key];
+  if (flags.confidence !== undefined) given.confidence = flags.confidence;
+  return given;
 }
-
-const LIMITS = ['minQuality', 'maxCostUsd', 'maxP95LatencyMs', 'maxErrorRate'] as const;
 
 /** Parses and checks the flags and reads the baseline, so bad input fails (exit 2) before any call. */
 export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiOptions> {
-  const gateFlags: GateFlags = {};
-  const set = <K extends keyof GateFlags>(key: K, v: number | undefined) => v !== undefined && (gateFlags[key] = v);
-  set('minQuality', number('--min-quality', flags.minQuality, 0, 1));
-  set('maxCostUsd', number('--max-cost', flags.maxCost, 0, Number.MAX_SAFE_INTEGER));
-  set('maxP95LatencyMs', number('--max-p95-ms', flags.maxP95Ms, 0, Number.MAX_SAFE_INTEGER));
-  set('maxErrorRate', number('--max-error-rate', flags.maxErrorRate, 0, 1));
-  const confidence = parseConfidence(flags.confidence);
-  if (confidence !== undefined) gateFlags.confidence = confidence;
-  const gates = resolveGates(task.gates, gateFlags);
-  const maxRegression = number('--max-regression', flags.maxRegression, 0, 1);
+  const gates = resolveGates(task.gates, gateFlagsOf(flags));
+  const maxRegression = flags.maxRegression;
   if (maxRegression !== undefined && !flags.baseline) throw new UsageError('--max-regression needs --baseline FILE');
   const options: CiOptions = { gates, gated: LIMITS.some((key) => gates[key] !== undefined), dryRun: flags.dryRun === true, yes: flags.yes === true };
-  if (flags.shard !== undefined) options.shard = parseShard(flags.shard);
+  if (flags.shard !== undefined) options.shard = flags.shard;
   if (flags.baseline) {
     options.baselineFile = flags.baseline;
     options.baseline = await readRunRecord(flags.baseline, io.cwd);

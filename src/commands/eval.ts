@@ -15,19 +15,20 @@ import { loadTask } from '../task/load.js';
 import { applyCi, ciExitCode, ciOptions, preflight, tooManyErrors, type CiFlags } from './eval-ci.js';
 import { startProgress } from './progress.js';
 
+/** The flags of `eval`, as parsed by commander (commands/options.ts). */
 export interface EvalFlags extends CiFlags {
-  concurrency?: string;
+  concurrency?: number;
   output?: string[];
   json?: boolean;
   runsDir: string;
-  seed: string;
+  seed: number;
   color: boolean;
   /** Run only the first N examples. */
-  limit?: string;
+  limit?: number;
   /** Run N examples drawn at random (seeded by --seed). */
-  sample?: string;
+  sample?: number;
   /** Calls per day: adds a projected monthly cost column. */
-  volume?: string;
+  volume?: number;
   /** False with --no-cache: neither read nor write the response cache. */
   cache?: boolean;
   /** Response cache directory (relative to the cwd). */
@@ -37,12 +38,6 @@ export interface EvalFlags extends CiFlags {
 /** How long calls in flight may finish after Ctrl-C before they are cancelled. */
 const GRACE_MS = 3000;
 
-function positiveInt(flag: string, value: string | undefined, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
-  return n;
-}
 
 /** The response cache, unless --no-cache; better-sqlite3 is loaded only here. Never fails the run. */
 async function openCache(flags: EvalFlags, io: Io): Promise<SqliteCache | null> {
@@ -53,15 +48,10 @@ async function openCache(flags: EvalFlags, io: Io): Promise<SqliteCache | null> 
 }
 
 export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Promise<number> {
-  const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
-  const seed = Number(flags.seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
+  const { concurrency, seed, limit, sample, volume } = flags;
   const outputs = flags.output ?? [];
   for (const out of outputs) validateOutputPath(out);
   const runsDir = resolve(io.cwd, flags.runsDir);
-  const limit = positiveInt('--limit', flags.limit, 1_000_000_000);
-  const sample = positiveInt('--sample', flags.sample, 1_000_000_000);
-  const volume = positiveInt('--volume', flags.volume, 1_000_000_000_000);
   const notes: string[] = [];
   const task = await loadTask(file, { cwd: io.cwd, env: io.env, onNote: (line) => notes.push(line) });
   io.secrets?.add(taskSecrets(task, io.env));

@@ -24,10 +24,10 @@ export interface LabelFlags {
   runsDir: string;
   color: boolean;
   /** Draw this many outputs at random from one row's judged outputs (a random sample). */
-  random?: string;
+  random?: number;
   prompt?: string;
   provider?: string;
-  seed?: string;
+  seed?: number;
 }
 
 const PROMPT = 'pass / fail / skip / quit (p/f/s/q), a critique may follow > ';
@@ -45,11 +45,7 @@ async function pickRun(file: string, task: { name: string; file: string }, flags
 }
 
 function drawRandom(record: RunRecord, examples: Task['examples'], flags: LabelFlags) {
-  const count = Number(flags.random);
-  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--random must be a whole number of outputs, 1 or more, got "${flags.random}"`);
-  const seed = flags.seed === undefined ? 1 : Number(flags.seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
-  return randomDraw(record, examples, { count, seed, ...(flags.prompt ? { prompt: flags.prompt } : {}), ...(flags.provider ? { provider: flags.provider } : {}) });
+  return randomDraw(record, examples, { count: flags.random ?? 1, seed: flags.seed ?? 1, ...(flags.prompt ? { prompt: flags.prompt } : {}), ...(flags.provider ? { provider: flags.provider } : {}) });
 }
 
 /** One answer; on a terminal a pass/fail without a critique gets a second, optional question. */

@@ -1,18 +1,7 @@
 import { createHash } from 'node:crypto';
-import { UsageError } from '../errors.js';
 import type { PlannedCall } from './plan.js';
 import type { Example, Task } from '../task/types.js';
 import type { PlanInfo, Shard } from '../record/schema.js';
-
-export function parseShard(value: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`--shard must be K/N with 1 <= K <= N (e.g. 2/4), got "${value}"`);
-  }
-  return { index, count };
-}
 
 /**
  * Shards split by example, round-robin on the example's index: shard K holds the examples with

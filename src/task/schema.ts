@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { baseUrlProblem } from '../providers/base-url.js';
+import { LIMITS } from './limits.js';
 import { didYouMean } from './suggest.js';
 
 /** Provider types with an adapter; the prefix of `openai:gpt-4o-mini`. */
@@ -292,7 +293,7 @@ const gatesSchema = strict({
 }).describe('CI thresholds; command-line flags override them.');
 
 const settingsSchema = strict({
-  concurrency: z.int().min(1).max(256).default(8).describe('Calls in flight at once, 1 to 256.'),
+  concurrency: z.int().min(1).max(LIMITS.concurrency).default(8).describe(`Calls in flight at once, 1 to ${LIMITS.concurrency}.`),
   repeat: z.int().min(1).max(100).default(1).describe('Times each (prompt, provider, example) is run, 1 to 100.'),
   timeout_ms: z.int().positive().max(2_147_483_647).default(60000).describe('Per-request timeout in milliseconds, up to 2147483647 (about 24.8 days; longer timers fire at once).'),
   max_retries: z.int().min(0).max(10).default(3).describe('SDK retries on 429, 5xx, timeouts and connection errors, 0 to 10.'),
