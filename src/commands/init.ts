@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { stringify } from 'yaml';
 import { write, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
+import { PROVIDER_TYPES, PROVIDERS as TABLE } from '../providers/table.js';
 
 /** What `init` asks on a terminal; every field has a default so a script gets a working file. */
 export interface StarterAnswers {
@@ -15,11 +16,12 @@ export interface StarterAnswers {
   providers: string[];
 }
 
-/** Cheap defaults per provider, and a stronger sibling as the judge. */
-const PROVIDERS = [
-  { env: 'OPENAI_API_KEY', model: 'openai:gpt-4o-mini', judge: 'openai:gpt-4o' },
-  { env: 'ANTHROPIC_API_KEY', model: 'anthropic:claude-haiku-4-5', judge: 'anthropic:claude-sonnet-4-6' },
-] as const;
+/** Cheap defaults per provider, and a stronger sibling as the judge (the providers table's `starter`). */
+const PROVIDERS = PROVIDER_TYPES.map((type) => ({
+  env: TABLE[type].keyEnv,
+  model: `${type}:${TABLE[type].starter.model}`,
+  judge: `${type}:${TABLE[type].starter.judge}`,
+}));
 
 const SENTIMENT_EXAMPLES = [
   ['Arrived a day early and works perfectly. Would buy again.', 'positive'],
@@ -44,7 +46,7 @@ export function slug(file: string): string {
 /** Providers whose API key is set in `env`; the OpenAI default when none is. */
 export function availableProviders(env: Record<string, string | undefined>): string[] {
   const found = PROVIDERS.filter((p) => env[p.env]).map((p) => p.model);
-  return found.length > 0 ? found : [PROVIDERS[0].model];
+  return found.length > 0 ? found : [PROVIDERS[0]!.model];
 }
 
 const q = (value: string) => stringify(value, { lineWidth: 0 }).trimEnd();
@@ -111,7 +113,7 @@ async function ask(io: Io, defaults: StarterAnswers): Promise<StarterAnswers> {
     const picks = reply
       .split(/[,\s]+/)
       .map((s) => PROVIDERS[Number(s) - 1]?.model)
-      .filter((m): m is (typeof PROVIDERS)[number]['model'] => m !== undefined);
+      .filter((m): m is string => m !== undefined);
     return { ...defaults, description, providers: picks.length > 0 ? [...new Set(picks)] : defaults.providers };
   } finally {
     rl.close();

@@ -6,21 +6,22 @@ import { performance } from 'node:perf_hooks';
 import { ProviderError, RunError, UsageError } from '../errors.js';
 import { baseUrlProblem } from './base-url.js';
 import type { AdapterConfig, ClientOptions, ModelClient } from './types.js';
-import type { ProviderSpec, ProviderType } from '../task/types.js';
-import { ANTHROPIC_OFFICIAL_URL, isOfficialHost, OPENAI_OFFICIAL_URL, type Target } from './target.js';
+import type { ProviderSpec } from '../task/types.js';
+import { PROVIDER_TYPES, PROVIDERS, type ProviderType } from './table.js';
+import { isOfficialHost, type Target } from './target.js';
 import { createTransport, proxyFor, proxySecrets, proxySettings, publicProxy } from './transport.js';
 
-export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic'];
-
-const KEY_ENV: Record<ProviderType, string> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
-const BASE_URL_ENV: Record<ProviderType, string> = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL' };
-const LOG_ENV: Record<ProviderType, string> = { openai: 'OPENAI_LOG', anthropic: 'ANTHROPIC_LOG' };
 const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
-const OFFICIAL_URL: Record<ProviderType, string> = { openai: OPENAI_OFFICIAL_URL, anthropic: ANTHROPIC_OFFICIAL_URL };
+
+/** Each provider's adapter, imported (with its SDK) on first use; one per row of the table. */
+const ADAPTERS: Record<ProviderType, () => Promise<(spec: ProviderSpec, config: AdapterConfig) => ModelClient>> = {
+  openai: async () => (await import('./openai.js')).createOpenAIClient,
+  anthropic: async () => (await import('./anthropic.js')).createAnthropicClient,
+};
 
 /** The environment variable a provider type reads its key from by default. */
 export function defaultKeyEnv(type: ProviderType): string {
-  return KEY_ENV[type];
+  return PROVIDERS[type].keyEnv;
 }
 
 /** Placeholder key for OpenAI-compatible servers that need none (the SDK insists on some key). */
@@ -28,7 +29,7 @@ export const NO_KEY = 'no-key';
 
 /** The base URL a spec's calls go to: its own, then OPENAI_BASE_URL / ANTHROPIC_BASE_URL; undefined = the SDK's default. */
 export function baseUrlOf(spec: ProviderSpec, env: Record<string, string | undefined>): string | undefined {
-  return spec.baseUrl ?? (env[BASE_URL_ENV[spec.type]] || undefined);
+  return spec.baseUrl ?? (env[PROVIDERS[spec.type].baseUrlEnv] || undefined);
 }
 
 /** Where a spec's calls go, for the parameter table (src/providers/target.ts). */
@@ -92,14 +93,14 @@ export function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions)
   const keyless = isKeyless(spec);
   const keyEnv = spec.apiKeyEnv ?? defaultKeyEnv(spec.type);
   const key = keyless ? undefined : env[keyEnv] || undefined;
-  const envBaseUrl = env[BASE_URL_ENV[spec.type]] || undefined;
+  const envBaseUrl = env[PROVIDERS[spec.type].baseUrlEnv] || undefined;
   const problem = spec.baseUrl === undefined && envBaseUrl !== undefined ? baseUrlProblem(envBaseUrl) : null;
-  if (problem) throw new UsageError(`${BASE_URL_ENV[spec.type]}: ${problem}`);
-  const logEnv = env[LOG_ENV[spec.type]];
+  if (problem) throw new UsageError(`${PROVIDERS[spec.type].baseUrlEnv}: ${problem}`);
+  const logEnv = env[PROVIDERS[spec.type].logEnv];
   const logLevel = LOG_LEVELS.find((l) => l === logEnv) ?? 'off';
   const baseUrl = baseUrlOf(spec, env);
   const auth: Record<string, string | null> = key && spec.auth === 'x-api-key' ? { 'x-api-key': key, authorization: null } : {};
-  const proxy = proxyFor(baseUrl ?? OFFICIAL_URL[spec.type], proxySettings(env));
+  const proxy = proxyFor(baseUrl ?? PROVIDERS[spec.type].officialUrl, proxySettings(env));
   return {
     apiKey: key ?? NO_KEY,
     keyEnv: key ? keyEnv : null,
@@ -136,14 +137,5 @@ export async function createClient(spec: ProviderSpec, options: ClientOptions): 
 }
 
 async function adapterFor(spec: ProviderSpec, config: AdapterConfig): Promise<ModelClient> {
-  switch (spec.type) {
-    case 'openai': {
-      const { createOpenAIClient } = await import('./openai.js');
-      return createOpenAIClient(spec, config);
-    }
-    case 'anthropic': {
-      const { createAnthropicClient } = await import('./anthropic.js');
-      return createAnthropicClient(spec, config);
-    }
-  }
+  return (await ADAPTERS[spec.type]())(spec, config);
 }

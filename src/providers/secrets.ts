@@ -8,6 +8,7 @@
  */
 import type { ProviderSpec, Task } from '../task/types.js';
 import { defaultKeyEnv, providerSecrets } from './registry.js';
+import { PROVIDER_TYPES, PROVIDERS } from './table.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -23,7 +24,6 @@ export const MASK = '[redacted]';
  */
 export const MIN_SECRET_LENGTH = 6;
 
-const BASE_URL_ENV = { openai: 'OPENAI_BASE_URL', anthropic: 'ANTHROPIC_BASE_URL' } as const;
 
 /** Credentials and query values of a URL, and the Basic-auth form of its credentials. */
 export function urlSecrets(url: string | undefined): string[] {
@@ -40,7 +40,7 @@ const SOURCES: SecretSource[] = [
   // The variables its `headers:` name, the header values made from them, and proxy credentials.
   (spec, env) => providerSecrets(spec, env),
   // Credentials and query values of its base URL, from the task or the *_BASE_URL variable.
-  (spec, env) => [...urlSecrets(spec.baseUrl), ...urlSecrets(env[BASE_URL_ENV[spec.type]])],
+  (spec, env) => [...urlSecrets(spec.baseUrl), ...urlSecrets(env[PROVIDERS[spec.type].baseUrlEnv])],
 ];
 
 /** Secret values of a task's providers and judge candidates. */
@@ -51,7 +51,7 @@ export function taskSecrets(task: Pick<Task, 'providers' | 'judge'>, env: Env): 
 
 /** Secrets known before any task is read: the default key variables and base URLs. */
 export function envSecrets(env: Env): string[] {
-  return taskSecrets({ providers: (['openai', 'anthropic'] as const).map((type) => ({ id: type, type, model: '', params: {} })) }, env);
+  return taskSecrets({ providers: PROVIDER_TYPES.map((type) => ({ id: type, type, model: '', params: {} })) }, env);
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -17,7 +17,8 @@
  *   gpt-5 family) refuse temperature, top_p, presence/frequency penalties, logprobs and logit_bias;
  *   GPT-5.2 and later take temperature, top_p and logprobs only with `reasoning_effort: none`.
  */
-import type { ModelParams, ProviderType } from '../task/types.js';
+import type { ModelParams } from '../task/types.js';
+import { PROVIDERS, type ProviderType } from './table.js';
 
 /** When the table was last checked against its sources. */
 export const TABLE_CHECKED = '2026-12-01';
@@ -25,8 +26,8 @@ export const TABLE_CHECKED = '2026-12-01';
 /** The Messages API version @anthropic-ai/sdk 1.14 sends with every request [A]. */
 export const ANTHROPIC_API_VERSION = '2026-10-21';
 
-export const OPENAI_OFFICIAL_URL = 'https://api.openai.com/v1';
-export const ANTHROPIC_OFFICIAL_URL = 'https://api.anthropic.com';
+export const OPENAI_OFFICIAL_URL = PROVIDERS.openai.officialUrl;
+export const ANTHROPIC_OFFICIAL_URL = PROVIDERS.anthropic.officialUrl;
 
 /** Where one provider's calls go. */
 export interface Target {

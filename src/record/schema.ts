@@ -5,6 +5,7 @@
  * it (a test keeps that file current). Fields may be added within a version, never renamed.
  */
 import { z } from 'zod';
+import { PROVIDER_TYPES } from '../providers/table.js';
 
 export const RUN_SCHEMA = 'aijourney.run/2';
 
@@ -221,7 +222,7 @@ export const planInfoSchema = z.object({
 
 export const providerInfoSchema = z.object({
   id: z.string(),
-  type: z.enum(['openai', 'anthropic']),
+  type: z.enum(PROVIDER_TYPES),
   model: z.string(),
   baseUrl: z.string().nullable(),
   price: z.object({ source: z.string(), inputPerMtok: num, outputPerMtok: num }).nullable(),

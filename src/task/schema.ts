@@ -5,11 +5,9 @@
  */
 import { z } from 'zod';
 import { baseUrlProblem } from '../providers/base-url.js';
+import { PROVIDER_TYPES } from '../providers/table.js';
 import { LIMITS } from './limits.js';
 import { didYouMean } from './suggest.js';
-
-/** Provider types with an adapter; the prefix of `openai:gpt-4o-mini`. */
-export const KNOWN_PROVIDERS = ['openai', 'anthropic'] as const;
 
 export const CHECK_TYPES = [
   'equals',
@@ -46,8 +44,8 @@ function providerRefMessage(value: string): string | undefined {
     return `expected "<provider>:<model>" such as openai:gpt-4o-mini, got "${value}"`;
   }
   const type = value.slice(0, colon);
-  if (!(KNOWN_PROVIDERS as readonly string[]).includes(type)) {
-    return `unknown provider "${type}" (known: ${KNOWN_PROVIDERS.join(', ')})${didYouMean(type, KNOWN_PROVIDERS)}`;
+  if (!(PROVIDER_TYPES as readonly string[]).includes(type)) {
+    return `unknown provider "${type}" (known: ${PROVIDER_TYPES.join(', ')})${didYouMean(type, PROVIDER_TYPES)}`;
   }
   return undefined;
 }
@@ -137,7 +135,7 @@ const priceSchema = strict({
 
 const providerObject = strict({
   id: text().optional().describe('Name shown in tables. @default `<type>:<model>`'),
-  type: z.enum(KNOWN_PROVIDERS).describe('Wire protocol: `openai` (also any OpenAI-compatible server) or `anthropic`.'),
+  type: z.enum(PROVIDER_TYPES).describe('Wire protocol: `openai` (also any OpenAI-compatible server) or `anthropic`.'),
   model: text().describe('Model name as the API spells it.'),
   base_url: z
     .url()
@@ -170,7 +168,7 @@ function shortFormTypo(value: unknown): string | undefined {
   const entries = Object.entries(value);
   if (entries.length !== 1) return undefined;
   const [type, model] = entries[0]!;
-  if (!(KNOWN_PROVIDERS as readonly string[]).includes(type) || (model !== null && typeof model !== 'string')) return undefined;
+  if (!(PROVIDER_TYPES as readonly string[]).includes(type) || (model !== null && typeof model !== 'string')) return undefined;
   return model ? `write ${type}:${model} with no space after the colon (YAML reads "${type}: ${model}" as a mapping)` : `the model name is missing: write ${type}:<model>, e.g. ${type === 'anthropic' ? 'anthropic:claude-haiku-4-5' : 'openai:gpt-4o-mini'}`;
 }
 

@@ -34,7 +34,8 @@ export interface Price {
   outputPerMtok: number;
 }
 
-export type ProviderType = 'openai' | 'anthropic';
+export type { ProviderType } from '../providers/table.js';
+import type { ProviderType } from '../providers/table.js';
 
 /** A model endpoint, normalized from `openai:gpt-4o-mini` or the object form. */
 export interface ProviderSpec {
