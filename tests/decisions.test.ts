@@ -147,7 +147,10 @@ describe('never decide on an untrusted judge', () => {
 
 describe('the example is the unit: repeats are clusters', () => {
   it('a baseline run again with repeat 3 and a wobble on five examples is not a significant regression', async () => {
-    const thirty = task(`examples:\n${examples(30)}\nchecks:\n  - type: equals`, 'settings: { concurrency: 4, max_retries: 0, repeat: 3 }').replace('settings: { concurrency: 4, max_retries: 0 }\n', '');
+    const thirty = task(`examples:\n${examples(30)}\nchecks:\n  - type: equals`, 'settings: { concurrency: 4, max_retries: 0, repeat: 3 }').replace(
+      'settings: { concurrency: 4, max_retries: 0 }\n',
+      '',
+    );
     const dir = await workdir({ 'task.yaml': thirty });
     expect((await runInProcess(['eval', 'task.yaml', '--no-cache', '-o', 'base.json'], { env, cwd: dir })).code).toBe(0);
     // Now five examples fail on all three repeats: 15 calls went pass -> fail.
@@ -167,7 +170,10 @@ describe('the example is the unit: repeats are clusters', () => {
   });
 
   it('shows the flip rate when repeats disagree', async () => {
-    const six = task(`examples:\n${examples(6)}\nchecks:\n  - type: equals`).replace('settings: { concurrency: 4, max_retries: 0 }', 'settings: { concurrency: 1, max_retries: 0, repeat: 2 }');
+    const six = task(`examples:\n${examples(6)}\nchecks:\n  - type: equals`).replace(
+      'settings: { concurrency: 4, max_retries: 0 }',
+      'settings: { concurrency: 1, max_retries: 0, repeat: 2 }',
+    );
     answer = (i, n) => (i === 0 && n === 1 ? 'wrong' : `a${i}`);
     const dir = await workdir({ 'task.yaml': six });
     const res = await runInProcess(['eval', 'task.yaml', '--no-cache'], { env, cwd: dir });
@@ -181,7 +187,8 @@ describe('reproducible to the digit', () => {
     const labels = (i: number) => [`{ output: "good-${i}", verdict: pass }`, `{ output: "bad-${i}", verdict: fail }`];
     const dir = await workdir({ 'task.yaml': task(`examples:\n${examples(12, labels)}\n${JUDGE}`) });
     judgeFails = new Set(['bad-0', 'bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5', 'bad-6', 'bad-7', 'bad-8', 'good-9', 'a3']);
-    const corrected = async (seed: string) => JSON.parse((await runInProcess(['eval', 'task.yaml', '--json', '--seed', seed], { env, cwd: dir })).stdout).summary[0].corrected;
+    const corrected = async (seed: string) =>
+      JSON.parse((await runInProcess(['eval', 'task.yaml', '--json', '--seed', seed], { env, cwd: dir })).stdout).summary[0].corrected;
     const one = await corrected('1');
     expect(await corrected('1')).toEqual(one);
     for (const seed of ['2', '3', '4']) {

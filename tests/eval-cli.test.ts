@@ -155,10 +155,9 @@ describe('aijourney eval', () => {
   });
 
   it('sends params through the SDK and repeats each call', async () => {
-    const task = TASK.replace('  - anthropic:claude-haiku-4-5\n', '').replace(
-      '  - openai:gpt-4o-mini',
-      '  - { id: mini, type: openai, model: gpt-4o-mini, params: { temperature: 0.2, seed: 7 } }',
-    ).replace('concurrency: 4', 'concurrency: 4, repeat: 3');
+    const task = TASK.replace('  - anthropic:claude-haiku-4-5\n', '')
+      .replace('  - openai:gpt-4o-mini', '  - { id: mini, type: openai, model: gpt-4o-mini, params: { temperature: 0.2, seed: 7 } }')
+      .replace('concurrency: 4', 'concurrency: 4, repeat: 3');
     const dir = await workdir({ 'task.yaml': task });
     const res = await runCli(['eval', 'task.yaml', '--json', '-j', '2'], { env, cwd: dir });
     expect(res.code).toBe(0);

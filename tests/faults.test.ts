@@ -34,7 +34,11 @@ const CAUSE: Record<FaultKind, RegExp> = {
   nonjson: /bad response: (body is not valid JSON|not a .*non-JSON body)/,
   empty: /bad response: empty completion/,
 };
-const ANY_CAUSE = new RegExp(Object.values(CAUSE).map((r) => r.source).join('|'));
+const ANY_CAUSE = new RegExp(
+  Object.values(CAUSE)
+    .map((r) => r.source)
+    .join('|'),
+);
 
 let server: WireServer;
 beforeAll(async () => {

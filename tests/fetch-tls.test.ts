@@ -7,11 +7,30 @@ import { ROOT, workdir } from './helpers/cli.js';
 // A local HTTPS server with a throwaway self-signed certificate, trusted through NODE_EXTRA_CA_CERTS.
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
-
 describe.skipIf(!hasOpenssl)('the transport over TLS', () => {
   it('carries both SDKs over HTTPS', async () => {
     const dir = await workdir();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { cwd: dir, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
     const out = execFileSync(process.execPath, [join(ROOT, 'tests/fixtures/tls-client.mjs')], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') },

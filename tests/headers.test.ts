@@ -58,14 +58,18 @@ describe('provider headers and auth', () => {
   });
 
   it('bearer is the default, for both types', async () => {
-    const dir = await workdir({ 'task.yaml': task(`{ type: openai, model: m, base_url: "${server.openaiBaseUrl}", api_key_env: GW, headers: { x-trace: t } }`) });
+    const dir = await workdir({
+      'task.yaml': task(`{ type: openai, model: m, base_url: "${server.openaiBaseUrl}", api_key_env: GW, headers: { x-trace: t } }`),
+    });
     const res = await evalIn(dir, { GW: GATEWAY_KEY });
     expect(res.code, res.stderr).toBe(0);
     expect(server.requests[0]!.headers).toEqual({ authorization: `Bearer ${GATEWAY_KEY}`, 'x-api-key': null, 'x-gateway-key': null, 'x-trace': 't' });
   });
 
   it('a header naming a variable that is not set stops the run before any call (exit 3), naming the variable', async () => {
-    const dir = await workdir({ 'task.yaml': task(`{ type: openai, model: m, base_url: "${server.openaiBaseUrl}", headers: { x-gateway-key: "\${GATEWAY_KEY}" } }`) });
+    const dir = await workdir({
+      'task.yaml': task(`{ type: openai, model: m, base_url: "${server.openaiBaseUrl}", headers: { x-gateway-key: "\${GATEWAY_KEY}" } }`),
+    });
     const res = await evalIn(dir, {});
     expect(res.code).toBe(3);
     expect(res.stderr).toContain(
@@ -80,7 +84,10 @@ describe('provider headers and auth', () => {
     });
     const res = await runCli(['validate', 'task.yaml'], { cwd: dir });
     expect(res.code).toBe(2);
-    const lines = res.stderr.replace(/^aijourney: /, '').trim().split('\n');
+    const lines = res.stderr
+      .replace(/^aijourney: /, '')
+      .trim()
+      .split('\n');
     expect(lines).toEqual([
       expect.stringMatching(/^task\.yaml:4:\d+: providers\.0\.auth: expected one of bearer, x-api-key, got "basic"/),
       expect.stringMatching(/^task\.yaml:4:\d+: providers\.0\.headers\.bad name: must be an HTTP header name/),
@@ -90,7 +97,15 @@ describe('provider headers and auth', () => {
   });
 
   it('lists every secret a provider uses, for the scrubber', () => {
-    const spec: ProviderSpec = { id: 'p', type: 'openai', model: 'm', baseUrl: 'https://gw.example/v1', apiKeyEnv: 'GW', params: {}, headers: { a: 'Bearer ${A}', b: 'literal', c: '${C}-${A}' } };
+    const spec: ProviderSpec = {
+      id: 'p',
+      type: 'openai',
+      model: 'm',
+      baseUrl: 'https://gw.example/v1',
+      apiKeyEnv: 'GW',
+      params: {},
+      headers: { a: 'Bearer ${A}', b: 'literal', c: '${C}-${A}' },
+    };
     const env = { GW: 'key-1', A: 'aaaa', C: 'cccc', HTTPS_PROXY: 'http://u:proxy-pass@p:3128' };
     expect(resolveHeaders(spec, env)).toEqual({ a: 'Bearer aaaa', b: 'literal', c: 'cccc-aaaa' });
     expect(new Set(providerSecrets(spec, env))).toEqual(new Set(['proxy-pass', 'key-1', 'aaaa', 'Bearer aaaa', 'cccc', 'cccc-aaaa']));

@@ -14,7 +14,16 @@ import { HOSTILE, makeRecord } from './helpers/record.js';
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const present = existsSync(CHROMIUM);
 if (!present) console.warn(`html-report.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
@@ -25,7 +34,12 @@ describe.skipIf(!present)('HTML report in headless Chromium', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aijourney-html-'));
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1360, height: 900 } });
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1360, height: 900 },
+    });
     context.on('request', (r) => requests.push(r.url()));
   }, 60_000);
 
@@ -57,6 +71,7 @@ describe.skipIf(!present)('HTML report in headless Chromium', () => {
         scripts: document.querySelectorAll('script').length,
         injected: document.querySelectorAll('img, iframe, a, table:not(.outputs) style, body style').length,
         onAttrs: onAttrs.length,
+        // biome-ignore lint/performance/useDomNodeTextContent: the text as a reader sees it (laid out, hidden elements left out)
         text: document.body.innerText,
         maxWidth: getComputedStyle(document.querySelector('main')!).maxWidth,
         title: document.title,

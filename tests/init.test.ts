@@ -37,7 +37,10 @@ describe('aijourney init', () => {
   });
 
   it('a described task with both providers validates too', async () => {
-    const text = starterTask({ name: 'summaries', description: 'Summarize: a "support" email in one sentence.', providers: ['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5'] }, 'summaries.yaml');
+    const text = starterTask(
+      { name: 'summaries', description: 'Summarize: a "support" email in one sentence.', providers: ['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5'] },
+      'summaries.yaml',
+    );
     const dir = await workdir({ 'summaries.yaml': text });
     const res = await runCli(['validate', 'summaries.yaml'], { cwd: dir });
     expect(res.code, res.stderr).toBe(0);

@@ -14,9 +14,11 @@ import { loadTask } from '../src/task/load.js';
 
 const DIR = relative(process.cwd(), fileURLToPath(new URL('./fixtures/invalid', import.meta.url)));
 const expectations = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, string>;
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function taskErrorOf(file: string): Promise<TaskError> {
   const error = await loadTask(file).then(
@@ -37,7 +39,7 @@ describe('invalid task corpus', () => {
     const file = join(DIR, name);
     const error = await taskErrorOf(file);
     // A problem inside a data file is located in that file instead.
-    const located = new RegExp(`^(${escape(file)}|${escape(join(DIR, 'data'))}/[^:]+):\\d+:\\d+: `);
+    const located = new RegExp(`^(${escapeRegex(file)}|${escapeRegex(join(DIR, 'data'))}/[^:]+):\\d+:\\d+: `);
     const lines = error.message.split('\n');
     for (const line of lines) expect(line).toMatch(located);
     expect(error.message).toContain(expectations[name]);
@@ -60,7 +62,7 @@ describe('files the corpus cannot hold', () => {
     // Valid YAML, so only the size check can reject it.
     await writeFile(file, `name: huge\ndescription: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
     const error = await taskErrorOf(file);
-    expect(error.message).toMatch(new RegExp(`^${escape(file)}:1:1: file is 5\\.0 MB, over the 5\\.0 MB limit$`));
+    expect(error.message).toMatch(new RegExp(`^${escapeRegex(file)}:1:1: file is 5\\.0 MB, over the 5\\.0 MB limit$`));
   });
 
   test('the size limit also applies to an injected reader', async () => {

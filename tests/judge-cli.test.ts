@@ -66,7 +66,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 
-const userText = (body: any): string => body.messages.filter((m: any) => m.role === 'user').map((m: any) => m.content).join('\n');
+const userText = (body: any): string =>
+  body.messages
+    .filter((m: any) => m.role === 'user')
+    .map((m: any) => m.content)
+    .join('\n');
 
 describe('judge calibration, end to end', () => {
   it('measures the judge leave-one-out and reports exact figures', async () => {
@@ -144,7 +148,7 @@ describe('judge calibration, end to end', () => {
   });
 
   it('says UNCALIBRATED when there are no labels', async () => {
-    const dir = await workdir({ 'task.yaml': TASK.replace(/    labels:\n(      - .*\n)+/g, '') });
+    const dir = await workdir({ 'task.yaml': TASK.replace(/ {4}labels:\n( {6}- .*\n)+/g, '') });
     const res = await runCli(['eval', 'task.yaml', '--json'], { env, cwd: dir });
     expect(res.code).toBe(0);
     const record = JSON.parse(res.stdout);

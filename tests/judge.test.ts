@@ -71,8 +71,14 @@ describe('askJudge', () => {
 
 function items(): LabeledItem[] {
   const ex = (index: number, labels: Example['labels']): Example => ({ index, vars: { q: `q${index}` }, labels });
-  const e0 = ex(0, [{ output: 'good0', verdict: 'pass' }, { output: 'bad0', verdict: 'fail' }]);
-  const e1 = ex(1, [{ output: 'good1', verdict: 'pass' }, { output: 'bad1', verdict: 'fail' }]);
+  const e0 = ex(0, [
+    { output: 'good0', verdict: 'pass' },
+    { output: 'bad0', verdict: 'fail' },
+  ]);
+  const e1 = ex(1, [
+    { output: 'good1', verdict: 'pass' },
+    { output: 'bad1', verdict: 'fail' },
+  ]);
   return [e0, e1].flatMap((example) => example.labels.map((label) => ({ example, label, input: example.vars.q! })));
 }
 
@@ -160,7 +166,7 @@ describe('trust: what would raise it', () => {
     let previous = Infinity;
     for (let n = 10; n <= 60; n++) {
       const next = trustLevel(c(n, 0, 1, n)).next;
-      if (!next || !next.reachable) continue;
+      if (!next?.reachable) continue;
       const total = next.pass + next.fail;
       expect(total).toBeLessThanOrEqual(previous);
       previous = total;

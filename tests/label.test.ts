@@ -138,7 +138,10 @@ describe('aijourney label with piped answers', () => {
     const third = await runCli(['label', 'task.yaml'], { env, cwd: dir, input: 'p\np\n' });
     expect(third.stdout).toContain('Labeling 2 output(s)');
     task = parse(await readFile(join(dir, 'task.yaml'), 'utf8'));
-    expect(task.examples[0].labels).toEqual([{ output: 'Lyon', verdict: 'fail' }, { output: 'Paris', verdict: 'pass' }]);
+    expect(task.examples[0].labels).toEqual([
+      { output: 'Lyon', verdict: 'fail' },
+      { output: 'Paris', verdict: 'pass' },
+    ]);
     expect(task.examples[2].labels).toEqual([{ output: 'Barcelona', verdict: 'pass' }]);
     expectCommentsKept(await readFile(join(dir, 'task.yaml'), 'utf8'));
   });
@@ -161,7 +164,10 @@ describe('aijourney label with piped answers', () => {
 function inPty(args: string[], cwd: string, answers: string[]): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((done, fail) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { PATH: process.env.PATH ?? '', SHELL: '/bin/sh', TERM: 'dumb', NO_COLOR: '1', ...env } });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', SHELL: '/bin/sh', TERM: 'dumb', NO_COLOR: '1', ...env },
+    });
     let screen = '';
     let seen = 0;
     const prompt = /(may follow|leave it out\)) > /g;
@@ -210,7 +216,20 @@ describe('label building blocks', () => {
   it('puts label-next first, skips labeled outputs (trimmed) and repeats of one output', () => {
     const ex = (index: number, labels: Example['labels'] = []): Example => ({ index, vars: { q: String(index) }, labels });
     const result = (example: number, output: string, repeat = 0): CallResult => ({
-      prompt: 'p1', provider: 'm', example, repeat, output, error: null, usage: null, costUsd: null, latencyMs: 1, cached: false, retries: 0, checks: [], judge: null, pass: true,
+      prompt: 'p1',
+      provider: 'm',
+      example,
+      repeat,
+      output,
+      error: null,
+      usage: null,
+      costUsd: null,
+      latencyMs: 1,
+      cached: false,
+      retries: 0,
+      checks: [],
+      judge: null,
+      pass: true,
     });
     const results = [result(0, 'a'), result(0, 'a ', 1), result(0, 'done'), result(1, 'b'), result(1, 'c'), result(7, 'gone')];
     const labelNext = [{ prompt: 'p1', provider: 'm', example: 1, repeat: 0, output: 'c', why: 'judge samples split' }];
@@ -234,7 +253,10 @@ describe('label building blocks', () => {
       { vars: { q: 'What is 2+2?', n: '4' }, output: 'four\nI think', verdict: 'fail', critique: 'digits only' },
     ]);
     // The loader accepts it and attaches the labels to the example with these vars.
-    const dir = await workdir({ 'task.yaml': `${twice.replace('prompt: "{{q}}"', 'prompt: "{{q}} {{n}}"\nproviders: [openai:gpt-4o-mini]')}`, 'rows.csv': 'q,n\nWhat is 2+2?,4\n' });
+    const dir = await workdir({
+      'task.yaml': `${twice.replace('prompt: "{{q}}"', 'prompt: "{{q}} {{n}}"\nproviders: [openai:gpt-4o-mini]')}`,
+      'rows.csv': 'q,n\nWhat is 2+2?,4\n',
+    });
     const res = await runCli(['validate', 'task.yaml'], { cwd: dir });
     expect(res.code, res.stderr).toBe(0);
   });

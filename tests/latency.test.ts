@@ -47,7 +47,12 @@ async function startServer(args: string[]): Promise<{ child: ChildProcess; urls:
 beforeAll(async () => {
   const started = await startServer(['--latency', String(SERVER_MS)]);
   server = started.child;
-  env = { OPENAI_BASE_URL: started.urls.openaiBaseUrl, ANTHROPIC_BASE_URL: started.urls.anthropicBaseUrl, OPENAI_API_KEY: 'sk-test-latency', ANTHROPIC_API_KEY: 'sk-ant-test-latency' };
+  env = {
+    OPENAI_BASE_URL: started.urls.openaiBaseUrl,
+    ANTHROPIC_BASE_URL: started.urls.anthropicBaseUrl,
+    OPENAI_API_KEY: 'sk-test-latency',
+    ANTHROPIC_API_KEY: 'sk-ant-test-latency',
+  };
 });
 afterAll(() => void server.kill());
 
@@ -62,7 +67,7 @@ async function run(settings: string, env: Record<string, string>) {
 describe('latency', () => {
   // A timing test: other test files running at the same time on a 2-core machine can starve this
   // process for longer than the slack, so a miss is asked again (the claim is about aijourney, not the machine).
-  it('every call of every row is the server\'s 40 ms, the first ones included', { retry: 3 }, async () => {
+  it("every call of every row is the server's 40 ms, the first ones included", { retry: 3 }, async () => {
     const record = await run('{ concurrency: 8, max_retries: 0 }', env);
     expect(record.results).toHaveLength(24);
     const all = record.results.map((r: any) => r.latencyMs).join(' ');
@@ -76,7 +81,11 @@ describe('latency', () => {
 
   it('retries and their back-off are reported apart, not in the latency', async () => {
     const failing = await startServer(['--latency', String(SERVER_MS), '--fail-first', '1:503', '--retry-after-ms', '30']);
-    const record = await run('{ concurrency: 8, max_retries: 2 }', { ...env, OPENAI_BASE_URL: failing.urls.openaiBaseUrl, ANTHROPIC_BASE_URL: failing.urls.anthropicBaseUrl }).finally(() => failing.child.kill());
+    const record = await run('{ concurrency: 8, max_retries: 2 }', {
+      ...env,
+      OPENAI_BASE_URL: failing.urls.openaiBaseUrl,
+      ANTHROPIC_BASE_URL: failing.urls.anthropicBaseUrl,
+    }).finally(() => failing.child.kill());
     for (const r of record.results) {
       expect(r.retries).toBe(1);
       expect(r.latencyMs).toBeLessThanOrEqual(SERVER_MS + SLACK_MS);

@@ -30,7 +30,9 @@ async function freePort(): Promise<number> {
 /** steady on 127.0.0.1, seeded so its generated replies are the same on every run. */
 async function startMock(spec: string): Promise<Mock> {
   const port = await freePort();
-  const child = spawn(STEADY, ['--host', '127.0.0.1', '-p', String(port), '--generator-seed=7', '--no-color', '-q', join(SPECS, spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(STEADY, ['--host', '127.0.0.1', '-p', String(port), '--generator-seed=7', '--no-color', '-q', join(SPECS, spec)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`steady did not start on ${spec}:\n${output}`)), 20_000);
@@ -82,7 +84,10 @@ describe('mock servers from the official API specifications', () => {
     for (const example of examples) {
       const dir = await workdir();
       // The mock reports made-up token counts (thousands per call): lift the examples' budgets.
-      const res = await runCli(['eval', join(ROOT, 'examples', example), '--no-cache', '--max-cost', '1000', '--runs-dir', join(dir, 'runs'), '--json'], { env, cwd: dir });
+      const res = await runCli(['eval', join(ROOT, 'examples', example), '--no-cache', '--max-cost', '1000', '--runs-dir', join(dir, 'runs'), '--json'], {
+        env,
+        cwd: dir,
+      });
       // 0 or 1: the generated replies are not good answers, so gates may fail; nothing else may.
       expect([0, 1], `${example}: ${res.stderr}`).toContain(res.code);
       const [file] = await readdir(join(dir, 'runs'));
@@ -91,7 +96,11 @@ describe('mock servers from the official API specifications', () => {
       const errors = record.results.filter((r: { error: string | null }) => r.error !== null).map((r: { error: string }) => r.error);
       expect(errors, example).toEqual([]);
       expect(record.results.every((r: { output: unknown }) => typeof r.output === 'string')).toBe(true);
-      if (record.judge) expect(record.judge.candidates.every((c: { errors: number }) => c.errors === 0), `${example}: judge errors`).toBe(true);
+      if (record.judge)
+        expect(
+          record.judge.candidates.every((c: { errors: number }) => c.errors === 0),
+          `${example}: judge errors`,
+        ).toBe(true);
     }
   }, 120_000);
 });

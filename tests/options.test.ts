@@ -63,7 +63,21 @@ describe('flag values', () => {
 
   it('good values reach the run as numbers', async () => {
     server.reset();
-    const res = await evalWith('--json', '-j', '1', '--seed', '4294967295', '--min-quality', '0.5', '--confidence', 'estimate', '--shard', '1/2', '--max-p95-ms', '60000');
+    const res = await evalWith(
+      '--json',
+      '-j',
+      '1',
+      '--seed',
+      '4294967295',
+      '--min-quality',
+      '0.5',
+      '--confidence',
+      'estimate',
+      '--shard',
+      '1/2',
+      '--max-p95-ms',
+      '60000',
+    );
     expect(res.code).toBe(0);
     const record = JSON.parse(res.stdout);
     expect(record.shard).toEqual({ index: 1, count: 2 });

@@ -10,7 +10,12 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   server = await startWireServer();
-  env = { OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl, OPENAI_API_KEY: 'sk-test-params', ANTHROPIC_API_KEY: 'sk-ant-test-params' };
+  env = {
+    OPENAI_BASE_URL: server.openaiBaseUrl,
+    ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+    OPENAI_API_KEY: 'sk-test-params',
+    ANTHROPIC_API_KEY: 'sk-ant-test-params',
+  };
 });
 afterAll(() => server.close());
 beforeEach(() => server.reset());
@@ -47,7 +52,10 @@ describe('parameters the API refuses', () => {
     const dir = await workdir({ 'task.yaml': task('  - openai:gpt-4o-mini', judge) });
     const res = await runCli(['validate', 'task.yaml'], { env, cwd: dir });
     expect(res.code).toBe(2);
-    const lines = res.stderr.replace(/^aijourney: /, '').trim().split('\n');
+    const lines = res.stderr
+      .replace(/^aijourney: /, '')
+      .trim()
+      .split('\n');
     expect(lines).toEqual([
       expect.stringMatching(/^task\.yaml:12:75: judge\.candidates\.1\.model\.params\.top_k: not accepted by the Anthropic Messages API/),
       expect.stringMatching(/^task\.yaml:13:57: judge\.candidates\.2\.model\.params\.stop: not accepted by o3, an OpenAI reasoning model: remove it/),
@@ -76,7 +84,11 @@ describe('parameters the API refuses', () => {
 
 describe('parameters sent under the name the API takes', () => {
   it('a reasoning model behind a base URL gets max_completion_tokens, said once for the whole run', async () => {
-    const dir = await workdir({ 'task.yaml': task('  - { type: openai, model: gpt-5-mini, params: { max_tokens: 64 } }\n  - { id: o3, type: openai, model: o3, params: { max_tokens: 64 } }') });
+    const dir = await workdir({
+      'task.yaml': task(
+        '  - { type: openai, model: gpt-5-mini, params: { max_tokens: 64 } }\n  - { id: o3, type: openai, model: o3, params: { max_tokens: 64 } }',
+      ),
+    });
     const res = await runCli(['eval', 'task.yaml', '--no-cache'], { env, cwd: dir });
     expect(res.code).toBe(0);
     expect(server.requests).toHaveLength(6);
@@ -92,11 +104,17 @@ describe('parameters sent under the name the API takes', () => {
   });
 
   it('an ordinary model on a compatible server keeps max_tokens, and Anthropic gets stop as stop_sequences', async () => {
-    const dir = await workdir({ 'task.yaml': task('  - { type: openai, model: llama3.2, params: { max_tokens: 64 } }\n  - { type: anthropic, model: claude-haiku-4-5, params: { stop: ["END"] } }') });
+    const dir = await workdir({
+      'task.yaml': task(
+        '  - { type: openai, model: llama3.2, params: { max_tokens: 64 } }\n  - { type: anthropic, model: claude-haiku-4-5, params: { stop: ["END"] } }',
+      ),
+    });
     const res = await runCli(['eval', 'task.yaml', '--no-cache'], { env, cwd: dir });
     expect(res.code).toBe(0);
     expect(server.requests.filter((r) => r.protocol === 'openai').every((r) => r.body.max_tokens === 64 && !('max_completion_tokens' in r.body))).toBe(true);
-    expect(server.requests.filter((r) => r.protocol === 'anthropic').every((r) => JSON.stringify(r.body.stop_sequences) === '["END"]' && !('stop' in r.body))).toBe(true);
+    expect(
+      server.requests.filter((r) => r.protocol === 'anthropic').every((r) => JSON.stringify(r.body.stop_sequences) === '["END"]' && !('stop' in r.body)),
+    ).toBe(true);
     expect(res.stderr.split('\n').filter((l) => l.includes('stop_sequences'))).toHaveLength(1);
   });
 });
@@ -109,7 +127,9 @@ describe('models past their end of life', () => {
     expect(server.stats().anthropic).toBe(6);
     const mentions = res.stderr.split('\n').filter((l) => l.includes('claude-sonnet-4-5'));
     expect(mentions).toHaveLength(1);
-    expect(mentions[0]).toMatch(/^aijourney: warning: anthropic:claude-sonnet-4-5: model claude-sonnet-4-5 (reached its end of life on|is deprecated and reaches its end of life on) 2026-11-30/);
+    expect(mentions[0]).toMatch(
+      /^aijourney: warning: anthropic:claude-sonnet-4-5: model claude-sonnet-4-5 (reached its end of life on|is deprecated and reaches its end of life on) 2026-11-30/,
+    );
     expect(res.stderr).not.toContain('will reach end-of-life'); // the SDK's own notice, printed on every call unless silenced
   });
 });

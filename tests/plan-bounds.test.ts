@@ -47,7 +47,9 @@ describe('default ceilings', () => {
     const res = await runCli(['eval', 'task.yaml', '--no-cache'], { cwd: dir, env });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/Planned calls: 10100\./);
-    expect(res.stderr).toMatch(/aijourney: the plan makes up to 10,100 calls, over the default ceiling of 10,000: not starting \(check it with --dry-run; to run it anyway, pass --yes\)\n$/);
+    expect(res.stderr).toMatch(
+      /aijourney: the plan makes up to 10,100 calls, over the default ceiling of 10,000: not starting \(check it with --dry-run; to run it anyway, pass --yes\)\n$/,
+    );
     expect(res.stdout).toBe('');
     expect(server.stats().total).toBe(0);
   });
@@ -74,7 +76,9 @@ describe('default ceilings', () => {
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(/Estimated cost: \$0\.\d+ – \$100\.00\./);
-    expect(refused.stderr).toMatch(/an estimated cost of up to \$100\.00, over the default ceiling of \$10\.00: not starting .*--max-cost USD .* or pass --yes\)\n$/);
+    expect(refused.stderr).toMatch(
+      /an estimated cost of up to \$100\.00, over the default ceiling of \$10\.00: not starting .*--max-cost USD .* or pass --yes\)\n$/,
+    );
     expect(server.stats().total).toBe(0);
     expect((await runCli(['eval', 'task.yaml', '--no-cache', '--max-cost', '200'], { cwd: dir, env })).code).toBe(0);
     expect((await runCli(['eval', 'task.yaml', '--no-cache', '--yes'], { cwd: dir, env })).code).toBe(0);
@@ -99,7 +103,11 @@ describe('bounds in the schema', () => {
     ['judge.samples', 'judge: { model: openai:gpt-4o, rubric: ok, samples: 26 }', 'judge.samples: must be <= 25, got 26'],
     ['settings.timeout_ms', 'settings: { timeout_ms: 2147483648 }', 'settings.timeout_ms: must be <= 2147483647, got 2147483648'],
     ['settings.repeat', 'settings: { repeat: 101 }', 'settings.repeat: must be <= 100, got 101'],
-    ['params.stream', 'judge: { model: { type: openai, model: gpt-4o, params: { stream: true } }, rubric: ok }', 'judge.model.params.stream: streaming is not supported'],
+    [
+      'params.stream',
+      'judge: { model: { type: openai, model: gpt-4o, params: { stream: true } }, rubric: ok }',
+      'judge.model.params.stream: streaming is not supported',
+    ],
   ])('%s', async (_field, yaml, message) => {
     const dir = await workdir({ 'task.yaml': `${DEAR}${yaml}\n` });
     const res = await runCli(['eval', 'task.yaml'], { cwd: dir, env });

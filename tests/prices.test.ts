@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callCost, listModels, priceDataInfo,
-  RELEASE_DATES, resolvePrice } from '../src/cost/prices.js';
+import { callCost, listModels, priceDataInfo, RELEASE_DATES, resolvePrice } from '../src/cost/prices.js';
 import type { ProviderSpec } from '../src/task/types.js';
 
 function spec(over: Partial<ProviderSpec> & Pick<ProviderSpec, 'model'>): ProviderSpec {
@@ -75,7 +74,7 @@ describe('with a base URL', () => {
     expect(price).toMatchObject({ provider: 'groq', model: 'llama-3.1-8b-instant', inputPerMtok: 0.05, outputPerMtok: 0.08 });
   });
 
-  it('a known provider URL without that model is unknown, not some other provider\'s price', () => {
+  it("a known provider URL without that model is unknown, not some other provider's price", () => {
     expect(resolvePrice(spec({ model: 'gpt-4o', baseUrl: 'https://api.groq.com/openai/v1' }))).toBeNull();
   });
 
@@ -110,7 +109,7 @@ describe('callCost', () => {
 });
 
 describe('priceDataInfo', () => {
-  it('names the package, its installed version and that version\'s release date', () => {
+  it("names the package, its installed version and that version's release date", () => {
     const info = priceDataInfo();
     expect(info.source).toBe('@pydantic/genai-prices');
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);

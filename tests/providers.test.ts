@@ -3,7 +3,7 @@ import { ProviderError, RunError } from '../src/errors.js';
 import { createClient, defaultKeyEnv } from '../src/providers/registry.js';
 import { PROVIDER_TYPES } from '../src/providers/table.js';
 import type { ClientOptions } from '../src/providers/types.js';
-import { ProviderCallError, scrub } from '../src/providers/translate.js';
+import { type ProviderCallError, scrub } from '../src/providers/translate.js';
 import type { CompletionRequest, ModelClient } from '../src/providers/types.js';
 import type { ProviderSpec } from '../src/task/types.js';
 import { startWireServer, tokenCount, type WireServer } from './server/wire-server.mjs';
@@ -106,7 +106,11 @@ describe('OpenAI adapter', () => {
     const params = { temperature: 0.3, max_tokens: 64, top_p: 0.9, seed: 7, stop: ['\n'], logit_bias: { '50256': -100 } };
     const client = await createClient(openaiSpec({ params }), options());
     const out = await client.complete(ask('hello', 'be terse'));
-    expect(out).toMatchObject({ text: 'echo: hello', usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') }, attempts: 1 });
+    expect(out).toMatchObject({
+      text: 'echo: hello',
+      usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') },
+      attempts: 1,
+    });
     expect(out.timing).toEqual({ latencyMs: expect.any(Number), retryMs: 0 });
     const body = server.requests[0]?.body;
     expect(body).toMatchObject({ model: 'gpt-test', ...params });
@@ -147,7 +151,11 @@ describe('Anthropic adapter', () => {
   it('separates the system prompt, defaults max_tokens and sends stop as stop_sequences', async () => {
     const client = await createClient(anthropicSpec({ params: { stop: ['END'], metadata: { user_id: 'u1' } } }), options());
     const out = await client.complete(ask('hello', 'be terse'));
-    expect(out).toMatchObject({ text: 'echo: hello', usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') }, attempts: 1 });
+    expect(out).toMatchObject({
+      text: 'echo: hello',
+      usage: { inputTokens: Math.ceil('be tersehello'.length / 4), outputTokens: tokenCount('echo: hello') },
+      attempts: 1,
+    });
     const body = server.requests[0]?.body;
     expect(body).toEqual({
       model: 'claude-test',

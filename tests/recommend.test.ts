@@ -9,18 +9,36 @@ import type { DecisionBasis, RowDecision } from '../src/record/schema.js';
 function row(provider: string, figure: number | null, per1k: number | null, basis: DecisionBasis = 'raw'): SummaryRow {
   const decision: RowDecision = { basis, estimate: figure, bound: null, figure: basis === 'untrusted-judge' ? null : figure, pAtLeast: null, meets: null };
   return {
-    prompt: 'p1', provider, n: 10, passed: 0, failed: 0, errors: 0,
+    prompt: 'p1',
+    provider,
+    n: 10,
+    passed: 0,
+    failed: 0,
+    errors: 0,
     quality: { rate: figure, low: figure, high: figure, nEff: 10 },
     costUsd: { total: per1k === null ? null : per1k / 100, per1kCalls: per1k, unknownPrice: per1k === null },
     latencyMs: { p50: 100, p95: 200, max: 300 },
-    corrected: null, vsFirst: null, flipRate: null, decision, retries: 0, cached: 0,
+    corrected: null,
+    vsFirst: null,
+    flipRate: null,
+    decision,
+    retries: 0,
+    cached: 0,
   };
 }
 const options = { minQuality: 0.8, minQualitySource: 'task' as const, confidence: 'estimate' as const };
 
 describe('paretoFront', () => {
   it('keeps rows no other row beats on both quality and cost; unknown cost or quality is never on it', () => {
-    const rows = [row('big', 0.95, 10), row('mid', 0.9, 2), row('worse-and-dearer', 0.85, 3), row('small', 0.6, 0.5), row('unpriced', 1, null), row('tie-dearer', 0.9, 2.5), row('untrusted', 0.99, 0.1, 'untrusted-judge')];
+    const rows = [
+      row('big', 0.95, 10),
+      row('mid', 0.9, 2),
+      row('worse-and-dearer', 0.85, 3),
+      row('small', 0.6, 0.5),
+      row('unpriced', 1, null),
+      row('tie-dearer', 0.9, 2.5),
+      row('untrusted', 0.99, 0.1, 'untrusted-judge'),
+    ];
     expect(paretoFront(rows)).toEqual([true, true, false, true, false, false, false]);
   });
 });
@@ -65,11 +83,25 @@ describe('recommend', () => {
 describe('rendering', () => {
   it('marks Pareto rows, prints the recommendation and the monthly column', () => {
     const summary = [row('big', 0.95, 10), row('small', 0.6, 0.5), row('unpriced', 0.6, null)];
-    paretoFront(summary).forEach((p, i) => (summary[i]!.pareto = p));
+    for (const [i, p] of paretoFront(summary).entries()) summary[i]!.pareto = p;
     const record = {
-      schema: 'aijourney.run/2', tool: { name: 'aijourney', version: '0' }, task: { name: 't', file: 't.yaml' }, startedAt: '', finishedAt: '',
-      complete: true, stopReason: null, plannedCalls: 30, providers: [], priceData: { source: 'x', version: '1', date: null }, results: [], summary,
-      judge: null, judgeCostUsd: null, costUsd: { models: null, judge: 0, total: null, spentNow: 0 }, labelNext: [], seed: 1,
+      schema: 'aijourney.run/2',
+      tool: { name: 'aijourney', version: '0' },
+      task: { name: 't', file: 't.yaml' },
+      startedAt: '',
+      finishedAt: '',
+      complete: true,
+      stopReason: null,
+      plannedCalls: 30,
+      providers: [],
+      priceData: { source: 'x', version: '1', date: null },
+      results: [],
+      summary,
+      judge: null,
+      judgeCostUsd: null,
+      costUsd: { models: null, judge: 0, total: null, spentNow: 0 },
+      labelNext: [],
+      seed: 1,
       decision: { ...options, allowUntrustedJudge: false },
       recommendation: recommend(summary, options),
     } as const;

@@ -26,7 +26,12 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   server = await startWireServer();
-  env = { OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl, OPENAI_API_KEY: 'sk-test-replies', ANTHROPIC_API_KEY: 'sk-ant-test-replies' };
+  env = {
+    OPENAI_BASE_URL: server.openaiBaseUrl,
+    ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+    OPENAI_API_KEY: 'sk-test-replies',
+    ANTHROPIC_API_KEY: 'sk-ant-test-replies',
+  };
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -46,22 +51,37 @@ describe('reply shapes', () => {
     server.setOptions({ shape: 'parts' });
     const { code, record } = await evalTask();
     expect(code).toBe(0);
-    expect(record.results.map((r: any) => r.output)).toEqual(['echo: Say one', 'echo: Say two', 'echo: Say three', 'echo: Say one', 'echo: Say two', 'echo: Say three']);
+    expect(record.results.map((r: any) => r.output)).toEqual([
+      'echo: Say one',
+      'echo: Say two',
+      'echo: Say three',
+      'echo: Say one',
+      'echo: Say two',
+      'echo: Say three',
+    ]);
     expect(record.results.every((r: any) => r.pass === true)).toBe(true);
   });
 
-  it('a refusal is its own outcome: the provider\'s reason kept, neither pass nor fail, its tokens billed', async () => {
+  it("a refusal is its own outcome: the provider's reason kept, neither pass nor fail, its tokens billed", async () => {
     server.setOptions({ rules: [{ match: 'Say two', reply: 'I cannot help with that request.', shape: 'refusal' }] });
     const { code, record, stdout } = await evalTask();
     expect(code).toBe(0);
     const refusals = record.results.filter((r: any) => r.refusal !== undefined);
     expect(refusals).toHaveLength(2);
     for (const r of refusals) {
-      expect(r).toMatchObject({ output: null, pass: null, refusal: 'I cannot help with that request.', usage: { outputTokens: tokenCount('I cannot help with that request.') } });
+      expect(r).toMatchObject({
+        output: null,
+        pass: null,
+        refusal: 'I cannot help with that request.',
+        usage: { outputTokens: tokenCount('I cannot help with that request.') },
+      });
       expect(r.error).toBe(`${r.provider}: refused: I cannot help with that request.`);
       expect(r.costUsd).toBeGreaterThan(0);
     }
-    expect(record.summary.map((s: any) => [s.passed, s.errors, s.refusals])).toEqual([[2, 1, 1], [2, 1, 1]]);
+    expect(record.summary.map((s: any) => [s.passed, s.errors, s.refusals])).toEqual([
+      [2, 1, 1],
+      [2, 1, 1],
+    ]);
     expect(stdout).toContain('refused: I cannot help with that request.');
   });
 

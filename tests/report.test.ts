@@ -110,7 +110,14 @@ describe('eval -o and report', () => {
   });
 
   it('report refuses files that are not run records with one line and exit 2', async () => {
-    const dir = await workdir({ 'other.json': '{"schema":"something.else/2","results":[]}', 'plain.json': '{"a":1}', 'broken.json': '{not json', 'old.json': '{"schema":"aijourney.run/1","results":[]}', 'damaged.json': '{"schema":"aijourney.run/2","results":[]}', 'task.yaml': TASK });
+    const dir = await workdir({
+      'other.json': '{"schema":"something.else/2","results":[]}',
+      'plain.json': '{"a":1}',
+      'broken.json': '{not json',
+      'old.json': '{"schema":"aijourney.run/1","results":[]}',
+      'damaged.json': '{"schema":"aijourney.run/2","results":[]}',
+      'task.yaml': TASK,
+    });
     const cases: Array<[string[], RegExp]> = [
       [['report', 'other.json'], /other\.json: not an aijourney run record \(schema "something\.else\/2"; expected "aijourney\.run\/2"\)/],
       [['report', 'plain.json'], /plain\.json: not an aijourney run record \(no "schema" field/],

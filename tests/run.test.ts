@@ -37,9 +37,18 @@ describe('createLimiter', () => {
 
 describe('planCalls', () => {
   const task = {
-    prompts: [{ id: 'p', system: 'S {{x}}', user: 'U {{x}}' }, { id: 'q', user: '{{x}}!' }],
-    providers: [{ id: 'a', type: 'openai', model: 'a', params: {} }, { id: 'b', type: 'anthropic', model: 'b', params: {} }],
-    examples: [{ index: 0, vars: { x: '1' }, labels: [] }, { index: 1, vars: { x: '2' }, labels: [] }],
+    prompts: [
+      { id: 'p', system: 'S {{x}}', user: 'U {{x}}' },
+      { id: 'q', user: '{{x}}!' },
+    ],
+    providers: [
+      { id: 'a', type: 'openai', model: 'a', params: {} },
+      { id: 'b', type: 'anthropic', model: 'b', params: {} },
+    ],
+    examples: [
+      { index: 0, vars: { x: '1' }, labels: [] },
+      { index: 1, vars: { x: '2' }, labels: [] },
+    ],
     settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 },
   } as unknown as Task;
 
@@ -47,9 +56,16 @@ describe('planCalls', () => {
     const plan = planCalls(task);
     expect(plan).toHaveLength(16);
     expect(plan.slice(0, 5).map((c) => `${c.prompt.id}/${c.provider.id}/${c.example.index}/${c.repeat}`)).toEqual([
-      'p/a/0/0', 'p/a/0/1', 'p/a/1/0', 'p/a/1/1', 'p/b/0/0',
+      'p/a/0/0',
+      'p/a/0/1',
+      'p/a/1/0',
+      'p/a/1/1',
+      'p/b/0/0',
     ]);
-    expect(plan[0]!.messages).toEqual([{ role: 'system', content: 'S 1' }, { role: 'user', content: 'U 1' }]);
+    expect(plan[0]!.messages).toEqual([
+      { role: 'system', content: 'S 1' },
+      { role: 'user', content: 'U 1' },
+    ]);
     expect(plan[15]!.messages).toEqual([{ role: 'user', content: '2!' }]);
   });
 });

@@ -17,7 +17,11 @@ describe('selectExamples', () => {
     expect(new Set(a).size).toBe(5);
     expect([...a].sort((x, y) => x - y)).toEqual(a);
     expect(selectExamples(examples, { sample: 5, seed: 7 }).map((e) => e.index)).toEqual(a);
-    const seeds = [1, 2, 3, 4, 5].map((seed) => selectExamples(examples, { sample: 5, seed }).map((e) => e.index).join());
+    const seeds = [1, 2, 3, 4, 5].map((seed) =>
+      selectExamples(examples, { sample: 5, seed })
+        .map((e) => e.index)
+        .join(),
+    );
     expect(new Set(seeds).size).toBeGreaterThan(1);
     expect(selectExamples(examples, { limit: 4, sample: 10 }).map((e) => e.index)).toEqual([0, 1, 2, 3]);
     expect(selectExamples(examples, { limit: 10, sample: 3, seed: 1 }).every((e) => e.index < 10)).toBe(true);
@@ -25,7 +29,7 @@ describe('selectExamples', () => {
 });
 
 describe('eval --limit / --sample on a data file', () => {
-  it('runs only the selected rows, keeping each row\'s original example index', async () => {
+  it("runs only the selected rows, keeping each row's original example index", async () => {
     const server = await startWireServer({ defaultReply: (req) => req.lastUser });
     try {
       const csv = `q\n${Array.from({ length: 12 }, (_, i) => `row ${i}`).join('\n')}\n`;

@@ -66,7 +66,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 async function run(what: string, args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   const res = await runCli(args, { env: options.env ?? env(), cwd: dir, input: options.input });
   outputs.push({ what, res });
-  if (process.env.SECRETS_DEBUG) console.log(what, res.code, res.stderr.split("\n")[0]);
+  if (process.env.SECRETS_DEBUG) console.log(what, res.code, res.stderr.split('\n')[0]);
   return res;
 }
 
@@ -204,7 +204,11 @@ settings: { max_retries: 0 }
   it('runs eval (with debug logs), report, compare and label against the echoing server', async () => {
     const first = await go('eval', ['eval', 'task.yaml', '--no-color', ...REPORTS.flatMap((f) => ['-o', f])]);
     expect(first.code).toBe(0);
-    const debug = await go('eval --json debug', ['eval', 'task.yaml', '--no-cache', '--json', '-o', 'debug.json'], echoEnv({ OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug' }));
+    const debug = await go(
+      'eval --json debug',
+      ['eval', 'task.yaml', '--no-cache', '--json', '-o', 'debug.json'],
+      echoEnv({ OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug' }),
+    );
     const record = JSON.parse(debug.stdout); // debug logs go to stderr: stdout is the record alone
     expect(debug.stderr).toMatch(/sending request/);
     expect(record.results.some((r: { output: string | null }) => r.output?.includes('[redacted]'))).toBe(true);
@@ -244,7 +248,10 @@ settings: { max_retries: 0 }
     echo.setOptions({ rules: [] });
     echo.reset();
     const dir = await workdir({ 'task.yaml': TASK.replace('name: secrets', 'name: cached') });
-    const withKeys = await runCli(['eval', 'task.yaml', '--no-color'], { cwd: dir, env: { ...env, OPENAI_API_KEY: 'k1-abcdef', ANTHROPIC_API_KEY: 'k2-abcdef' } });
+    const withKeys = await runCli(['eval', 'task.yaml', '--no-color'], {
+      cwd: dir,
+      env: { ...env, OPENAI_API_KEY: 'k1-abcdef', ANTHROPIC_API_KEY: 'k2-abcdef' },
+    });
     expect(withKeys.code).toBe(0);
     const made = echo.stats().total;
     const replay = await runCli(['eval', 'task.yaml', '--no-color'], { cwd: dir, env });

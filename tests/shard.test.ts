@@ -37,7 +37,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const counts = (record: any) => record.summary.map((r: any) => ({ prompt: r.prompt, n: r.n, passed: r.passed, failed: r.failed, errors: r.errors, quality: r.quality }));
+const counts = (record: any) =>
+  record.summary.map((r: any) => ({ prompt: r.prompt, n: r.n, passed: r.passed, failed: r.failed, errors: r.errors, quality: r.quality }));
 const keys = (record: any) => record.results.map((r: any) => `${r.prompt}/${r.example}/${r.repeat}/${r.pass}`);
 
 describe('--shard and merge', () => {
@@ -55,7 +56,11 @@ describe('--shard and merge', () => {
       shardExamples.push([...new Set<number>(rec.results.map((r: any) => r.example))].sort());
     }
     // Whole examples, round-robin: a partition of 0..6.
-    expect(shardExamples).toEqual([[0, 3, 6], [1, 4], [2, 5]]);
+    expect(shardExamples).toEqual([
+      [0, 3, 6],
+      [1, 4],
+      [2, 5],
+    ]);
 
     const merged = await runCli(['merge', 's2.json', 's1.json', 's3.json', '-o', 'merged.json'], { env, cwd: dir });
     expect(merged.stderr).toBe('');
@@ -76,7 +81,11 @@ describe('--shard and merge', () => {
 
   it('refuses overlapping shards, other tasks and non-shard records (exit 2); a missing shard leaves it incomplete', async () => {
     const dir = await workdir({ 'task.yaml': TASK, 'other.yaml': TASK.replace('name: shards', 'name: other') });
-    for (const [file, shard, out] of [['task.yaml', '1/2', 'a.json'], ['task.yaml', '2/2', 'b.json'], ['other.yaml', '2/2', 'c.json']]) {
+    for (const [file, shard, out] of [
+      ['task.yaml', '1/2', 'a.json'],
+      ['task.yaml', '2/2', 'b.json'],
+      ['other.yaml', '2/2', 'c.json'],
+    ]) {
       expect((await runCli(['eval', file!, '--no-cache', '--shard', shard!, '-o', out!], { env, cwd: dir })).code).toBe(0);
     }
     expect((await runCli(['eval', 'task.yaml', '--no-cache', '-o', 'plain.json'], { env, cwd: dir })).code).toBe(0);

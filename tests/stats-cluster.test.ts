@@ -24,19 +24,34 @@ describe('clusteredRate and clusteredWilson', () => {
   it('keeps the calls as the sample when repeats are as varied as independent draws, and never exceeds them', () => {
     const balanced: Cluster[] = Array.from({ length: 20 }, () => ({ passes: 1, n: 2 }));
     expect(clusteredRate(balanced).nEff).toBe(40);
-    const r = clusteredRate([{ passes: 3, n: 3 }, { passes: 3, n: 3 }]);
+    const r = clusteredRate([
+      { passes: 3, n: 3 },
+      { passes: 3, n: 3 },
+    ]);
     expect(r.nEff).toBe(2); // p̂ = 1 says nothing of the variance: the examples, the conservative end
     expect(clusteredWilson(r).high).toBe(1);
   });
 
   it('leaves out examples with no scored call, and is null with nothing scored', () => {
-    expect(clusteredRate([{ passes: 0, n: 0 }, { passes: 1, n: 2 }]).clusters).toBe(1);
+    expect(
+      clusteredRate([
+        { passes: 0, n: 0 },
+        { passes: 1, n: 2 },
+      ]).clusters,
+    ).toBe(1);
     expect(clusteredRate([]).rate).toBeNull();
     expect(clusteredWilson(clusteredRate([])).low).toBeNull();
   });
 
   it('gives the flip rate: examples whose repeats disagree', () => {
-    expect(flipRate([{ passes: 1, n: 3 }, { passes: 3, n: 3 }, { passes: 0, n: 3 }, { passes: 2, n: 2 }])).toBe(0.25);
+    expect(
+      flipRate([
+        { passes: 1, n: 3 },
+        { passes: 3, n: 3 },
+        { passes: 0, n: 3 },
+        { passes: 2, n: 2 },
+      ]),
+    ).toBe(0.25);
     expect(flipRate([{ passes: 1, n: 1 }])).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCorrector } from '../src/judge/correct.js';
 import { BetaTable, betaQuantile, binomialSample, correctedQuality, correctedQualityMixed, lnGamma, qualityPosterior, rng } from '../src/stats/index.js';
-import { type Confusion } from '../src/record/schema.js';
+import type { Confusion } from '../src/record/schema.js';
 import type { CallResult } from '../src/record/schema.js';
 
 const SLOW = Boolean(process.env.AIJOURNEY_SLOW);
@@ -106,7 +106,10 @@ function posteriorGrid(x: number, n: number, c: Confusion, g: number): (u: numbe
   }
   const cdf: number[] = [];
   let total = 0;
-  for (const m of mass) cdf.push((total += m));
+  for (const m of mass) {
+    total += m;
+    cdf.push(total);
+  }
   return (u) => {
     const target = u * total;
     let lo = 0;
@@ -117,12 +120,23 @@ function posteriorGrid(x: number, n: number, c: Confusion, g: number): (u: numbe
 }
 
 describe('makeCorrector', () => {
-  const result = (pass: boolean | null, source: 'judge' | 'label' | null): CallResult => ({
-    prompt: 'p', provider: 'openai:m', example: 0, repeat: 0, output: pass === null ? null : 'x',
-    error: pass === null ? 'boom' : null, usage: null, costUsd: null, latencyMs: null, cached: false,
-    retries: 0, checks: [], pass,
-    judge: source === null ? null : { verdict: pass ? 'pass' : 'fail', reason: '', source },
-  } as CallResult);
+  const result = (pass: boolean | null, source: 'judge' | 'label' | null): CallResult =>
+    ({
+      prompt: 'p',
+      provider: 'openai:m',
+      example: 0,
+      repeat: 0,
+      output: pass === null ? null : 'x',
+      error: pass === null ? 'boom' : null,
+      usage: null,
+      costUsd: null,
+      latencyMs: null,
+      cached: false,
+      retries: 0,
+      checks: [],
+      pass,
+      judge: source === null ? null : { verdict: pass ? 'pass' : 'fail', reason: '', source },
+    }) as CallResult;
   const corrector = (confusion: Confusion) => makeCorrector({ confusion, seed: 3, randomLabels: [], fingerprint: () => '' });
   const row = { prompt: 'p', provider: 'openai:m' };
 
@@ -147,7 +161,12 @@ function pmf(n: number, k: number, p: number): number {
   return Math.exp(lnC + (k === 0 ? 0 : k * Math.log(p)) + (n - k === 0 ? 0 : (n - k) * Math.log1p(-p)));
 }
 
-const JUDGES: Array<[number, number]> = [[0.95, 0.95], [0.9, 0.7], [0.7, 0.9], [0.6, 0.6]];
+const JUDGES: Array<[number, number]> = [
+  [0.95, 0.95],
+  [0.9, 0.7],
+  [0.7, 0.9],
+  [0.6, 0.6],
+];
 const RATES = [0.1, 0.5, 0.9];
 
 describe('corrected quality coverage at five outputs and up (issue grid)', () => {
@@ -172,7 +191,10 @@ describe('corrected quality coverage at five outputs and up (issue grid)', () =>
         for (let x = 0; x <= N; x++) {
           const p = pLabels * pmf(N, x, apparent);
           if (p < 1e-9) continue;
-          const r = correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: x, judgedN: N, confusion: { tp, fn: passLabels - tp, fp: failLabels - tn, tn } }, { draws });
+          const r = correctedQualityMixed(
+            { exactPass: 0, exactFail: 0, judgedPass: x, judgedN: N, confusion: { tp, fn: passLabels - tp, fp: failLabels - tn, tn } },
+            { draws },
+          );
           if (r.low !== null && r.low <= pi && pi <= r.high!) coverage += p;
         }
       }
@@ -191,7 +213,10 @@ describe('corrected quality coverage at five outputs and up (issue grid)', () =>
           for (let x = 0; x <= 5; x++) {
             const p = pmf(3, tp, tpr) * pmf(2, tn, tnr) * pmf(5, x, apparent);
             if (p < 1e-9) continue;
-            const r = correctedQualityMixed({ exactPass: 0, exactFail: 0, judgedPass: x, judgedN: 5, confusion: { tp, fn: 3 - tp, fp: 2 - tn, tn } }, { draws: 2000 });
+            const r = correctedQualityMixed(
+              { exactPass: 0, exactFail: 0, judgedPass: x, judgedN: 5, confusion: { tp, fn: 3 - tp, fp: 2 - tn, tn } },
+              { draws: 2000 },
+            );
             if (r.low! <= pi && pi <= r.high!) coverage += p;
           }
         }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { correctedQualityMixed, ppiInterval, ppiMean, ppiProbabilityAtLeast, rng, type PpiLabeled } from '../src/stats/index.js';
 
 const SLOW = Boolean(process.env.AIJOURNEY_SLOW);
-const JUDGES: Array<[number, number]> = [[0.95, 0.95], [0.9, 0.7], [0.7, 0.9], [0.6, 0.6]];
+const JUDGES: Array<[number, number]> = [
+  [0.95, 0.95],
+  [0.9, 0.7],
+  [0.7, 0.9],
+  [0.6, 0.6],
+];
 const RATES = [0.1, 0.5, 0.9];
 
 /** One row of N outputs, n of them labeled at random: the PPI input and the misclassification input. */

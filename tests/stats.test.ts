@@ -1,6 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { betaCdf, betaQuantile, betaSample, binomialSample, cohenKappa, correctedQuality, latencyStats, BetaTable, lnGamma, mcnemarExact, newcombeDifference, normalCdf, normalQuantile, tCdf, tQuantile, percentile, rng, roganGladen, tprTnr, wilson } from '../src/stats/index.js';
-import { type Confusion } from '../src/record/schema.js';
+import {
+  betaCdf,
+  betaQuantile,
+  betaSample,
+  binomialSample,
+  cohenKappa,
+  correctedQuality,
+  latencyStats,
+  BetaTable,
+  lnGamma,
+  mcnemarExact,
+  newcombeDifference,
+  normalCdf,
+  normalQuantile,
+  tCdf,
+  tQuantile,
+  percentile,
+  rng,
+  roganGladen,
+  tprTnr,
+  wilson,
+} from '../src/stats/index.js';
+import type { Confusion } from '../src/record/schema.js';
 
 describe('wilson', () => {
   // Reference: scipy 1.17.1, `scipy.stats.binomtest(k, n).proportion_ci(method='wilson')`
@@ -186,7 +207,15 @@ describe('Student t and the normal CDF', () => {
 
 describe('BetaTable', () => {
   it('agrees with the continued fraction to 1e-6 in probability, including fractional shapes', () => {
-    for (const [a, b] of [[1, 1], [2, 5], [1, 500], [191, 11], [5001, 4999], [1.2, 3000], [40, 1.7]] as const) {
+    for (const [a, b] of [
+      [1, 1],
+      [2, 5],
+      [1, 500],
+      [191, 11],
+      [5001, 4999],
+      [1.2, 3000],
+      [40, 1.7],
+    ] as const) {
       const table = new BetaTable(a, b);
       for (let i = 1; i < 200; i++) {
         const p = i / 200;

@@ -5,7 +5,10 @@ import type { CallResult } from '../src/record/schema.js';
 import type { Task } from '../src/task/types.js';
 
 const task = {
-  prompts: [{ id: 'a', user: '' }, { id: 'b', user: '' }],
+  prompts: [
+    { id: 'a', user: '' },
+    { id: 'b', user: '' },
+  ],
   providers: [{ id: 'm', type: 'openai', model: 'm', params: {} }],
   examples: Array.from({ length: 6 }, (_, index) => ({ index, vars: {}, labels: [] })),
   settings: { concurrency: 1, repeat: 1, timeoutMs: 1, maxRetries: 0 },
@@ -14,17 +17,30 @@ const options: SummarizeOptions = { decision: { minQuality: 0.8, minQualitySourc
 
 function result(prompt: string, example: number, pass: boolean | null, costUsd: number | null = 0.001, latencyMs = 100, repeat = 0): CallResult {
   return {
-    prompt, provider: 'm', example, repeat, output: pass === null ? null : 'x', error: pass === null ? 'HTTP 500' : null,
-    usage: null, costUsd: pass === null ? null : costUsd, latencyMs, cached: false, retries: 0, checks: [], judge: null, pass,
+    prompt,
+    provider: 'm',
+    example,
+    repeat,
+    output: pass === null ? null : 'x',
+    error: pass === null ? 'HTTP 500' : null,
+    usage: null,
+    costUsd: pass === null ? null : costUsd,
+    latencyMs,
+    cached: false,
+    retries: 0,
+    checks: [],
+    judge: null,
+    pass,
   };
 }
 
 describe('summarize', () => {
   it('counts passes, fails and errors per row, in task order', () => {
-    const rows = summarize(task, [
-      ...[true, true, false, true, null, true].map((p, i) => result('a', i, p)),
-      ...[false, true, false, false, false, true].map((p, i) => result('b', i, p)),
-    ], options);
+    const rows = summarize(
+      task,
+      [...[true, true, false, true, null, true].map((p, i) => result('a', i, p)), ...[false, true, false, false, false, true].map((p, i) => result('b', i, p))],
+      options,
+    );
     expect(rows.map((r) => [r.prompt, r.n, r.passed, r.failed, r.errors])).toEqual([
       ['a', 6, 4, 1, 1],
       ['b', 6, 2, 4, 0],
@@ -64,7 +80,11 @@ describe('summarize', () => {
   });
 
   it('computes latency percentiles over every call with a latency', () => {
-    const rows = summarize(task, [10, 20, 30, 40, 1000].map((ms, i) => result('a', i, true, 0, ms)), options);
+    const rows = summarize(
+      task,
+      [10, 20, 30, 40, 1000].map((ms, i) => result('a', i, true, 0, ms)),
+      options,
+    );
     // numpy.percentile([10, 20, 30, 40, 1000], [50, 95]) = [30, 808]
     expect(rows[0]!.latencyMs.p50).toBeCloseTo(30, 9);
     expect(rows[0]!.latencyMs.p95).toBeCloseTo(808, 9);

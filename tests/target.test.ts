@@ -41,7 +41,8 @@ describe('what each API accepts', () => {
   });
 
   it('recognises the OpenAI reasoning families, with or without a gateway prefix', () => {
-    for (const m of ['o1', 'o3', 'o3-mini', 'o4-mini-2025-04-16', 'gpt-5', 'gpt-5-mini', 'gpt-5.2', 'gpt-5.4-nano', 'openai/o3', 'GPT-5']) expect(isOpenAIReasoning(m), m).toBe(true);
+    for (const m of ['o1', 'o3', 'o3-mini', 'o4-mini-2025-04-16', 'gpt-5', 'gpt-5-mini', 'gpt-5.2', 'gpt-5.4-nano', 'openai/o3', 'GPT-5'])
+      expect(isOpenAIReasoning(m), m).toBe(true);
     for (const m of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o1x', 'llama3.2', 'gpt-50', 'omni']) expect(isOpenAIReasoning(m), m).toBe(false);
   });
 
@@ -75,10 +76,23 @@ describe('what each API accepts', () => {
   });
 
   it('recognises the official OpenAI host however it is written', () => {
-    for (const url of [undefined, 'https://api.openai.com/v1', 'https://api.openai.com/v1/', 'https://API.OpenAI.com/v1', 'https://api.openai.com:443/v1', 'https://api.openai.com']) {
+    for (const url of [
+      undefined,
+      'https://api.openai.com/v1',
+      'https://api.openai.com/v1/',
+      'https://API.OpenAI.com/v1',
+      'https://api.openai.com:443/v1',
+      'https://api.openai.com',
+    ]) {
       expect(isOfficialHost('openai', url), String(url)).toBe(true);
     }
-    for (const url of ['http://api.openai.com/v1', 'https://api.openai.com.evil.example/v1', 'http://127.0.0.1:8080/v1', 'https://openrouter.ai/api/v1', 'not a url']) {
+    for (const url of [
+      'http://api.openai.com/v1',
+      'https://api.openai.com.evil.example/v1',
+      'http://127.0.0.1:8080/v1',
+      'https://openrouter.ai/api/v1',
+      'not a url',
+    ]) {
       expect(isOfficialHost('openai', url), url).toBe(false);
     }
     expect(isOfficialHost('anthropic', 'https://api.anthropic.com/')).toBe(true);

@@ -46,11 +46,7 @@ describe('valid task files', () => {
         price: { inputPerMtok: 0, outputPerMtok: 0 },
       },
     ]);
-    expect(task.examples.map((e) => e.vars.ticket)).toEqual([
-      'Production database is down; no customer can log in.',
-      'Typo on the pricing page.',
-      '42',
-    ]);
+    expect(task.examples.map((e) => e.vars.ticket)).toEqual(['Production database is down; no customer can log in.', 'Typo on the pricing page.', '42']);
     expect(task.examples[0]!.labels).toEqual([
       { output: 'high', verdict: 'pass' },
       { output: 'medium - probably transient', verdict: 'fail', critique: 'An outage for every customer is always high.' },
@@ -128,7 +124,8 @@ describe('valid task files', () => {
 });
 
 describe('examples from data files', () => {
-  const labels = 'labels:\n  - { vars: { ticket: "db down" }, output: high, verdict: pass }\n  - { vars: { ticket: "typo" }, output: high, verdict: fail, critique: Too urgent. }\n';
+  const labels =
+    'labels:\n  - { vars: { ticket: "db down" }, output: high, verdict: pass }\n  - { vars: { ticket: "typo" }, output: high, verdict: fail, critique: Too urgent. }\n';
   const expectedExamples = [
     { index: 0, vars: { ticket: 'db down' }, expected: 'high', labels: [{ output: 'high', verdict: 'pass' }] },
     { index: 1, vars: { ticket: 'typo' }, expected: 'low', labels: [{ output: 'high', verdict: 'fail', critique: 'Too urgent.' }] },
@@ -147,7 +144,8 @@ describe('examples from data files', () => {
   });
 
   test('structured yaml rows carry their own labels; limit and expected_column apply', async () => {
-    const data = '- vars: { ticket: db down }\n  expected: high\n  labels: [{ output: high, verdict: pass }]\n- vars: { ticket: typo }\n- vars: { ticket: third }\n';
+    const data =
+      '- vars: { ticket: db down }\n  expected: high\n  labels: [{ output: high, verdict: pass }]\n- vars: { ticket: typo }\n- vars: { ticket: third }\n';
     const task = await parseTask(`${HEAD}examples: { file: rows.yml, limit: 2 }\n`, 'task.yaml', '.', { readFile: memory({ 'rows.yml': data }) });
     expect(task.examples).toEqual([
       { index: 0, vars: { ticket: 'db down' }, expected: 'high', labels: [{ output: 'high', verdict: 'pass' }] },
@@ -242,7 +240,16 @@ describe('renderSchemaDoc', () => {
 
   test('documents every field, each with a description', () => {
     const fields = rows.map((r) => r.split(' | ')[0]!.replace(/^\| `|`$/g, ''));
-    for (const f of ['name', 'prompts[].user', 'providers[].params.temperature', 'examples.file', 'labels[].verdict', 'judge.samples', 'gates.max_error_rate', 'settings.max_retries']) {
+    for (const f of [
+      'name',
+      'prompts[].user',
+      'providers[].params.temperature',
+      'examples.file',
+      'labels[].verdict',
+      'judge.samples',
+      'gates.max_error_rate',
+      'settings.max_retries',
+    ]) {
       expect(fields).toContain(f);
     }
     for (const r of rows) expect(r, r).toMatch(/ \| [^|]*\S[^|]* \|$/);

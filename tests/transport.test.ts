@@ -166,10 +166,36 @@ const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 describe.skipIf(!hasOpenssl)('HTTPS', () => {
   it('through HTTPS_PROXY: a CONNECT tunnel, TLS to the server trusted with NODE_EXTRA_CA_CERTS', async () => {
     const dir = await workdir();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
     const secure = await startWireServer({ tls: { key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) } });
     try {
-      const env = { OPENAI_BASE_URL: secure.openaiBaseUrl, ANTHROPIC_BASE_URL: secure.anthropicBaseUrl, ...keys, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') };
+      const env = {
+        OPENAI_BASE_URL: secure.openaiBaseUrl,
+        ANTHROPIC_BASE_URL: secure.anthropicBaseUrl,
+        ...keys,
+        HTTPS_PROXY: proxy.url,
+        NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'),
+      };
       const res = await evalTask(env);
       expect(res.code, res.stderr).toBe(0);
       expect(secure.stats().total).toBe(6);
@@ -189,7 +215,12 @@ describe('redirects and connections', () => {
     server.setOptions({ apiKey: keys.OPENAI_API_KEY });
     for (const status of [307, 308]) {
       server.reset();
-      const env = { ...keys, ANTHROPIC_API_KEY: keys.OPENAI_API_KEY, OPENAI_BASE_URL: `${server.url}/redirect/${status}/v1`, ANTHROPIC_BASE_URL: `${server.url}/redirect/${status}` };
+      const env = {
+        ...keys,
+        ANTHROPIC_API_KEY: keys.OPENAI_API_KEY,
+        OPENAI_BASE_URL: `${server.url}/redirect/${status}/v1`,
+        ANTHROPIC_BASE_URL: `${server.url}/redirect/${status}`,
+      };
       const res = await evalTask(env);
       expect(res.code, res.stderr).toBe(0);
       expect(server.stats()).toMatchObject({ redirects: 6, total: 6 });
@@ -201,7 +232,10 @@ describe('redirects and connections', () => {
     const other = await startWireServer({ apiKey: keys.OPENAI_API_KEY });
     server.setOptions({ redirectOrigin: other.url });
     try {
-      const task = TASK.replace('  - anthropic:claude-haiku-4-5\n', '').replace('  - openai:gpt-4o-mini', `  - { type: openai, model: m, base_url: "${server.url}/redirect/307/v1", api_key_env: OPENAI_API_KEY }`);
+      const task = TASK.replace('  - anthropic:claude-haiku-4-5\n', '').replace(
+        '  - openai:gpt-4o-mini',
+        `  - { type: openai, model: m, base_url: "${server.url}/redirect/307/v1", api_key_env: OPENAI_API_KEY }`,
+      );
       const res = await evalTask(keys, task);
       // The right key was sent to the first origin; the second never gets it, so it answers 401.
       expect(res.code).toBe(3);

@@ -17,7 +17,10 @@ const memory = (files: Record<string, string>) => async (path: string) => {
 const HEAD = 'name: cases\nprompt: "Item {{id}}"\nproviders: [openai:gpt-4o-mini]\n';
 const load = (yaml: string, files: Record<string, string> = {}) => parseTask(HEAD + yaml, 'task.yaml', '.', { readFile: memory(files) });
 const failure = async (yaml: string, files: Record<string, string> = {}) => {
-  const error = await load(yaml, files).then(() => null, (e: unknown) => e);
+  const error = await load(yaml, files).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TaskError);
   return (error as TaskError).message;
 };
@@ -32,7 +35,14 @@ describe('valid files are accepted', () => {
 
   it('a real alias bomb is still one located error', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+    ])
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     const message = await failure(`${levels.join('\n')}\nexamples: [{ vars: { id: x } }]\n`);
     expect(message).toMatch(/^task\.yaml:\d+:\d+: YAML: aliases expand to \d+ more nodes \(over 100000\); an alias bomb\?$/);
   });
@@ -81,12 +91,9 @@ describe('valid files are accepted', () => {
     ['a JSONL key', 'examples: { file: d.jsonl }\n', { 'd.jsonl': '{"__proto__": "x", "id": "1"}\n' }],
     ['a data row in vars form', 'examples: { file: d.yaml }\n', { 'd.yaml': '- vars: { __proto__: x, id: "1" }\n' }],
   ])('__proto__ is an ordinary variable name (%s)', async (_what, examples, files) => {
-    const task = await parseTask(
-      `name: proto\nprompt: "{{__proto__}} {{id}}"\nproviders: [openai:gpt-4o-mini]\n${examples}`,
-      'task.yaml',
-      '.',
-      { readFile: memory(files) },
-    );
+    const task = await parseTask(`name: proto\nprompt: "{{__proto__}} {{id}}"\nproviders: [openai:gpt-4o-mini]\n${examples}`, 'task.yaml', '.', {
+      readFile: memory(files),
+    });
     expect(Object.hasOwn(task.examples[0]!.vars, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(task.examples[0]!.vars)).toBe(Object.prototype);
     expect(planCalls(task)[0]!.messages.at(-1)!.content).toBe('x 1');
@@ -99,7 +106,9 @@ describe('valid files are accepted', () => {
   });
 
   it('identical duplicate examples and consistent labels are fine', async () => {
-    const task = await load('examples:\n  - { vars: { id: "1" }, expected: a, labels: [{ output: a, verdict: pass }] }\n  - { vars: { id: "1" }, expected: a, labels: [{ output: a, verdict: pass }] }\n');
+    const task = await load(
+      'examples:\n  - { vars: { id: "1" }, expected: a, labels: [{ output: a, verdict: pass }] }\n  - { vars: { id: "1" }, expected: a, labels: [{ output: a, verdict: pass }] }\n',
+    );
     expect(task.examples).toHaveLength(2);
   });
 });
@@ -159,24 +168,27 @@ describe('replies are checked before they are scored or priced', () => {
   });
   afterAll(() => server.close());
 
-  it.each(['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5'])('%s: a non-string completion is an error row, bad token counts are unknown cost', async (provider) => {
-    const ids = ['n1', 'n2', 'n3', 'u1', 'u2', 'u3', 'u4', 'fine'];
-    const task = `name: replies\nprompt: "Item {{id}}"\nproviders: [${provider}]\nexamples:\n${ids.map((id) => `  - vars: { id: ${id} }`).join('\n')}\nchecks: [{ type: max-length, value: 100 }]\nsettings: { max_retries: 0 }\n`;
-    const dir = await workdir({ 'task.yaml': task });
-    const env = { OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl, OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' };
-    const res = await runCli(['eval', 'task.yaml', '--no-cache', '--json'], { cwd: dir, env });
-    const record = JSON.parse(res.stdout);
-    const byId = (id: string) => record.results[ids.indexOf(id)];
-    for (const id of ['n1', 'n2', 'n3']) {
-      // Anthropic's text block with a non-string text is no text at all: an empty completion.
-      expect(byId(id)).toMatchObject({ output: null, pass: null });
-      expect(byId(id).error).toMatch(/bad response: (the completion text is (number|object|a list), not a string|empty completion)/);
-    }
-    for (const id of ['u1', 'u2', 'u3', 'u4']) expect(byId(id)).toMatchObject({ output: 'ok', pass: true, usage: null, costUsd: null });
-    expect(byId('fine').costUsd).toBeGreaterThan(0);
-    expect(record.summary[0].costUsd.total).toBeNull();
-    const terminal = await runCli(['eval', 'task.yaml', '--no-cache', '--no-color'], { cwd: dir, env });
-    expect(terminal.stdout).not.toMatch(/\$NaN|e\+\d|Infinity/);
-    expect(terminal.stdout).toMatch(/│ unknown/);
-  });
+  it.each(['openai:gpt-4o-mini', 'anthropic:claude-haiku-4-5'])(
+    '%s: a non-string completion is an error row, bad token counts are unknown cost',
+    async (provider) => {
+      const ids = ['n1', 'n2', 'n3', 'u1', 'u2', 'u3', 'u4', 'fine'];
+      const task = `name: replies\nprompt: "Item {{id}}"\nproviders: [${provider}]\nexamples:\n${ids.map((id) => `  - vars: { id: ${id} }`).join('\n')}\nchecks: [{ type: max-length, value: 100 }]\nsettings: { max_retries: 0 }\n`;
+      const dir = await workdir({ 'task.yaml': task });
+      const env = { OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl, OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' };
+      const res = await runCli(['eval', 'task.yaml', '--no-cache', '--json'], { cwd: dir, env });
+      const record = JSON.parse(res.stdout);
+      const byId = (id: string) => record.results[ids.indexOf(id)];
+      for (const id of ['n1', 'n2', 'n3']) {
+        // Anthropic's text block with a non-string text is no text at all: an empty completion.
+        expect(byId(id)).toMatchObject({ output: null, pass: null });
+        expect(byId(id).error).toMatch(/bad response: (the completion text is (number|object|a list), not a string|empty completion)/);
+      }
+      for (const id of ['u1', 'u2', 'u3', 'u4']) expect(byId(id)).toMatchObject({ output: 'ok', pass: true, usage: null, costUsd: null });
+      expect(byId('fine').costUsd).toBeGreaterThan(0);
+      expect(record.summary[0].costUsd.total).toBeNull();
+      const terminal = await runCli(['eval', 'task.yaml', '--no-cache', '--no-color'], { cwd: dir, env });
+      expect(terminal.stdout).not.toMatch(/\$NaN|e\+\d|Infinity/);
+      expect(terminal.stdout).toMatch(/│ unknown/);
+    },
+  );
 });

@@ -21,13 +21,30 @@ beforeEach(() => {
 });
 
 function openai(opts: { maxRetries?: number; timeout?: number; apiKey?: string } = {}) {
-  return new OpenAI({ apiKey: opts.apiKey ?? 'test-key', baseURL: server.openaiBaseUrl, maxRetries: opts.maxRetries ?? 0, timeout: opts.timeout ?? 2000, logLevel: 'off' });
+  return new OpenAI({
+    apiKey: opts.apiKey ?? 'test-key',
+    baseURL: server.openaiBaseUrl,
+    maxRetries: opts.maxRetries ?? 0,
+    timeout: opts.timeout ?? 2000,
+    logLevel: 'off',
+  });
 }
 function anthropic(opts: { maxRetries?: number; timeout?: number; apiKey?: string } = {}) {
-  return new Anthropic({ apiKey: opts.apiKey ?? 'test-key', baseURL: server.anthropicBaseUrl, maxRetries: opts.maxRetries ?? 0, timeout: opts.timeout ?? 2000, logLevel: 'off' });
+  return new Anthropic({
+    apiKey: opts.apiKey ?? 'test-key',
+    baseURL: server.anthropicBaseUrl,
+    maxRetries: opts.maxRetries ?? 0,
+    timeout: opts.timeout ?? 2000,
+    logLevel: 'off',
+  });
 }
 const ask = (content: string) => ({ model: 'gpt-test', messages: [{ role: 'user' as const, content }] });
-const askA = (content: string, system?: string) => ({ model: 'claude-test', max_tokens: 50, ...(system ? { system } : {}), messages: [{ role: 'user' as const, content }] });
+const askA = (content: string, system?: string) => ({
+  model: 'claude-test',
+  max_tokens: 50,
+  ...(system ? { system } : {}),
+  messages: [{ role: 'user' as const, content }],
+});
 
 describe('OpenAI protocol', () => {
   it('echoes the last user message with deterministic usage and the requested model', async () => {
@@ -80,7 +97,12 @@ describe('Anthropic protocol', () => {
   });
 
   it('answers a forced tool with a tool_use block when the reply is JSON, else text', async () => {
-    server.setOptions({ rules: [{ match: 'json', reply: '{"verdict":"fail"}' }, { match: 'prose', reply: 'not json' }] });
+    server.setOptions({
+      rules: [
+        { match: 'json', reply: '{"verdict":"fail"}' },
+        { match: 'prose', reply: 'not json' },
+      ],
+    });
     const tool = { tools: [{ name: 'verdict', input_schema: { type: 'object' as const } }], tool_choice: { type: 'tool' as const, name: 'verdict' } };
     const res = await anthropic().messages.create({ ...askA('json please'), ...tool });
     expect(res.stop_reason).toBe('tool_use');
@@ -99,11 +121,15 @@ describe('faults', () => {
   ];
   it.each(statusKinds)('%s gives that status with the API error shape on both protocols', async (kind, status) => {
     server.setOptions({ rules: [{ match: 'x', reply: 'never', fault: kind }] });
-    const o = await openai().chat.completions.create(ask('x')).catch((e: unknown) => e);
+    const o = await openai()
+      .chat.completions.create(ask('x'))
+      .catch((e: unknown) => e);
     expect(o).toBeInstanceOf(OpenAI.APIError);
     expect((o as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
     expect((o as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after-ms')).toBe('1');
-    const a = await anthropic().messages.create(askA('x')).catch((e: unknown) => e);
+    const a = await anthropic()
+      .messages.create(askA('x'))
+      .catch((e: unknown) => e);
     expect(a).toBeInstanceOf(Anthropic.APIError);
     expect((a as InstanceType<typeof Anthropic.APIError>).status).toBe(status);
     if (kind === '529') expect((a as InstanceType<typeof Anthropic.APIError>).type).toBe('overloaded_error');
@@ -112,23 +138,36 @@ describe('faults', () => {
 
   it('timeout never answers, so the client timeout fires', async () => {
     server.setOptions({ failFirst: { count: 5, kind: 'timeout' } });
-    const o = await openai({ timeout: 150 }).chat.completions.create(ask('t')).catch((e: unknown) => e);
+    const o = await openai({ timeout: 150 })
+      .chat.completions.create(ask('t'))
+      .catch((e: unknown) => e);
     expect(o).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-    const a = await anthropic({ timeout: 150 }).messages.create(askA('t')).catch((e: unknown) => e);
+    const a = await anthropic({ timeout: 150 })
+      .messages.create(askA('t'))
+      .catch((e: unknown) => e);
     expect(a).toBeInstanceOf(Anthropic.APIConnectionTimeoutError);
   });
 
   it('reset destroys the socket: a connection error', async () => {
     server.setOptions({ faults: { rate: 1, kinds: ['reset'] } });
-    const o = await openai().chat.completions.create(ask('r')).catch((e: unknown) => e);
+    const o = await openai()
+      .chat.completions.create(ask('r'))
+      .catch((e: unknown) => e);
     expect(o).toBeInstanceOf(OpenAI.APIConnectionError);
     expect(o).not.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-    const a = await anthropic().messages.create(askA('r')).catch((e: unknown) => e);
+    const a = await anthropic()
+      .messages.create(askA('r'))
+      .catch((e: unknown) => e);
     expect(a).toBeInstanceOf(Anthropic.APIConnectionError);
   });
 
   it('truncated JSON makes the SDK fail to parse; nonjson returns HTML text', async () => {
-    server.setOptions({ rules: [{ match: 'cut', reply: '', fault: 'truncated' }, { match: 'html', reply: '', fault: 'nonjson' }] });
+    server.setOptions({
+      rules: [
+        { match: 'cut', reply: '', fault: 'truncated' },
+        { match: 'html', reply: '', fault: 'nonjson' },
+      ],
+    });
     await expect(openai().chat.completions.create(ask('cut'))).rejects.toThrow(SyntaxError);
     await expect(anthropic().messages.create(askA('cut'))).rejects.toThrow(SyntaxError);
     const html = (await openai().chat.completions.create(ask('html'))) as unknown;
@@ -151,7 +190,12 @@ describe('faults', () => {
       const client = openai();
       const out: string[] = [];
       for (let i = 0; i < 40; i++) {
-        out.push(await client.chat.completions.create(ask(`q${i}`)).then((r) => r.choices[0]?.message.content ?? '', () => 'ERR'));
+        out.push(
+          await client.chat.completions.create(ask(`q${i}`)).then(
+            (r) => r.choices[0]?.message.content ?? '',
+            () => 'ERR',
+          ),
+        );
       }
       return out;
     };
@@ -184,9 +228,13 @@ describe('faults', () => {
 describe('auth and request log', () => {
   it('rejects a wrong key with 401 in each API shape and accepts the right one', async () => {
     server.setOptions({ apiKey: 'right' });
-    const o = await openai({ apiKey: 'wrong' }).chat.completions.create(ask('a')).catch((e: unknown) => e);
+    const o = await openai({ apiKey: 'wrong' })
+      .chat.completions.create(ask('a'))
+      .catch((e: unknown) => e);
     expect(o).toBeInstanceOf(OpenAI.AuthenticationError);
-    const a = await anthropic({ apiKey: 'wrong' }).messages.create(askA('a')).catch((e: unknown) => e);
+    const a = await anthropic({ apiKey: 'wrong' })
+      .messages.create(askA('a'))
+      .catch((e: unknown) => e);
     expect(a).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((a as InstanceType<typeof Anthropic.APIError>).type).toBe('authentication_error');
     await expect(openai({ apiKey: 'right' }).chat.completions.create(ask('a'))).resolves.toBeTruthy();

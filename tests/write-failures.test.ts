@@ -89,7 +89,10 @@ describe('before the first call', () => {
   it.skipIf(!canMount)('a read-only file system: eval, report and merge refuse before doing anything', async () => {
     const dir = await workdir({ 'task.yaml': TASK });
     const ro = await tmpfs(join(dir, 'ro'), 'ro,size=16k');
-    for (const flags of [['-o', 'ro/out.json'], ['--runs-dir', 'ro/runs']]) {
+    for (const flags of [
+      ['-o', 'ro/out.json'],
+      ['--runs-dir', 'ro/runs'],
+    ]) {
       const res = await runCli(['eval', 'task.yaml', '--no-cache', ...flags], { cwd: dir, env });
       expect(res.code).toBe(2);
       expect(res.stderr).toContain('cannot be written: read-only file system');
@@ -137,7 +140,11 @@ describe('files are replaced atomically', () => {
     const res = await runCli(['eval', 'task.yaml', '-o', 'link.md', '-o', 'run.json'], { cwd: dir, env });
     expect(res.code).toBe(0);
     expect(await readFile(join(dir, 'old.md'), 'utf8')).toContain('writes');
-    expect(execFileSync('readlink', [join(dir, 'link.md')]).toString().trim()).toBe('old.md');
+    expect(
+      execFileSync('readlink', [join(dir, 'link.md')])
+        .toString()
+        .trim(),
+    ).toBe('old.md');
     expect((await filesIn(dir)).filter((f) => f.endsWith('.tmp') || f.endsWith('.check'))).toEqual([]);
   });
 });
@@ -173,7 +180,9 @@ settings: { max_retries: 0, concurrency: 1 }
     const dir = await workdir({ 'task.yaml': JUDGED(true) });
     const res = await runCli(['eval', 'task.yaml', '--no-cache', '--json'], { cwd: dir, env: judgeEnv() });
     expect(res.code).toBe(3);
-    expect(res.stderr).toBe('aijourney: authentication failed for openai:gpt-4.1-mini: the key in BAD_KEY was rejected (HTTP 401): Incorrect API key provided.\n');
+    expect(res.stderr).toBe(
+      'aijourney: authentication failed for openai:gpt-4.1-mini: the key in BAD_KEY was rejected (HTTP 401): Incorrect API key provided.\n',
+    );
     const record = JSON.parse(res.stdout);
     expect(record.complete).toBe(false);
     expect(record.results).toEqual([]);
@@ -187,7 +196,7 @@ settings: { max_retries: 0, concurrency: 1 }
   });
 
   it('a 401 while grading: exit 3, every model call kept with its cost, the error names the judge', async () => {
-    const dir = await workdir({ 'task.yaml': JUDGED(false).replace(/    - \{ id: good.*\n/, '') });
+    const dir = await workdir({ 'task.yaml': JUDGED(false).replace(/ {4}- \{ id: good.*\n/, '') });
     const res = await runCli(['eval', 'task.yaml', '--no-cache', '--json'], { cwd: dir, env: judgeEnv() });
     expect(res.code).toBe(3);
     const record = JSON.parse(res.stdout);
@@ -202,7 +211,9 @@ settings: { max_retries: 0, concurrency: 1 }
   it('judge retries are counted, in calibration and in grading', async () => {
     server.setOptions({ failFirst: { count: 1, kind: '500' }, retryAfterMs: 1 });
     try {
-      const task = JUDGED(true).replace(/    - \{ id: bad.*\n/, '').replace('max_retries: 0', 'max_retries: 2');
+      const task = JUDGED(true)
+        .replace(/ {4}- \{ id: bad.*\n/, '')
+        .replace('max_retries: 0', 'max_retries: 2');
       const dir = await workdir({ 'task.yaml': task });
       const res = await runCli(['eval', 'task.yaml', '--no-cache', '--json'], { cwd: dir, env: judgeEnv() });
       expect(res.code).toBe(0);
@@ -262,5 +273,3 @@ settings: { concurrency: 2 }
     }
   });
 });
-
-

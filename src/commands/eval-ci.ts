@@ -10,7 +10,7 @@ import type { RunEstimate } from '../plan/estimate.js';
 import { palette } from '../render/format.js';
 import { shardExamples } from '../plan/shard.js';
 import { GATE_FLAGS } from './options.js';
-import { type Shard } from '../record/schema.js';
+import type { Shard } from '../record/schema.js';
 import type { Confidence, Gates, Task } from '../task/types.js';
 import { rowName } from '../summary/summarize.js';
 
@@ -96,7 +96,9 @@ export async function preflight(task: Task, ci: CiOptions, select: ExampleSelect
   if (ci.dryRun) {
     const estimate = await estimateRun(task, plan);
     const shard = ci.shard ? ` (shard ${ci.shard.index}/${ci.shard.count})` : '';
-    const text = json ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2) : await planText(estimate, color, `Plan for ${task.name}${shard}`);
+    const text = json
+      ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2)
+      : await planText(estimate, color, `Plan for ${task.name}${shard}`);
     await write(io.stdout, `${text}\n`);
     return EXIT.ok;
   }

@@ -5,7 +5,7 @@ import { write, type Io } from '../io.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { evaluate } from '../run/evaluate.js';
 import { defaultRecordPath, writeRecord } from '../record/io.js';
-import { type RunRecord } from '../record/schema.js';
+import type { RunRecord } from '../record/schema.js';
 import { checkWritable, writeErrorReason } from '../record/files.js';
 import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
 import { renderRun } from '../render/terminal.js';
@@ -37,7 +37,6 @@ export interface EvalFlags extends CiFlags {
 
 /** How long calls in flight may finish after Ctrl-C before they are cancelled. */
 const GRACE_MS = 3000;
-
 
 /** The response cache, unless --no-cache; better-sqlite3 is loaded only here. Never fails the run. */
 async function openCache(flags: EvalFlags, io: Io): Promise<SqliteCache | null> {
@@ -123,7 +122,8 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
     (err: unknown) => [`${saved}: ${writeErrorReason(err)}`],
   );
   unsaved.push(...(await writeOutputs(record, outputs, io.cwd)));
-  if (io.env.GITHUB_STEP_SUMMARY) await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY), (m) => void io.stderr.write(`aijourney: warning: ${m}\n`));
+  if (io.env.GITHUB_STEP_SUMMARY)
+    await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY), (m) => void io.stderr.write(`aijourney: warning: ${m}\n`));
 
   const where = unsaved.some((u) => u.startsWith(`${saved}: `)) ? 'not saved (see below)' : displayText(saved);
   if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
@@ -133,7 +133,10 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   if (failure) throw failure;
   if (interrupted) return EXIT.interrupted;
   if (unsaved.length > 0) {
-    throw new RunError(`the run finished but ${unsaved.length === 1 ? 'a file' : `${unsaved.length} files`} could not be written (above)`, 'the tables printed are the only copy: free some space or choose another place with --runs-dir or -o');
+    throw new RunError(
+      `the run finished but ${unsaved.length === 1 ? 'a file' : `${unsaved.length} files`} could not be written (above)`,
+      'the tables printed are the only copy: free some space or choose another place with --runs-dir or -o',
+    );
   }
   const errors = tooManyErrors(record, ci.gates);
   if (errors) throw new RunError(errors, 'check the provider, its base URL and the model name; gates.max_error_rate sets how many errors a run may have');

@@ -39,7 +39,9 @@ export function starterFile(name: string | undefined): string {
 
 /** A task name the schema accepts, from a file name. */
 export function slug(file: string): string {
-  const s = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const s = basename(file, extname(file))
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   return s || 'my-task';
 }
 
@@ -82,7 +84,10 @@ export function starterTask(answers: StarterAnswers, file: string): string {
     '',
     'examples:                    # about five; `aijourney label` adds your verdicts under `labels`',
     ...(custom
-      ? [1, 2, 3].flatMap((n) => [`  - vars: { input: ${JSON.stringify(`Replace me: example input ${n}`)} }`, '    # expected: the answer you want, if there is one'])
+      ? [1, 2, 3].flatMap((n) => [
+          `  - vars: { input: ${JSON.stringify(`Replace me: example input ${n}`)} }`,
+          '    # expected: the answer you want, if there is one',
+        ])
       : SENTIMENT_EXAMPLES.flatMap(([text, label]) => [`  - vars: { input: ${JSON.stringify(text)} }`, `    expected: ${label}`])),
     '',
     ...(custom
@@ -130,7 +135,8 @@ export async function runInitCommand(name: string | undefined, io: Io): Promise<
   try {
     await writeFile(path, starterTask(answers, file), { flag: 'wx' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${file} already exists; not overwriting it`, 'pick another name: aijourney init <name>');
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(`${file} already exists; not overwriting it`, 'pick another name: aijourney init <name>');
     throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
   }
   const keys = PROVIDERS.filter((p) => answers.providers.includes(p.model) && !io.env[p.env]).map((p) => p.env);

@@ -45,7 +45,12 @@ async function pickRun(file: string, task: { name: string; file: string }, flags
 }
 
 function drawRandom(record: RunRecord, examples: Task['examples'], flags: LabelFlags) {
-  return randomDraw(record, examples, { count: flags.random ?? 1, seed: flags.seed ?? 1, ...(flags.prompt ? { prompt: flags.prompt } : {}), ...(flags.provider ? { provider: flags.provider } : {}) });
+  return randomDraw(record, examples, {
+    count: flags.random ?? 1,
+    seed: flags.seed ?? 1,
+    ...(flags.prompt ? { prompt: flags.prompt } : {}),
+    ...(flags.provider ? { provider: flags.provider } : {}),
+  });
 }
 
 /** One answer; on a terminal a pass/fail without a critique gets a second, optional question. */
@@ -56,7 +61,10 @@ async function ask(reader: LineReader, terminal: boolean, io: Io): Promise<Answe
     if (line.trim() === '') continue;
     const answer = parseAnswer(line);
     if (!answer) {
-      await write(terminal ? io.stdout : io.stderr, `  "${displayText(line.trim().slice(0, 40))}" is not an answer: type pass, fail, skip or quit (or p, f, s, q)\n`);
+      await write(
+        terminal ? io.stdout : io.stderr,
+        `  "${displayText(line.trim().slice(0, 40))}" is not an answer: type pass, fail, skip or quit (or p, f, s, q)\n`,
+      );
       continue;
     }
     if (terminal && (answer.decision === 'pass' || answer.decision === 'fail') && answer.critique === '') {
@@ -118,7 +126,12 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
         counts.skip++;
         continue;
       }
-      const label: Label = { output: item.output, verdict: answer.decision, ...(answer.critique ? { critique: answer.critique } : {}), ...(random ? { sample: random.sample } : {}) };
+      const label: Label = {
+        output: item.output,
+        verdict: answer.decision,
+        ...(answer.critique ? { critique: answer.critique } : {}),
+        ...(random ? { sample: random.sample } : {}),
+      };
       await writeLabel(taskPath, item.example, label).catch((err: unknown) => {
         throw new RunError(`could not save the label in ${file}: ${writeErrorReason(err)}`, 'the labels saved before this one are in the file');
       });
@@ -134,7 +147,9 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
     io.stdout,
     `\n${quit ? 'Stopped' : 'Done'}: ${labeled} new label(s) (${counts.pass} pass, ${counts.fail} fail), ${counts.skip} skipped` +
       `${quit && left > 0 ? `, ${left} not shown (run aijourney label again to go on)` : ''}. Saved in ${displayText(file)}.\n` +
-      (random && counts.skip > 0 ? 'note: skipped outputs are left out of the random sample; it stays a random sample only if what you skipped had nothing to do with how good the output was.\n' : ''),
+      (random && counts.skip > 0
+        ? 'note: skipped outputs are left out of the random sample; it stays a random sample only if what you skipped had nothing to do with how good the output was.\n'
+        : ''),
   );
   if (labeled === 0) return EXIT.ok;
   if (!task.judge) {

@@ -39,7 +39,10 @@ export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io
     return EXIT.ok;
   }
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);
-  const note = judges.size > 1 ? `\nnote: the shards selected different judges (${displayText([...judges].join(', '))}); corrected quality uses the first shard's calibration\n` : '';
+  const note =
+    judges.size > 1
+      ? `\nnote: the shards selected different judges (${displayText([...judges].join(', '))}); corrected quality uses the first shard's calibration\n`
+      : '';
   await write(io.stdout, `${renderRun(merged, { color })}\n${note}Merged ${files.length} shard records into ${displayText(flags.output)}\n`);
   return EXIT.ok;
 }

@@ -29,16 +29,20 @@ export function option<T>(flags: string, help: string, parse: (value: string) =>
 }
 
 /** A whole number from `min` to `max`. */
-export const wholeNumber = (min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  return value.trim() !== '' && Number.isInteger(n) && n >= min && n <= max ? n : fail(`must be a whole number from ${min} to ${max}`, value);
-};
+export const wholeNumber =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    return value.trim() !== '' && Number.isInteger(n) && n >= min && n <= max ? n : fail(`must be a whole number from ${min} to ${max}`, value);
+  };
 
 /** Any number from `min` to `max`. */
-export const numberIn = (min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  return value.trim() !== '' && Number.isFinite(n) && n >= min && n <= max ? n : fail(`must be a number from ${min} to ${max}`, value);
-};
+export const numberIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    return value.trim() !== '' && Number.isFinite(n) && n >= min && n <= max ? n : fail(`must be a number from ${min} to ${max}`, value);
+  };
 
 /** A share from 0 to 1. */
 export const rate = numberIn(0, 1);
@@ -75,8 +79,36 @@ export const count = wholeNumber(1, 1_000_000_000_000);
  * commander names it, its flag, the field of `Gates` it overrides, how its value is read, and its help. The CLI and the flag resolver both read it.
  */
 export const GATE_FLAGS = [
-  { name: 'min-quality', key: 'minQuality', flag: '--min-quality <rate>', field: 'minQuality', parse: rate, help: "gate: fail (exit 1) when a row's quality is below RATE, 0-1 (the judge-corrected quality when a judge grades; a row graded by an untrusted judge fails); overrides gates.min_quality" },
-  { name: 'max-cost', key: 'maxCost', flag: '--max-cost <usd>', field: 'maxCostUsd', parse: amount, help: "gate and budget: USD for the whole run, judge included; refuses to start when even the estimate's low end is over, stops issuing calls when reached" },
-  { name: 'max-p95-ms', key: 'maxP95Ms', flag: '--max-p95-ms <ms>', field: 'maxP95LatencyMs', parse: amount, help: "gate: fail when a row's p95 latency is above MS" },
-  { name: 'max-error-rate', key: 'maxErrorRate', flag: '--max-error-rate <rate>', field: 'maxErrorRate', parse: rate, help: "gate: fail when a row's share of errored calls is above RATE, 0-1" },
+  {
+    name: 'min-quality',
+    key: 'minQuality',
+    flag: '--min-quality <rate>',
+    field: 'minQuality',
+    parse: rate,
+    help: "gate: fail (exit 1) when a row's quality is below RATE, 0-1 (the judge-corrected quality when a judge grades; a row graded by an untrusted judge fails); overrides gates.min_quality",
+  },
+  {
+    name: 'max-cost',
+    key: 'maxCost',
+    flag: '--max-cost <usd>',
+    field: 'maxCostUsd',
+    parse: amount,
+    help: "gate and budget: USD for the whole run, judge included; refuses to start when even the estimate's low end is over, stops issuing calls when reached",
+  },
+  {
+    name: 'max-p95-ms',
+    key: 'maxP95Ms',
+    flag: '--max-p95-ms <ms>',
+    field: 'maxP95LatencyMs',
+    parse: amount,
+    help: "gate: fail when a row's p95 latency is above MS",
+  },
+  {
+    name: 'max-error-rate',
+    key: 'maxErrorRate',
+    flag: '--max-error-rate <rate>',
+    field: 'maxErrorRate',
+    parse: rate,
+    help: "gate: fail when a row's share of errored calls is above RATE, 0-1",
+  },
 ] as const;

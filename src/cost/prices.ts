@@ -98,7 +98,7 @@ function resolveUncached(spec: ProviderSpec): ResolvedPrice | null {
       calc: (usage) => (usage.inputTokens * inputPerMtok + usage.outputTokens * outputPerMtok) / 1e6,
     };
   }
-  let found;
+  let found: ReturnType<typeof lookup>;
   if (!spec.baseUrl) {
     found = lookup(spec.model, { providerId: spec.type });
   } else {
@@ -174,7 +174,11 @@ export function priceDataInfo(): PriceDataInfo {
 function activePrice(model: ModelInfo, now: Date): ModelPrice {
   if (!Array.isArray(model.prices)) return model.prices;
   const seconds = now.getUTCHours() * 3600 + now.getUTCMinutes() * 60 + now.getUTCSeconds();
-  const clock = (t: string) => t.replace(/Z$/, '').split(':').reduce((s, part) => s * 60 + Number(part), 0);
+  const clock = (t: string) =>
+    t
+      .replace(/Z$/, '')
+      .split(':')
+      .reduce((s, part) => s * 60 + Number(part), 0);
   for (let i = model.prices.length - 1; i >= 0; i--) {
     const { constraint, prices } = model.prices[i]!;
     if (!constraint) return prices;

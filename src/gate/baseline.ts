@@ -8,7 +8,6 @@ import type { Confidence } from '../task/types.js';
 import type { BaselineComparison, BaselineRow } from '../record/schema.js';
 import { stopText } from '../render/words.js';
 
-
 /**
  * Maps the baseline's example indexes onto the run's by content fingerprint, so a reordered or
  * extended example list still pairs the same examples; without fingerprints, by index.
@@ -26,7 +25,8 @@ function exampleMap(run: RunRecord, baseline: RunRecord, notes: string[]): (inde
   }
   const onlyBase = baseline.plan.examples.length - map.size;
   const onlyRun = run.plan.examples.length - map.size;
-  if (onlyBase > 0 || onlyRun > 0) notes.push(`examples differ: ${map.size} shared, ${onlyRun} only in this run, ${onlyBase} only in the baseline (only shared examples are paired)`);
+  if (onlyBase > 0 || onlyRun > 0)
+    notes.push(`examples differ: ${map.size} shared, ${onlyRun} only in this run, ${onlyBase} only in the baseline (only shared examples are paired)`);
   return (i) => map.get(i);
 }
 
@@ -46,12 +46,30 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, file: string): 
   const baseGroups = groupByRow(baseline.results);
   const baseRows = new Map(baseline.summary.map((s) => [rowKey(s), s]));
   const rows: BaselineRow[] = [];
-  const empty = { examples: 0, quality: { baseline: null, run: null, diff: null }, worse: 0, better: 0, pValue: null, pWorse: null, canTell: false, repeat: 1, costRatio: null, p95Ratio: null };
+  const empty = {
+    examples: 0,
+    quality: { baseline: null, run: null, diff: null },
+    worse: 0,
+    better: 0,
+    pValue: null,
+    pWorse: null,
+    canTell: false,
+    repeat: 1,
+    costRatio: null,
+    p95Ratio: null,
+  };
   for (const s of run.summary) {
     const now = runGroups.get(rowKey(s)) ?? [];
     const base = baseRows.get(rowKey(s));
     if (!base) {
-      rows.push({ prompt: s.prompt, provider: s.provider, status: 'missing-in-baseline', ...empty, quality: { baseline: null, run: s.quality.rate, diff: null }, unpaired: { onlyRun: examplesOf(now).size, onlyBaseline: 0, errored: 0 } });
+      rows.push({
+        prompt: s.prompt,
+        provider: s.provider,
+        status: 'missing-in-baseline',
+        ...empty,
+        quality: { baseline: null, run: s.quality.rate, diff: null },
+        unpaired: { onlyRun: examplesOf(now).size, onlyBaseline: 0, errored: 0 },
+      });
       continue;
     }
     const then = (baseGroups.get(rowKey(s)) ?? []).flatMap((r) => {
@@ -62,7 +80,8 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, file: string): 
     const scoredNow = clustersOf(now);
     const scoredThen = clustersOf(then);
     const paired = [...scoredNow.keys()].filter((e) => scoredThen.has(e));
-    const frac = (m: Map<number, { passes: number; n: number }>) => (paired.length === 0 ? null : paired.reduce((sum, e) => sum + m.get(e)!.passes / m.get(e)!.n, 0) / paired.length);
+    const frac = (m: Map<number, { passes: number; n: number }>) =>
+      paired.length === 0 ? null : paired.reduce((sum, e) => sum + m.get(e)!.passes / m.get(e)!.n, 0) / paired.length;
     const nowExamples = examplesOf(now);
     const thenExamples = examplesOf(then);
     const thenAll = examplesOf(baseGroups.get(rowKey(s)) ?? []);
@@ -91,7 +110,14 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, file: string): 
   for (const s of baseline.summary) {
     if (run.summary.some((r) => rowKey(r) === rowKey(s))) continue;
     const then = baseGroups.get(rowKey(s)) ?? [];
-    rows.push({ prompt: s.prompt, provider: s.provider, status: 'missing-in-run', ...empty, quality: { baseline: s.quality.rate, run: null, diff: null }, unpaired: { onlyRun: 0, onlyBaseline: examplesOf(then).size, errored: 0 } });
+    rows.push({
+      prompt: s.prompt,
+      provider: s.provider,
+      status: 'missing-in-run',
+      ...empty,
+      quality: { baseline: s.quality.rate, run: null, diff: null },
+      unpaired: { onlyRun: 0, onlyBaseline: examplesOf(then).size, errored: 0 },
+    });
   }
   return { file, rows, notes };
 }
@@ -115,11 +141,29 @@ export function regressionChecks(comparison: BaselineComparison, maxDrop: number
     const name = rowName(row);
     if (row.status === 'missing-in-baseline') return [];
     if (row.status === 'missing-in-run' || row.quality.diff === null) {
-      return [{ name: 'max-regression', row: name, limit: maxDrop, actual: null, pass: false, why: { code: row.status === 'missing-in-run' ? 'row-missing' : 'no-pairs' } }];
+      return [
+        {
+          name: 'max-regression',
+          row: name,
+          limit: maxDrop,
+          actual: null,
+          pass: false,
+          why: { code: row.status === 'missing-in-run' ? 'row-missing' : 'no-pairs' },
+        },
+      ];
     }
     const drop = -row.quality.diff;
     const significant = confidence === 'estimate' ? row.pValue! < SIGNIFICANCE : row.pWorse! < 1 - confidence;
-    const check: GateCheck = { name: 'max-regression', row: name, limit: maxDrop, actual: drop, pass: true, basis: 'paired-drop', examples: row.examples, confidence };
+    const check: GateCheck = {
+      name: 'max-regression',
+      row: name,
+      limit: maxDrop,
+      actual: drop,
+      pass: true,
+      basis: 'paired-drop',
+      examples: row.examples,
+      confidence,
+    };
     const needed = examplesToDetect(maxDrop, row.repeat);
     if (drop > maxDrop && significant) {
       check.pass = false;

@@ -21,7 +21,6 @@ export function resolveGates(task: Gates, flags: GateFlags): Gates {
   return out;
 }
 
-
 function check(name: GateName, row: string, limit: number, actual: number | null, ok: (v: number) => boolean, extra: Partial<GateCheck> = {}): GateCheck {
   return { name, row, limit, actual, pass: actual !== null && ok(actual), ...extra };
 }
@@ -43,10 +42,16 @@ export function checkGates(record: RunRecord, gates: Gates): GateCheck[] {
     }
     if (gates.maxP95LatencyMs !== undefined) {
       const p95 = row.latencyMs.p95;
-      checks.push(check('max-p95-ms', name, gates.maxP95LatencyMs, p95, (v) => v <= gates.maxP95LatencyMs!, p95 === null ? { why: { code: 'no-latency' } } : {}));
+      checks.push(
+        check('max-p95-ms', name, gates.maxP95LatencyMs, p95, (v) => v <= gates.maxP95LatencyMs!, p95 === null ? { why: { code: 'no-latency' } } : {}),
+      );
     }
     if (gates.maxErrorRate !== undefined) {
-      checks.push(check('max-error-rate', name, gates.maxErrorRate, row.n > 0 ? row.errors / row.n : 0, (v) => v <= gates.maxErrorRate!, { basis: 'errors-over-planned' }));
+      checks.push(
+        check('max-error-rate', name, gates.maxErrorRate, row.n > 0 ? row.errors / row.n : 0, (v) => v <= gates.maxErrorRate!, {
+          basis: 'errors-over-planned',
+        }),
+      );
     }
   }
   if (gates.maxCostUsd !== undefined) {

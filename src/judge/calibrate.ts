@@ -1,5 +1,5 @@
 import { cohenKappa, percentile, tprTnr, wilson } from '../stats/index.js';
-import { type Confusion } from '../record/schema.js';
+import type { Confusion } from '../record/schema.js';
 import type { CallContext } from '../run/call.js';
 import type { Example, JudgeCandidate, JudgeSpec, Label } from '../task/types.js';
 import type { ModelClient } from '../providers/types.js';
@@ -36,9 +36,7 @@ export function toFewShot(item: LabeledItem): FewShot {
  */
 export function leaveOneOut(items: LabeledItem[], i: number): FewShot[] {
   const self = items[i]!;
-  return items
-    .filter((other, j) => j !== i && !(other.example === self.example && other.label.output.trim() === self.label.output.trim()))
-    .map(toFewShot);
+  return items.filter((other, j) => j !== i && !(other.example === self.example && other.label.output.trim() === self.label.output.trim())).map(toFewShot);
 }
 
 /**
@@ -68,7 +66,14 @@ export async function calibrateCandidate(
     items.map((item, i) =>
       limit(async (): Promise<JudgeOutcome | null> => {
         if (stop.fatal || stop.reason) return null;
-        const outcome = await askJudge(client, candidate, { input: item.input, expected: item.example.expected, output: item.label.output }, leaveOneOut(items, i), samples, ctx);
+        const outcome = await askJudge(
+          client,
+          candidate,
+          { input: item.input, expected: item.example.expected, output: item.label.output },
+          leaveOneOut(items, i),
+          samples,
+          ctx,
+        );
         if (outcome.stopped && 'fatal' in outcome.stopped) stop.fatal ??= outcome.stopped.fatal;
         if (outcome.stopped && 'aborted' in outcome.stopped) stop.reason ??= outcome.stopped.aborted;
         return outcome;
@@ -162,9 +167,7 @@ export async function calibrate(
 ): Promise<Calibration> {
   if (items.length === 0) return { items, candidates: [], selected: spec.candidates[0]! };
   const stop: CalibrationStop = { fatal: null, reason: null };
-  const candidates = await Promise.all(
-    spec.candidates.map((c) => calibrateCandidate(clients.get(c.provider.id)!, c, items, spec.samples, ctx, limit, stop)),
-  );
+  const candidates = await Promise.all(spec.candidates.map((c) => calibrateCandidate(clients.get(c.provider.id)!, c, items, spec.samples, ctx, limit, stop)));
   const best = selectCandidate(candidates);
   candidates[best]!.selected = true;
   const stopped = stop.fatal || stop.reason ? { stopped: { fatal: stop.fatal, reason: stop.reason } } : {};

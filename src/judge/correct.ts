@@ -9,7 +9,7 @@
  * With `repeat` > 1 the counts are deflated by the row's design effect (stats/cluster.ts).
  */
 import { ppiMean, qualityPosterior, tCdf, tQuantile, type PpiLabeled } from '../stats/index.js';
-import { type Confusion } from '../record/schema.js';
+import type { Confusion } from '../record/schema.js';
 import type { RowQuality } from '../summary/decide.js';
 import type { CallResult } from '../record/schema.js';
 import type { LabelSample } from '../record/schema.js';
@@ -61,7 +61,13 @@ function misclassification(results: CallResult[], ctx: CorrectorContext, deflate
   const exactPass = scored.filter((r) => r.judge?.source !== 'judge' && r.pass === true).length;
   const exactFail = scored.length - judged.length - exactPass;
   const judgedPass = judged.filter((r) => r.pass === true).length;
-  const input = { exactPass: exactPass * deflate, exactFail: exactFail * deflate, judgedPass: judgedPass * deflate, judgedN: judged.length * deflate, confusion: ctx.confusion };
+  const input = {
+    exactPass: exactPass * deflate,
+    exactFail: exactFail * deflate,
+    judgedPass: judgedPass * deflate,
+    judgedN: judged.length * deflate,
+    confusion: ctx.confusion,
+  };
   const { rate, posterior } = qualityPosterior(input, ctx.seed === undefined ? {} : { seed: ctx.seed });
   const low = posterior?.quantile(0.025) ?? null;
   const high = posterior?.quantile(0.975) ?? null;
@@ -101,7 +107,8 @@ function predictionPowered(results: CallResult[], row: { prompt: string; provide
   let unlabeledN = 0;
   let unlabeledPass = 0;
   const judgeVerdict = new Map<string, Verdict>();
-  for (const r of results) if (r.output !== null && r.judge?.source === 'judge') judgeVerdict.set(unitKey({ example: r.example, output: r.output }), r.judge.verdict);
+  for (const r of results)
+    if (r.output !== null && r.judge?.source === 'judge') judgeVerdict.set(unitKey({ example: r.example, output: r.output }), r.judge.verdict);
   for (const unit of units) {
     const label = labelAt.get(unitKey(unit));
     if (label && label.sample.frame === hash) {

@@ -9,7 +9,10 @@ import type { LabeledItem } from './calibrate.js';
 export function labeledItems(task: Task): LabeledItem[] {
   const userText = (promptId: string | undefined, example: Example) => {
     const prompt = task.prompts.find((p) => p.id === promptId) ?? task.prompts[0]!;
-    return renderMessages(prompt, example.vars).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+    return renderMessages(prompt, example.vars)
+      .filter((m) => m.role === 'user')
+      .map((m) => m.content)
+      .join('\n');
   };
   return task.examples.flatMap((example) => example.labels.map((label) => ({ example, label, input: userText(label.sample?.prompt, example) })));
 }

@@ -5,9 +5,8 @@
  * Outcomes are data; the words are made in render/trust.ts.
  */
 import { newcombeDifference, wilson, wilsonInterval } from '../stats/index.js';
-import { type Confusion } from '../record/schema.js';
+import type { Confusion } from '../record/schema.js';
 import type { HeldBy, MeasuredRate, NextStep, Trust } from '../record/schema.js';
-
 
 /** TRUSTED needs the 95% Wilson lower bounds of both TPR and TNR at or above this. */
 export const TRUSTED_BOUND = 0.8;

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readRunRecord } from '../record/io.js';
-import { type RunRecord } from '../record/schema.js';
+import type { RunRecord } from '../record/schema.js';
 
 /** Reads a run record, or null when the file is not one (another JSON file in the runs directory). */
 export async function tryReadRunRecord(path: string): Promise<RunRecord | null> {

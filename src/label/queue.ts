@@ -32,7 +32,9 @@ export function buildQueue(record: Pick<RunRecord, 'results' | 'labelNext'>, exa
     record.results.find((r) => r.prompt === s.prompt && r.provider === s.provider && r.example === s.example && r.repeat === s.repeat && r.output === s.output);
   const candidates = [
     ...record.labelNext.map((s) => ({ prompt: s.prompt, provider: s.provider, example: s.example, output: s.output, why: s.why, result: resultFor(s) })),
-    ...record.results.flatMap((r) => (r.output === null ? [] : [{ prompt: r.prompt, provider: r.provider, example: r.example, output: r.output, why: null, result: r }])),
+    ...record.results.flatMap((r) =>
+      r.output === null ? [] : [{ prompt: r.prompt, provider: r.provider, example: r.example, output: r.output, why: null, result: r }],
+    ),
   ];
   for (const c of candidates) {
     const example = byIndex.get(c.example);
@@ -43,7 +45,15 @@ export function buildQueue(record: Pick<RunRecord, 'results' | 'labelNext'>, exa
     const k = key(c.example, c.output);
     if (seen.has(k)) continue;
     seen.add(k);
-    items.push({ example, prompt: c.prompt, provider: c.provider, output: c.output, checks: c.result?.checks ?? [], judge: c.result?.judge ?? null, why: c.why });
+    items.push({
+      example,
+      prompt: c.prompt,
+      provider: c.provider,
+      output: c.output,
+      checks: c.result?.checks ?? [],
+      judge: c.result?.judge ?? null,
+      why: c.why,
+    });
   }
   return { items, missing };
 }

@@ -30,7 +30,9 @@ function pickRow(record: RunRecord, prompt: string | undefined, provider: string
   const row = judged ?? rows[0];
   if (!row) {
     const known = record.summary.map((s) => `${rowName(s)}`).join(', ');
-    throw new UsageError(`no row of this run matches ${[prompt && `--prompt ${prompt}`, provider && `--provider ${provider}`].filter(Boolean).join(' ')} (rows: ${known})`);
+    throw new UsageError(
+      `no row of this run matches ${[prompt && `--prompt ${prompt}`, provider && `--provider ${provider}`].filter(Boolean).join(' ')} (rows: ${known})`,
+    );
   }
   return { prompt: row.prompt, provider: row.provider };
 }

@@ -20,7 +20,8 @@ export function showItem(item: LabelItem, position: number, total: number, p: Pa
   const vars = Object.entries(item.example.vars);
   lines.push(p.bold('Input:'));
   if (vars.length === 0) lines.push('    (no variables)');
-  for (const [name, value] of vars) lines.push(value.includes('\n') ? `  ${displayText(name)}:\n${block(value, '      ')}` : `  ${displayText(name)}: ${safe(value)}`);
+  for (const [name, value] of vars)
+    lines.push(value.includes('\n') ? `  ${displayText(name)}:\n${block(value, '      ')}` : `  ${displayText(name)}: ${safe(value)}`);
   if (item.example.expected !== undefined) lines.push(`${p.bold('Reference answer:')}\n${block(item.example.expected)}`);
   lines.push(`${p.bold('Output:')}\n${item.output.trim() === '' ? '    (empty)' : block(item.output)}`);
   const failed = item.checks.filter((c) => !c.pass);

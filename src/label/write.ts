@@ -41,7 +41,7 @@ export function entryText(label: Label, indent: number, vars?: Record<string, st
     if (label.sample) (doc.get('sample', true) as YAMLMap).flow = true;
   }
   const lines = doc.toString({ lineWidth: 0 }).replace(/\n$/, '').split('\n');
-  return lines.map((line, i) => (i === 0 ? `${pad}- ${line}` : line === '' ? '' : `${pad}  ${line}`)).join('\n') + '\n';
+  return `${lines.map((line, i) => (i === 0 ? `${pad}- ${line}` : line === '' ? '' : `${pad}  ${line}`)).join('\n')}\n`;
 }
 
 function keyPair(map: YAMLMap, key: string) {
@@ -123,7 +123,13 @@ function holds(text: string, example: Example, label: Label, inline: boolean): b
   if (!last) return false;
   const sameVars = inline || JSON.stringify(last.vars) === JSON.stringify(example.vars);
   const sameSample = JSON.stringify(last.sample ?? null) === JSON.stringify(label.sample ?? null);
-  return sameVars && sameSample && String(last.output) === label.output && last.verdict === label.verdict && (last.critique ?? undefined) === (label.critique || undefined);
+  return (
+    sameVars &&
+    sameSample &&
+    String(last.output) === label.output &&
+    last.verdict === label.verdict &&
+    (last.critique ?? undefined) === (label.critique || undefined)
+  );
 }
 
 /** The task file's text with `label` added for `example` (inline examples: under it; data-file examples: top-level `labels:`). */

@@ -24,7 +24,10 @@ export function checkCeilings(estimate: RunEstimate, options: { budget: boolean 
   const calls = estimate.calls.high;
   const high = estimate.costUsd.high ?? estimate.costUsd.knownHigh;
   return {
-    calls: calls > DEFAULT_MAX_CALLS ? `up to ${calls.toLocaleString('en-US')} calls, over the default ceiling of ${DEFAULT_MAX_CALLS.toLocaleString('en-US')}` : null,
+    calls:
+      calls > DEFAULT_MAX_CALLS
+        ? `up to ${calls.toLocaleString('en-US')} calls, over the default ceiling of ${DEFAULT_MAX_CALLS.toLocaleString('en-US')}`
+        : null,
     cost:
       !options.budget && high > DEFAULT_MAX_ESTIMATED_USD
         ? `an estimated cost of up to ${usd(high)}, over the default ceiling of ${usd(DEFAULT_MAX_ESTIMATED_USD)}`

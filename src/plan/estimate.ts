@@ -74,8 +74,8 @@ const maxTokens = (spec: ProviderSpec) => spec.params.max_tokens ?? DEFAULT_MAX_
 /** The price of one call of these token counts; memoized, since most calls of a plan repeat counts. */
 const costMemo = new WeakMap<ProviderSpec, Map<string, number | null>>();
 function cost(spec: ProviderSpec, input: number, output: number): number | null {
-  let memo = costMemo.get(spec);
-  if (!memo) costMemo.set(spec, (memo = new Map()));
+  const memo = costMemo.get(spec) ?? new Map<string, number | null>();
+  costMemo.set(spec, memo);
   const key = `${input}/${output}`;
   if (!memo.has(key)) memo.set(key, callCost(spec, { inputTokens: input, outputTokens: output }));
   return memo.get(key)!;
@@ -97,8 +97,10 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
   const count = countTokens ?? (await tokenCounter());
   const inputMemo = new Map<Message[], number>();
   const tokensOf = (messages: Message[]) => {
-    let n = inputMemo.get(messages);
-    if (n === undefined) inputMemo.set(messages, (n = messageTokens(count, messages)));
+    const known = inputMemo.get(messages);
+    if (known !== undefined) return known;
+    const n = messageTokens(count, messages);
+    inputMemo.set(messages, n);
     return n;
   };
 
@@ -141,7 +143,10 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
         const key = `${call.prompt.id}\u0000${call.example.index}`;
         let base = perExample.get(key);
         if (base === undefined) {
-          const input = call.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+          const input = call.messages
+            .filter((m) => m.role === 'user')
+            .map((m) => m.content)
+            .join('\n');
           base = messageTokens(count, judgeMessages(candidate.rubric, { input, expected: call.example.expected, output: '' }, fewShot));
           perExample.set(key, base);
         }
@@ -170,14 +175,20 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
   const knownGrading = judge.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
   const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading].reduce<number>((s, v) => s + (v ?? 0), 0);
 
-  const unknownPrices = [...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => !resolvePrice(p)).map((p) => p.id))];
-  const noMax = [...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => p.params.max_tokens === undefined).map((p) => p.id))];
+  const unknownPrices = [
+    ...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => !resolvePrice(p)).map((p) => p.id)),
+  ];
+  const noMax = [
+    ...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => p.params.max_tokens === undefined).map((p) => p.id)),
+  ];
   const assumptions = [
     'input tokens: counted with the o200k_base tokenizer (GPT-4o/GPT-5 family) plus chat formatting overhead; for Anthropic models this is an approximation',
     'low: every call succeeds with a 1-token reply and no output reaches the judge; high: every reply is max_tokens long and every output is judged',
   ];
-  if (noMax.length > 0) assumptions.push(`max_tokens not set for ${noMax.join(', ')}: the high end assumes ${DEFAULT_MAX_TOKENS} output tokens per call (a model may write more)`);
-  if (judge.length > 0) assumptions.push('judge: every candidate is calibrated (candidates x labels x samples calls); only the selected one grades (calls x samples at most)');
+  if (noMax.length > 0)
+    assumptions.push(`max_tokens not set for ${noMax.join(', ')}: the high end assumes ${DEFAULT_MAX_TOKENS} output tokens per call (a model may write more)`);
+  if (judge.length > 0)
+    assumptions.push('judge: every candidate is calibrated (candidates x labels x samples calls); only the selected one grades (calls x samples at most)');
   return {
     rows: rowList,
     judge,
@@ -187,4 +198,3 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
     assumptions,
   };
 }
-

@@ -24,7 +24,10 @@ export interface ExampleSelection {
 export function selectExamples(examples: Example[], selection: ExampleSelection): Example[] {
   const limited = selection.limit === undefined ? examples : examples.slice(0, selection.limit);
   if (selection.sample === undefined || selection.sample >= limited.length) return limited;
-  const order = shuffle(limited.map((_, i) => i), rng(selection.seed ?? 1));
+  const order = shuffle(
+    limited.map((_, i) => i),
+    rng(selection.seed ?? 1),
+  );
   const chosen = new Set(order.slice(0, selection.sample));
   return limited.filter((_, i) => chosen.has(i));
 }

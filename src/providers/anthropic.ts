@@ -63,7 +63,14 @@ function refusalReason(reply: Partial<Anthropic.Message>, text: string): string 
 export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig): ModelClient {
   const counting = countingFetch(config.fetch, config.now);
   const baseURL = config.baseUrl ?? ANTHROPIC_OFFICIAL_URL;
-  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secrets: config.secrets, timeoutMs: config.timeoutMs, baseUrl: baseURL, ...(config.proxy ? { proxy: config.proxy } : {}) };
+  const errors = {
+    providerId: spec.id,
+    keyEnv: config.keyEnv,
+    secrets: config.secrets,
+    timeoutMs: config.timeoutMs,
+    baseUrl: baseURL,
+    ...(config.proxy ? { proxy: config.proxy } : {}),
+  };
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new Anthropic({
     apiKey: config.apiKey,
@@ -85,7 +92,9 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
   async function complete(request: CompletionRequest): Promise<Completion> {
     const body = buildAnthropicBody(spec, request, target);
     const { reply: res, call } = await sdkCall(counting, Anthropic, errors, (fetchOptions) =>
-      quietSdk(warned, config.warn, alreadySaid, () => sdk.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal, fetchOptions })),
+      quietSdk(warned, config.warn, alreadySaid, () =>
+        sdk.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal, fetchOptions }),
+      ),
     );
     const reply = res as Partial<Anthropic.Message> | string | null | undefined;
     if (!reply || typeof reply !== 'object' || !Array.isArray(reply.content)) {

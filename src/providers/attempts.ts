@@ -64,7 +64,9 @@ export function countingFetch(base: typeof fetch, now: () => number): CountingFe
   return {
     fetch: wrapped,
     fetchOptions: (log) => ({ [LOG]: log }),
-    settle: (log) => void (log.endedMs = now()),
+    settle: (log) => {
+      log.endedMs = now();
+    },
   };
 }
 

@@ -15,6 +15,7 @@ export function baseUrlProblem(value: string): string | null {
   if (url.username || url.password) {
     return 'credentials in the URL (user:pass@) would not be sent (the SDKs send the key in a header): put the key in an environment variable and name it with api_key_env';
   }
-  if (url.search || url.hash) return 'a query (?...) or fragment (#...) would end up in the middle of every request path (the SDKs append /chat/completions or /v1/messages to the URL): remove it';
+  if (url.search || url.hash)
+    return 'a query (?...) or fragment (#...) would end up in the middle of every request path (the SDKs append /chat/completions or /v1/messages to the URL): remove it';
   return null;
 }

@@ -68,7 +68,14 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
   // `https://api.openai.com` written without its /v1 still means the API.
   const bareHost = official && config.baseUrl !== undefined && /^\/?$/.test(new URL(config.baseUrl).pathname);
   const baseURL = config.baseUrl === undefined || bareHost ? OPENAI_OFFICIAL_URL : config.baseUrl;
-  const errors = { providerId: spec.id, keyEnv: config.keyEnv, secrets: config.secrets, timeoutMs: config.timeoutMs, baseUrl: baseURL, ...(config.proxy ? { proxy: config.proxy } : {}) };
+  const errors = {
+    providerId: spec.id,
+    keyEnv: config.keyEnv,
+    secrets: config.secrets,
+    timeoutMs: config.timeoutMs,
+    baseUrl: baseURL,
+    ...(config.proxy ? { proxy: config.proxy } : {}),
+  };
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new OpenAI({
     apiKey: config.apiKey,
@@ -105,7 +112,7 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
     if (!text) {
       // A reply with text is an answer; without, the model's refusal or the filter's is the outcome.
       if (typeof message?.refusal === 'string' && message.refusal) throw refused(spec.id, message.refusal, billed);
-      if (finish === 'content_filter') throw refused(spec.id, 'stopped by the provider\'s content filter (finish_reason=content_filter)', billed);
+      if (finish === 'content_filter') throw refused(spec.id, "stopped by the provider's content filter (finish_reason=content_filter)", billed);
       if (finish === 'length') throw cutOff(spec.id, 'finish_reason=length', billed);
       throw badResponse(spec.id, `empty completion, finish_reason=${finish ?? 'none'}`, billed);
     }

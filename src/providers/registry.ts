@@ -54,7 +54,11 @@ export function resolveHeaders(spec: ProviderSpec, env: Record<string, string | 
   for (const [name, written] of Object.entries(spec.headers ?? {})) {
     out[name] = written.replace(HEADER_VAR, (_, variable: string) => {
       const value = env[variable];
-      if (!value) throw new RunError(`missing environment variable ${variable} (named in headers.${name} of provider "${spec.id}")`, 'set it, or remove the header from the task file');
+      if (!value)
+        throw new RunError(
+          `missing environment variable ${variable} (named in headers.${name} of provider "${spec.id}")`,
+          'set it, or remove the header from the task file',
+        );
       return value;
     });
   }
@@ -83,7 +87,10 @@ export function missingKeyError(spec: ProviderSpec, env: Record<string, string |
   const keyless = isKeyless(spec);
   const keyEnv = spec.apiKeyEnv ?? defaultKeyEnv(spec.type);
   if (keyless || env[keyEnv]) return null;
-  return new RunError(`missing API key: set ${keyEnv} (used by provider "${spec.id}")`, spec.apiKeyEnv ? undefined : `or name another variable with api_key_env on the provider`);
+  return new RunError(
+    `missing API key: set ${keyEnv} (used by provider "${spec.id}")`,
+    spec.apiKeyEnv ? undefined : `or name another variable with api_key_env on the provider`,
+  );
 }
 
 export function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions): AdapterConfig {

@@ -24,7 +24,6 @@ export const MASK = '[redacted]';
  */
 export const MIN_SECRET_LENGTH = 6;
 
-
 /** Credentials and query values of a URL, and the Basic-auth form of its credentials. */
 export function urlSecrets(url: string | undefined): string[] {
   if (!url || !URL.canParse(url)) return [];
@@ -87,7 +86,13 @@ export class Scrubber {
   text(text: string): string {
     if (this.values.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
     // Longest first, so a secret that contains another is masked whole.
-    this.pattern ??= new RegExp([...this.values].sort((a, b) => b.length - a.length).map(escapeRegex).join('|'), 'g');
+    this.pattern ??= new RegExp(
+      [...this.values]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegex)
+        .join('|'),
+      'g',
+    );
     return text.replace(this.pattern, MASK);
   }
 

@@ -91,8 +91,11 @@ const RULES: Rule[] = [
     who: (t) => `${t.model}, an OpenAI reasoning model`,
     applies: (t) => t.type === 'openai' && isOpenAIReasoning(t.model),
     // temperature, top_p, penalties, logprobs, logit_bias [D]; stop [C, D].
-    refuses: Object.fromEntries(['temperature', 'top_p', 'stop', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias'].map((p) => [p, FIXED])),
-    unless: (t) => (samplesWithoutReasoning(t.model) ? { when: { reasoning_effort: 'none' }, allows: ['temperature', 'top_p', 'logprobs', 'top_logprobs'] } : null),
+    refuses: Object.fromEntries(
+      ['temperature', 'top_p', 'stop', 'presence_penalty', 'frequency_penalty', 'logprobs', 'top_logprobs', 'logit_bias'].map((p) => [p, FIXED]),
+    ),
+    unless: (t) =>
+      samplesWithoutReasoning(t.model) ? { when: { reasoning_effort: 'none' }, allows: ['temperature', 'top_p', 'logprobs', 'top_logprobs'] } : null,
     renames: { max_tokens: 'max_completion_tokens' }, // [C]
   },
   {
@@ -127,7 +130,11 @@ export function reviewParams(target: Target, params: ModelParams): { refusals: R
     const excepted = exception && Object.entries(exception.when).every(([k, v]) => params[k] === v) ? exception.allows : [];
     for (const [param, todo] of Object.entries(rule.refuses)) {
       if (params[param] === undefined || excepted.includes(param)) continue;
-      const hint = exception && exception.allows.includes(param) ? `, or set ${Object.entries(exception.when).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}` : '';
+      const hint = exception?.allows.includes(param)
+        ? `, or set ${Object.entries(exception.when)
+            .map(([k, v]) => `${k}: ${String(v)}`)
+            .join(', ')}`
+        : '';
       refusals.push({ param, message: `not accepted by ${rule.who(target)}: ${todo}${hint}` });
     }
     for (const [from, to] of Object.entries(rule.renames)) {

@@ -16,7 +16,9 @@ import { addCost } from '../cost/sum.js';
 
 /** The selected judge's leave-one-out verdicts on labels drawn at random (`label --random`). */
 export function randomLabels(judge: JudgeRecord): RandomLabel[] {
-  return judge.labels.flatMap((l) => (l.sample ? [{ example: l.example, output: l.output, verdict: l.verdict, judged: l.judged[judge.selected] ?? null, sample: l.sample }] : []));
+  return judge.labels.flatMap((l) =>
+    l.sample ? [{ example: l.example, output: l.output, verdict: l.verdict, judged: l.judged[judge.selected] ?? null, sample: l.sample }] : [],
+  );
 }
 
 /** The calibration as the record keeps it: every candidate's figures, the trust level, each label's verdicts. */
@@ -63,7 +65,6 @@ export function providerInfo(client: ModelClient, role: ProviderInfo['role'], re
   };
 }
 
-
 /** What a record is made of; the rest (summary, recommendation, cost totals, completeness) is computed. */
 export type RecordParts = Omit<RunRecord, 'schema' | 'tool' | 'complete' | 'summary' | 'recommendation' | 'costUsd' | 'gates' | 'baseline'> & {
   /** The rows and repeat the summary is over (this shard's examples for a shard). */
@@ -76,7 +77,14 @@ export type RecordParts = Omit<RunRecord, 'schema' | 'tool' | 'complete' | 'summ
 
 export function assembleRecord(parts: RecordParts): RunRecord {
   const { summaryPlan, spentNow, fingerprint, ...kept } = parts;
-  const { summary, recommendation } = assembleSummary({ plan: summaryPlan, results: parts.results, judge: parts.judge, decision: parts.decision, fingerprint, seed: parts.seed });
+  const { summary, recommendation } = assembleSummary({
+    plan: summaryPlan,
+    results: parts.results,
+    judge: parts.judge,
+    decision: parts.decision,
+    fingerprint,
+    seed: parts.seed,
+  });
   const models = summary.reduce<number | null>((sum, row) => addCost(sum, row.costUsd.total), 0);
   const judge = parts.judge ? parts.judgeCostUsd : 0;
   const complete = parts.results.length === parts.plannedCalls;
@@ -115,7 +123,7 @@ export function assembleSummary(input: AssembleInput): Pick<RunRecord, 'summary'
       }
     : undefined;
   const summary = summarize(input.plan, input.results, { decision: input.decision, ...(judge ? { judge } : {}) });
-  paretoFront(summary).forEach((onFront, i) => (summary[i]!.pareto = onFront));
+  for (const [i, onFront] of paretoFront(summary).entries()) summary[i]!.pareto = onFront;
   const { minQuality, minQualitySource, confidence } = input.decision;
   return { summary, recommendation: recommend(summary, { minQuality, minQualitySource, confidence }) };
 }

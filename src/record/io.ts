@@ -31,7 +31,10 @@ export async function readRunRecord(file: string, cwd: string): Promise<RunRecor
   try {
     data = JSON.parse(read.data.toString('utf8'));
   } catch {
-    throw new UsageError(`${file}: not a run record (not valid JSON)`, 'run records are the .json files aijourney eval saves under .aijourney/runs or writes with -o run.json');
+    throw new UsageError(
+      `${file}: not a run record (not valid JSON)`,
+      'run records are the .json files aijourney eval saves under .aijourney/runs or writes with -o run.json',
+    );
   }
   return parseRunRecord(data, file);
 }
@@ -41,7 +44,10 @@ export function parseRunRecord(data: unknown, file: string): RunRecord {
   const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
   if (schema !== RUN_SCHEMA) {
     if (typeof schema === 'string' && schema.startsWith('aijourney.run/')) {
-      throw new UsageError(`${file}: a run record of another aijourney version (${schema}); this version reads ${RUN_SCHEMA}`, 'run the task again with this version to get a record it can read (cached replies make that cheap)');
+      throw new UsageError(
+        `${file}: a run record of another aijourney version (${schema}); this version reads ${RUN_SCHEMA}`,
+        'run the task again with this version to get a record it can read (cached replies make that cheap)',
+      );
     }
     const found = typeof schema === 'string' ? `schema "${schema}"` : 'no "schema" field';
     throw new UsageError(`${file}: not an aijourney run record (${found}; expected "${RUN_SCHEMA}")`);

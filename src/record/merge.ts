@@ -5,7 +5,6 @@ import { UsageError } from '../errors.js';
 import type { CallResult } from './schema.js';
 import { addCost } from '../cost/sum.js';
 
-
 /**
  * Joins the records of the shards of one task into one run record. Results are put back in plan
  * order and the summary (intervals, corrected quality, paired tests) is recomputed over all of
@@ -24,7 +23,10 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
   const count = first.shard!.count;
   const seen = new Map<number, string>();
   for (const { file, record } of records) {
-    if (record.plan!.taskHash !== plan.taskHash) throw new UsageError(`${file}: a different task (or different examples, prompts, providers, checks or judge) than ${records[0]!.file}; refusing to merge`);
+    if (record.plan!.taskHash !== plan.taskHash)
+      throw new UsageError(
+        `${file}: a different task (or different examples, prompts, providers, checks or judge) than ${records[0]!.file}; refusing to merge`,
+      );
     const shard = record.shard as Shard;
     if (shard.count !== count) throw new UsageError(`${file}: shard ${shard.index}/${shard.count} does not belong to a split into ${count}`);
     const other = seen.get(shard.index);
@@ -37,7 +39,10 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
   const results = records.flatMap(({ record }) => record.results);
   for (const r of results) {
     const key = `${r.prompt}\u0000${r.provider}\u0000${r.example}\u0000${r.repeat}`;
-    if (keys.has(key)) throw new UsageError(`two records hold the same call (${r.prompt}, ${r.provider}, example ${r.example}, repeat ${r.repeat}); refusing to merge overlapping shards`);
+    if (keys.has(key))
+      throw new UsageError(
+        `two records hold the same call (${r.prompt}, ${r.provider}, example ${r.example}, repeat ${r.repeat}); refusing to merge overlapping shards`,
+      );
     keys.add(key);
   }
   results.sort((a, b) => {
@@ -50,13 +55,19 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
   // Every shard calibrated the judge on every label; the first shard's calibration, decision rule
   // and seed stand for all, so the merged run decides as the unsharded run would.
   const fingerprints = new Map(plan.examples.map((e) => [e.index, e.fingerprint]));
-  const judgeCost = first.judge === null && first.judgeCostUsd === null ? null : records.reduce<number | null>((s, { record }) => addCost(s, record.judgeCostUsd), 0);
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i)).map((i) => `${i}/${count}`);
+  const judgeCost =
+    first.judge === null && first.judgeCostUsd === null ? null : records.reduce<number | null>((s, { record }) => addCost(s, record.judgeCostUsd), 0);
+  const missing = Array.from({ length: count }, (_, i) => i + 1)
+    .filter((i) => !seen.has(i))
+    .map((i) => `${i}/${count}`);
   const incomplete = records.filter(({ record }) => !record.complete).map(({ file }) => file);
   return assembleRecord({
     task: first.task,
     startedAt: records.map(({ record }) => record.startedAt).sort()[0]!,
-    finishedAt: records.map(({ record }) => record.finishedAt).sort().at(-1)!,
+    finishedAt: records
+      .map(({ record }) => record.finishedAt)
+      .sort()
+      .at(-1)!,
     stopReason: { kind: 'shards', missing, incomplete },
     plannedCalls: plan.prompts.length * plan.providers.length * plan.examples.length * plan.repeat,
     providers: first.providers,
@@ -70,7 +81,12 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
     plan,
     shard: null,
     mergedFrom: records.map(({ file, record }) => ({ file, shard: record.shard ?? null })),
-    summaryPlan: { prompts: plan.prompts.map((id) => ({ id })), providers: plan.providers.map((id) => ({ id })), examples: plan.examples, settings: { repeat: plan.repeat } },
+    summaryPlan: {
+      prompts: plan.prompts.map((id) => ({ id })),
+      providers: plan.providers.map((id) => ({ id })),
+      examples: plan.examples,
+      settings: { repeat: plan.repeat },
+    },
     spentNow: records.reduce((s, { record }) => s + record.costUsd.spentNow, 0),
     fingerprint: (i) => fingerprints.get(i) ?? '',
   });

@@ -36,7 +36,7 @@ export const callResultSchema = z
   .object({
     prompt: z.string(),
     provider: z.string(),
-    example: z.int().min(0).describe('0-based index in the task\'s examples.'),
+    example: z.int().min(0).describe("0-based index in the task's examples."),
     repeat: z.int().min(0),
     output: z.string().nullable(),
     error: z.string().nullable(),
@@ -153,7 +153,16 @@ export const decisionSettingsSchema = z.object({
 const recommendationCommon = { minQuality: num, minQualitySource: z.enum(['flag', 'task', 'default']), confidence: confidenceSchema };
 
 export const recommendationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pick'), prompt: z.string(), provider: z.string(), figure: num, basis: decisionBasisSchema, qualifying: z.int(), per1kCalls: nullableNum, ...recommendationCommon }),
+  z.object({
+    kind: z.literal('pick'),
+    prompt: z.string(),
+    provider: z.string(),
+    figure: num,
+    basis: decisionBasisSchema,
+    qualifying: z.int(),
+    per1kCalls: nullableNum,
+    ...recommendationCommon,
+  }),
   z.object({
     kind: z.literal('none'),
     prompt: z.null(),

@@ -18,7 +18,9 @@ export function renderBaseline(saved: BaselineComparison, p: Palette): string[] 
   const t = table([...BASELINE_HEAD, 'unpaired'], p);
   for (const row of cmp.rows) {
     const u = row.unpaired;
-    const unpaired = [u.onlyRun && `${u.onlyRun} only now`, u.onlyBaseline && `${u.onlyBaseline} only then`, u.errored && `${u.errored} errored`].filter(Boolean).join(', ') || '-';
+    const unpaired =
+      [u.onlyRun && `${u.onlyRun} only now`, u.onlyBaseline && `${u.onlyBaseline} only then`, u.errored && `${u.errored} errored`].filter(Boolean).join(', ') ||
+      '-';
     const verdict = verdictText(row);
     t.push([
       row.prompt,
@@ -37,6 +39,10 @@ export function renderBaseline(saved: BaselineComparison, p: Palette): string[] 
   }
   const lines = [p.bold(`Compared with ${cmp.file} (paired by example; exact sign-flip test on per-example pass rates)`), t.toString()];
   for (const note of cmp.notes) lines.push(p.yellow(`note: ${note}`));
-  lines.push(p.dim('baseline/now = mean per-example pass rates on the paired examples; worse/better = examples whose pass rate fell/rose; cost/call and p95 are ratios now / baseline.'));
+  lines.push(
+    p.dim(
+      'baseline/now = mean per-example pass rates on the paired examples; worse/better = examples whose pass rate fell/rose; cost/call and p95 are ratios now / baseline.',
+    ),
+  );
   return lines;
 }

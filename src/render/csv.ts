@@ -41,7 +41,10 @@ export function csvField(value: string | number | boolean | null | undefined): s
 export function renderCsv(record: RunRecord): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of record.results) {
-    const checkFailures = r.checks.filter((c) => !c.pass).map((c) => `${c.type}: ${c.reason}`).join('; ');
+    const checkFailures = r.checks
+      .filter((c) => !c.pass)
+      .map((c) => `${c.type}: ${c.reason}`)
+      .join('; ');
     const values = [
       r.prompt,
       r.provider,
@@ -65,4 +68,3 @@ export function renderCsv(record: RunRecord): string {
   }
   return `${lines.join('\r\n')}\r\n`;
 }
-

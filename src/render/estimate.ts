@@ -15,19 +15,34 @@ export function renderEstimate(planned: RunEstimate, p: Palette, title: string):
   const header = displayText(title);
   const t = table(['prompt', 'provider', 'calls', 'input tokens', 'output tokens', 'cost'], p);
   for (const r of estimate.rows) {
-    t.push([r.prompt, r.provider, String(r.calls), String(r.inputTokens), `${r.outputTokens.low} – ${r.outputTokens.high}`, range(r.costUsd.low, r.costUsd.high)]);
+    t.push([
+      r.prompt,
+      r.provider,
+      String(r.calls),
+      String(r.inputTokens),
+      `${r.outputTokens.low} – ${r.outputTokens.high}`,
+      range(r.costUsd.low, r.costUsd.high),
+    ]);
   }
   const lines = [p.bold(header), t.toString()];
   if (estimate.judge.length > 0) {
     const j = table(['judge candidate', 'calibration calls', 'grading calls', 'calibration cost', 'grading cost'], p);
     for (const c of estimate.judge) {
-      j.push([c.candidate, String(c.calibrationCalls), `${c.gradingCalls.low} – ${c.gradingCalls.high}`, range(c.calibrationUsd.low, c.calibrationUsd.high), range(c.gradingUsd.low, c.gradingUsd.high)]);
+      j.push([
+        c.candidate,
+        String(c.calibrationCalls),
+        `${c.gradingCalls.low} – ${c.gradingCalls.high}`,
+        range(c.calibrationUsd.low, c.calibrationUsd.high),
+        range(c.gradingUsd.low, c.gradingUsd.high),
+      ]);
     }
     lines.push(j.toString());
   }
   const { low, high, knownLow } = estimate.costUsd;
   const total = low === null || high === null ? `unknown (at least ${usd(knownLow)} for the calls with a known price)` : `${usd(low)} – ${usd(high)}`;
-  lines.push(`Planned calls: ${estimate.calls.low === estimate.calls.high ? estimate.calls.low : `${estimate.calls.low} – ${estimate.calls.high}`}. Estimated cost: ${total}.`);
+  lines.push(
+    `Planned calls: ${estimate.calls.low === estimate.calls.high ? estimate.calls.low : `${estimate.calls.low} – ${estimate.calls.high}`}. Estimated cost: ${total}.`,
+  );
   if (estimate.unknownPrices.length > 0) lines.push(p.yellow(`Unknown price: ${estimate.unknownPrices.join(', ')} (set price: in the task file)`));
   for (const a of estimate.assumptions) lines.push(p.dim(`- ${a}`));
   lines.push('Dry run: no model was called.');

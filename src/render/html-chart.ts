@@ -72,7 +72,8 @@ const f = (v: number) => v.toFixed(1);
 export function qualityCostChart(rows: Row[]): { svg: Html; unplaced: number[] } {
   const points: Point[] = [];
   const unplaced: number[] = [];
-  const plotted = (row: Row) => (row.decision.basis === 'corrected' ? row.corrected : row.decision.basis === 'raw' || row.decision.basis === 'raw-judge-votes' ? row.quality : null);
+  const plotted = (row: Row) =>
+    row.decision.basis === 'corrected' ? row.corrected : row.decision.basis === 'raw' || row.decision.basis === 'raw-judge-votes' ? row.quality : null;
   const corrected = rows.some((row) => row.decision.basis === 'corrected');
   rows.forEach((row, index) => {
     const q = plotted(row) ?? { rate: null, low: null, high: null };
@@ -82,15 +83,15 @@ export function qualityCostChart(rows: Row[]): { svg: Html; unplaced: number[] }
   });
   const scale = xScale(points.length ? points.map((p) => p.cost) : [0]);
   const grid = [0, 0.25, 0.5, 0.75, 1].map(
-    (q) => html`<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${f(y(q))}" y2="${f(y(q))}"/><text class="tick" x="${M.left - 8}" y="${f(y(q) + 4)}" text-anchor="end">${pct(q)}</text>`,
+    (q) =>
+      html`<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${f(y(q))}" y2="${f(y(q))}"/><text class="tick" x="${M.left - 8}" y="${f(y(q) + 4)}" text-anchor="end">${pct(q)}</text>`,
   );
   const xticks = scale.ticks.map((t) => {
     const x = f(scale.x(t));
     return html`<line class="grid" x1="${x}" x2="${x}" y1="${M.top}" y2="${M.top + PH}"/><text class="tick" x="${x}" y="${M.top + PH + 18}" text-anchor="middle">${tickUsd(t)}</text>`;
   });
   const front = points.filter((p) => p.pareto).sort((a, b) => a.cost - b.cost);
-  const frontLine =
-    front.length > 1 ? html`<polyline class="front" points="${front.map((p) => `${f(scale.x(p.cost))},${f(y(p.rate))}`).join(' ')}"/>` : html``;
+  const frontLine = front.length > 1 ? html`<polyline class="front" points="${front.map((p) => `${f(scale.x(p.cost))},${f(y(p.rate))}`).join(' ')}"/>` : html``;
   const marks = points.map((p) => {
     const x = scale.x(p.cost);
     const c = colourOf(p.index);

@@ -15,8 +15,7 @@ import { correctedCell, recommendationText, stopText, trustNext, trustReason, vs
  * strict Content-Security-Policy forbids scripts as a second line of defence.
  */
 
-const swatch = (i: number) =>
-  html`<svg class="swatch" width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="6" fill="${colourOf(i)}"/></svg>`;
+const swatch = (i: number) => html`<svg class="swatch" width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="6" fill="${colourOf(i)}"/></svg>`;
 
 function verdictBadge(r: CallResult | undefined): Html {
   if (!r) return html`<span class="badge b-none">not run</span>`;
@@ -46,7 +45,8 @@ function gatesSection(record: RunRecord): Html {
   if (checks.length === 0) return html``;
   const badge = (verdict: string) => html`<span class="badge ${verdict === 'FAIL' ? 'b-fail' : verdict === 'pass' ? 'b-pass' : 'b-none'}">${verdict}</span>`;
   const rows = checks.map(
-    (g) => html`<tr><td>${g.name}</td><td>${g.row}</td><td class="num">${g.limit}</td><td class="num">${g.actual}</td><td>${badge(g.verdict)}</td><td class="note">${g.note}</td></tr>`,
+    (g) =>
+      html`<tr><td>${g.name}</td><td>${g.row}</td><td class="num">${g.limit}</td><td class="num">${g.actual}</td><td>${badge(g.verdict)}</td><td class="note">${g.note}</td></tr>`,
   );
   return html`<section><h2>${gatesHeadline(record.gates!)}</h2>
 <div class="scroll"><table><thead><tr><th>gate</th><th>row</th><th class="num">limit</th><th class="num">actual</th><th>verdict</th><th>note</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
@@ -82,7 +82,8 @@ function resultsSection(record: RunRecord): Html {
   const many = record.summary.length > 1;
   const repeated = record.summary.some((row) => row.flipRate !== null);
   const rows = record.summary.map(
-    (row, i) => html`<tr><td class="nowrap">${swatch(i)}${i + 1}${row.pareto ? ' ◆' : ''}</td><td class="nowrap">${row.prompt}</td><td class="nowrap">${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${errorCount(row)}</td><td class="num">${interval(row.quality)}</td>${judge ? html`<td class="num">${correctedCell(row.corrected, judge.trust)}</td>` : ''}${repeated ? html`<td class="num">${row.flipRate === null ? 'n/a' : pct(row.flipRate)}</td>` : ''}${many ? html`<td>${vsFirstText(row, i)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${ms(row.latencyMs.p50)}</td><td class="num">${ms(row.latencyMs.p95)}</td></tr>`,
+    (row, i) =>
+      html`<tr><td class="nowrap">${swatch(i)}${i + 1}${row.pareto ? ' ◆' : ''}</td><td class="nowrap">${row.prompt}</td><td class="nowrap">${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${errorCount(row)}</td><td class="num">${interval(row.quality)}</td>${judge ? html`<td class="num">${correctedCell(row.corrected, judge.trust)}</td>` : ''}${repeated ? html`<td class="num">${row.flipRate === null ? 'n/a' : pct(row.flipRate)}</td>` : ''}${many ? html`<td>${vsFirstText(row, i)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${ms(row.latencyMs.p50)}</td><td class="num">${ms(row.latencyMs.p95)}</td></tr>`,
   );
   const { svg, unplaced } = qualityCostChart(record.summary);
   const legend = record.summary.map((row, i) => html`<li>${swatch(i)}<b>${i + 1}</b> ${rowName(row)}${row.pareto ? ' ◆' : ''}</li>`);
@@ -98,7 +99,9 @@ ${unplaced.length ? html`<p class="note">Not plotted (unknown price, no scored c
 function cell(r: CallResult | undefined): Html {
   if (!r) return html`<td>${verdictBadge(r)}</td>`;
   const reasons = reasonsOf(r);
-  const meta = [r.latencyMs === null ? null : ms(r.latencyMs), r.costUsd === null ? null : usd(r.costUsd), r.cached ? 'cached' : null].filter(Boolean).join(' · ');
+  const meta = [r.latencyMs === null ? null : ms(r.latencyMs), r.costUsd === null ? null : usd(r.costUsd), r.cached ? 'cached' : null]
+    .filter(Boolean)
+    .join(' · ');
   return html`<td>${verdictBadge(r)} <span class="note">${meta}</span>
 ${r.output === null ? '' : html`<pre class="out">${r.output}</pre>`}
 ${r.error ? html`<div class="why err">error: ${r.error}</div>` : ''}${reasons.map((why) => html`<div class="why">${why}</div>`)}${r.judge?.verdict === 'pass' && r.judge.reason ? html`<div class="note">judge: ${r.judge.reason}</div>` : ''}</td>`;
@@ -135,4 +138,3 @@ ${header(record)}${gatesSection(record)}${baselineSection(record)}${judgeSection
 </main></body></html>`}
 `;
 }
-

@@ -54,7 +54,12 @@ interface Case {
 function exampleCase(classname: string, example: number, rs: CallResult[], stopReason: string | null): Case {
   const head = `<testcase${attrs({ name: `example ${example}`, classname, time: seconds(rs) })}`;
   if (rs.length === 0) {
-    return { xml: `${head}><skipped${attrs({ message: `not run: ${stopReason ?? 'the run stopped early'}` })}/></testcase>`, failed: false, errored: false, skipped: true };
+    return {
+      xml: `${head}><skipped${attrs({ message: `not run: ${stopReason ?? 'the run stopped early'}` })}/></testcase>`,
+      failed: false,
+      errored: false,
+      skipped: true,
+    };
   }
   const fails = rs.filter((r) => r.pass === false);
   const errors = rs.filter((r) => r.pass === null);
@@ -94,7 +99,14 @@ export function renderJunit(record: RunRecord): string {
   for (const row of record.summary) {
     const classname = `${row.prompt}/${row.provider}`;
     const rs = rowResults(record, row);
-    const cases = examples.map((ex) => exampleCase(classname, ex, rs.filter((r) => r.example === ex), stopText(record.stopReason)));
+    const cases = examples.map((ex) =>
+      exampleCase(
+        classname,
+        ex,
+        rs.filter((r) => r.example === ex),
+        stopText(record.stopReason),
+      ),
+    );
     all.push(...cases);
     suites.push(suite(classname, cases, seconds(rs), timestamp));
   }
@@ -105,7 +117,12 @@ export function renderJunit(record: RunRecord): string {
       const text = `limit ${g.limit}, actual ${g.actual}${g.note ? ` (${g.note})` : ''}`;
       return g.pass
         ? { xml: `${head}><system-out>${xmlText(text)}</system-out></testcase>`, failed: false, errored: false, skipped: false }
-        : { xml: `${head}><failure${attrs({ message: `gate failed: ${text}`, type: 'gate' })}>${xmlText(text)}</failure></testcase>`, failed: true, errored: false, skipped: false };
+        : {
+            xml: `${head}><failure${attrs({ message: `gate failed: ${text}`, type: 'gate' })}>${xmlText(text)}</failure></testcase>`,
+            failed: true,
+            errored: false,
+            skipped: false,
+          };
     });
     all.push(...cases);
     suites.push(suite('gates', cases, '0', timestamp));

@@ -43,7 +43,14 @@ function calibration(record: RunRecord): string[] {
   if (judge.candidates.length > 0) {
     out.push(`Leave-one-out on ${judge.labels.length} labeled outputs; ▶ = selected.`, '');
     const { head, rows } = calibrationCells(record);
-    out.push(mdTable(head, rows, head.map((_, i) => (i === 0 ? 'l' : 'r'))), '');
+    out.push(
+      mdTable(
+        head,
+        rows,
+        head.map((_, i) => (i === 0 ? 'l' : 'r')),
+      ),
+      '',
+    );
   }
   const next = trustNext(judge.trust);
   out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust.level}** (${mdCell(trustReason(judge.trust))})${next ? `  \n${mdCell(next)}` : ''}`, '');
@@ -84,7 +91,14 @@ function gates(record: RunRecord): string[] {
 function baseline(record: RunRecord): string[] {
   const cmp = baselineCells(record);
   if (!cmp) return [];
-  const out = [`### Compared with ${mdCell(cmp.file)}`, '', 'Paired by example; exact sign-flip test on per-example pass rates.', '', mdTable(cmp.head, cmp.rows), ''];
+  const out = [
+    `### Compared with ${mdCell(cmp.file)}`,
+    '',
+    'Paired by example; exact sign-flip test on per-example pass rates.',
+    '',
+    mdTable(cmp.head, cmp.rows),
+    '',
+  ];
   for (const note of cmp.notes) out.push(`> ${mdCell(note)}`, '');
   return out;
 }
@@ -92,13 +106,15 @@ function baseline(record: RunRecord): string[] {
 function failures(record: RunRecord, max: number): string[] {
   const failing = record.results.filter((r) => r.pass !== true);
   if (failing.length === 0) return [];
-  const rows = failing.slice(0, max).map((r) => [
-    r.prompt,
-    r.provider,
-    `${r.example}${r.repeat ? `#${r.repeat}` : ''}`,
-    r.output === null ? '-' : oneLine(r.output, 80),
-    oneLine(r.error ? `error: ${r.error}` : reasonsOf(r).join('; '), 160),
-  ]);
+  const rows = failing
+    .slice(0, max)
+    .map((r) => [
+      r.prompt,
+      r.provider,
+      `${r.example}${r.repeat ? `#${r.repeat}` : ''}`,
+      r.output === null ? '-' : oneLine(r.output, 80),
+      oneLine(r.error ? `error: ${r.error}` : reasonsOf(r).join('; '), 160),
+    ]);
   const more = failing.length > max ? ` (first ${max} of ${failing.length}; all in the run record)` : '';
   return [`### Failing calls${more}`, '', mdTable(['prompt', 'provider', 'example', 'output', 'why'], rows), ''];
 }
@@ -107,10 +123,17 @@ function failures(record: RunRecord, max: number): string[] {
 export function renderMarkdown(record: RunRecord, options: MarkdownOptions = {}): string {
   const out = [`## aijourney: ${mdCell(record.task.name)}`, ''];
   const rowsText = record.summary.map(rowName).join(', ');
-  out.push(`${record.results.length} calls over ${record.summary.length} row${record.summary.length === 1 ? '' : 's'} (${mdCell(rowsText)}), started ${record.startedAt}.`, '');
-  if (!record.complete) out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(stopText(record.stopReason))}).`, '');
+  out.push(
+    `${record.results.length} calls over ${record.summary.length} row${record.summary.length === 1 ? '' : 's'} (${mdCell(rowsText)}), started ${record.startedAt}.`,
+    '',
+  );
+  if (!record.complete)
+    out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(stopText(record.stopReason))}).`, '');
   out.push(...gates(record), ...calibration(record), ...results(record), ...baseline(record), ...failures(record, options.maxFailures ?? 20));
   const data = record.priceData;
-  out.push(`Cost: ${costBreakdown(record.costUsd, record.judge !== null)}. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`, '');
+  out.push(
+    `Cost: ${costBreakdown(record.costUsd, record.judge !== null)}. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`,
+    '',
+  );
   return out.join('\n');
 }

@@ -2,7 +2,7 @@ import { appendFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeRecord } from '../record/io.js';
-import { type RunRecord } from '../record/schema.js';
+import type { RunRecord } from '../record/schema.js';
 import { checkWritable, writeErrorReason, writeFileAtomic } from '../record/files.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';

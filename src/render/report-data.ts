@@ -32,7 +32,6 @@ export function exampleIndices(record: RunRecord): number[] {
   return [...new Set(record.results.map((r) => r.example))].sort((a, b) => a - b);
 }
 
-
 export const repeatLabel = (r: CallResult) => `example ${r.example}${r.repeat ? ` repeat ${r.repeat}` : ''}`;
 
 /** Why a call did not pass, one reason per failing check and one for a failing judge verdict. */
@@ -64,7 +63,19 @@ export function baselineCells(record: RunRecord): { file: string; head: string[]
   if (!cmp) return null;
   const signed = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
   const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
-  const rows = cmp.rows.map((row) => [row.prompt, row.provider, String(row.examples), pct(row.quality.baseline), pct(row.quality.run), signed(row.quality.diff), String(row.worse), String(row.better), verdictText(row), times(row.costRatio), times(row.p95Ratio)]);
+  const rows = cmp.rows.map((row) => [
+    row.prompt,
+    row.provider,
+    String(row.examples),
+    pct(row.quality.baseline),
+    pct(row.quality.run),
+    signed(row.quality.diff),
+    String(row.worse),
+    String(row.better),
+    verdictText(row),
+    times(row.costRatio),
+    times(row.p95Ratio),
+  ]);
   return { file: cmp.file, head: BASELINE_HEAD, rows, notes: cmp.notes };
 }
 
@@ -100,7 +111,10 @@ export function resultNotes(record: RunRecord): string[] {
   const notes = [
     `quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson${repeated ? ' at the effective sample size (repeats of one example are correlated: the example is the unit)' : ''}.`,
   ];
-  if (record.judge) notes.push("corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval; PPI where labels drawn at random allow a narrower valid one), marked with the judge's trust level.");
+  if (record.judge)
+    notes.push(
+      "corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval; PPI where labels drawn at random allow a narrower valid one), marked with the judge's trust level.",
+    );
   if (repeated) notes.push('flip = share of examples whose repeats disagree: the run-to-run noise floor.');
   return notes;
 }

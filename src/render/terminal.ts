@@ -86,7 +86,11 @@ function recommendationLines(record: RunRecord, p: Palette): string[] {
   const lines: string[] = [];
   if (record.summary.some((row) => row.pareto !== undefined) && record.summary.length > 1) {
     const unplaced = record.summary.filter((row) => row.quality.rate !== null && row.costUsd.per1kCalls === null).map((row) => `${rowName(row)}`);
-    lines.push(p.dim(`◆ pareto = on the quality/cost front: no other row is at least as good for no more money per call (and better on one)${unplaced.length ? `; cost unknown, cannot be placed: ${unplaced.join(', ')}` : ''}.`));
+    lines.push(
+      p.dim(
+        `◆ pareto = on the quality/cost front: no other row is at least as good for no more money per call (and better on one)${unplaced.length ? `; cost unknown, cannot be placed: ${unplaced.join(', ')}` : ''}.`,
+      ),
+    );
   }
   const rec = record.recommendation;
   lines.push(rec.kind === 'none' ? p.yellow(`Recommendation: ${recommendationText(rec)}`) : p.bold(`Recommendation: ${recommendationText(rec)}`));
@@ -100,7 +104,12 @@ function failureSection(record: RunRecord, p: Palette, max: number): string[] {
   for (const r of failing.slice(0, max)) {
     const why = r.error
       ? p.red(oneLine(`error: ${r.error}`, 70)) // coloured after cutting, so the colour codes stay whole
-      : oneLine([...r.checks.filter((c) => !c.pass).map((c) => `${c.type}: ${c.reason}`), ...(r.judge?.verdict === 'fail' ? [`judge: ${r.judge.reason}`] : [])].join('; '), 70);
+      : oneLine(
+          [...r.checks.filter((c) => !c.pass).map((c) => `${c.type}: ${c.reason}`), ...(r.judge?.verdict === 'fail' ? [`judge: ${r.judge.reason}`] : [])].join(
+            '; ',
+          ),
+          70,
+        );
     t.push([r.prompt, r.provider, `${r.example}${r.repeat ? `#${r.repeat}` : ''}`, r.output === null ? '-' : oneLine(r.output, 40), why]);
   }
   const more = failing.length > max ? ` (first ${max} of ${failing.length}; all in the run record)` : '';
@@ -109,10 +118,14 @@ function failureSection(record: RunRecord, p: Palette, max: number): string[] {
 
 function costLine(record: RunRecord): string[] {
   const { total, spentNow } = record.costUsd;
-  const lines = [`Cost: ${costBreakdown(record.costUsd, record.judge !== null)}${total !== null && Math.abs(spentNow - total) > 1e-9 ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`];
+  const lines = [
+    `Cost: ${costBreakdown(record.costUsd, record.judge !== null)}${total !== null && Math.abs(spentNow - total) > 1e-9 ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`,
+  ];
   const unknown = record.providers.filter((pr) => pr.price === null).map((pr) => pr.id);
   const data = record.priceData;
-  lines.push(`Prices: ${data.source} ${data.version}${data.date ? ` (data of ${data.date})` : ''}; task-file overrides where given${unknown.length ? `; unknown price: ${unknown.join(', ')}` : ''}`);
+  lines.push(
+    `Prices: ${data.source} ${data.version}${data.date ? ` (data of ${data.date})` : ''}; task-file overrides where given${unknown.length ? `; unknown price: ${unknown.join(', ')}` : ''}`,
+  );
   return lines;
 }
 
@@ -124,9 +137,18 @@ export function renderRun(saved: RunRecord, options: RenderOptions): string {
   const record = displayCopy(saved);
   const p = palette(options.color);
   const sections: string[][] = [];
-  if (!record.complete) sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${stopText(record.stopReason)})`)]);
-  sections.push(calibrationSection(record, p), summarySection(record, p, options.volumePerDay), failureSection(record, p, options.maxFailures ?? 20), costLine(record));
+  if (!record.complete)
+    sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${stopText(record.stopReason)})`)]);
+  sections.push(
+    calibrationSection(record, p),
+    summarySection(record, p, options.volumePerDay),
+    failureSection(record, p, options.maxFailures ?? 20),
+    costLine(record),
+  );
   if (record.baseline) sections.push(renderBaseline(record.baseline, p));
   if (record.gates) sections.push(renderGates(record.gates, p));
-  return sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
+  return sections
+    .filter((s) => s.length > 0)
+    .map((s) => s.join('\n'))
+    .join('\n\n');
 }

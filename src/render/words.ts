@@ -5,7 +5,7 @@
 import type { BaselineRow, GateCheck, GateWhy, StopReason } from '../record/schema.js';
 import type { CorrectedInterval } from '../record/schema.js';
 import { TRUSTED_BOUND } from '../judge/trust.js';
-import { type HeldBy, type MeasuredRate, type Trust } from '../record/schema.js';
+import type { HeldBy, MeasuredRate, Trust } from '../record/schema.js';
 import type { Recommendation } from '../record/schema.js';
 import type { SummaryRow } from '../record/schema.js';
 import type { DecisionBasis, MinQualitySource } from '../record/schema.js';
@@ -21,7 +21,8 @@ const HELD: Record<HeldBy, (t: Trust) => string> = {
   'tpr-unmeasured': () => 'no pass labels: its TPR is unmeasured',
   'tnr-unmeasured': () => 'no fail labels: its TNR is unmeasured',
   'no-better-than-chance': (t) => `TPR + TNR − 1 = ${(t.tpr.rate! + t.tnr.rate! - 1).toFixed(2)} <= 0: no better than chance on your labels`,
-  'not-shown-better-than-chance': (t) => `not shown better than chance: J = ${(t.tpr.rate! + t.tnr.rate! - 1).toFixed(2)} but its 95% lower bound is ${t.jLow!.toFixed(2)} (${t.tpr.n} pass and ${t.tnr.n} fail labels)`,
+  'not-shown-better-than-chance': (t) =>
+    `not shown better than chance: J = ${(t.tpr.rate! + t.tnr.rate! - 1).toFixed(2)} but its 95% lower bound is ${t.jLow!.toFixed(2)} (${t.tpr.n} pass and ${t.tnr.n} fail labels)`,
   'tpr-bound': (t) => `${rate('TPR', t.tpr)} < ${TRUSTED_BOUND}`,
   'tnr-bound': (t) => `${rate('TNR', t.tnr)} < ${TRUSTED_BOUND}`,
 };
@@ -39,13 +40,17 @@ export function trustNext(trust: Trust): string | null {
   const next = trust.next;
   if (!next) return null;
   if (!next.reachable) {
-    if (next.because === 'j') return `to reach ${next.level}: not by labeling: the judge does no better than chance on your labels; improve the rubric or try another judge model`;
+    if (next.because === 'j')
+      return `to reach ${next.level}: not by labeling: the judge does no better than chance on your labels; improve the rubric or try another judge model`;
     const which = next.because === 'tpr' ? trust.tpr : trust.tnr;
     const name = next.because.toUpperCase();
     return `to reach ${next.level}: cannot: the judge's ${name} on your labels (${pct(which.rate)}) is not above ${pct(TRUSTED_BOUND)}, so more labels cannot lift its lower bound there; improve the rubric or try another judge model`;
   }
   const parts = [next.pass > 0 ? labels(next.pass, 'pass') : '', next.fail > 0 ? labels(next.fail, 'fail') : ''].filter(Boolean);
-  const keeps = trust.tpr.n > 0 && trust.tnr.n > 0 ? `if the judge keeps its TPR ${pct(trust.tpr.rate)} and TNR ${pct(trust.tnr.rate)}` : 'if the judge agrees with all of them';
+  const keeps =
+    trust.tpr.n > 0 && trust.tnr.n > 0
+      ? `if the judge keeps its TPR ${pct(trust.tpr.rate)} and TNR ${pct(trust.tnr.rate)}`
+      : 'if the judge agrees with all of them';
   return `to reach ${next.level}: ${next.assumesAgreement ? 'at least ' : ''}${parts.join(' and ')} (${keeps})`;
 }
 
@@ -53,7 +58,10 @@ export function trustNext(trust: Trust): string | null {
 export function correctedCell(corrected: CorrectedInterval | null, trust: Trust | undefined): string {
   if (!corrected) return 'n/a';
   const shown = corrected.rate === null ? (corrected.low === null ? 'n/a' : `— [${pct(corrected.low)}, ${pct(corrected.high)}]`) : interval(corrected);
-  const marks = [corrected.method === 'ppi' ? `PPI, ${corrected.randomLabels} random labels` : '', trust && trust.level !== 'TRUSTED' ? trust.level.toLowerCase() : ''].filter(Boolean);
+  const marks = [
+    corrected.method === 'ppi' ? `PPI, ${corrected.randomLabels} random labels` : '',
+    trust && trust.level !== 'TRUSTED' ? trust.level.toLowerCase() : '',
+  ].filter(Boolean);
   return marks.length > 0 ? `${shown} (${marks.join('; ')})` : shown;
 }
 
@@ -67,7 +75,7 @@ export const BASIS: Record<DecisionBasis, string> = {
 
 /** "estimate" or "95% lower bound". */
 export function confidenceText(confidence: Confidence): string {
-  return confidence === 'estimate' ? 'point estimate' : `${pct(confidence, confidence * 100 % 1 === 0 ? 0 : 1)} one-sided lower bound`;
+  return confidence === 'estimate' ? 'point estimate' : `${pct(confidence, (confidence * 100) % 1 === 0 ? 0 : 1)} one-sided lower bound`;
 }
 
 function sourceText(minQuality: number, source: MinQualitySource): string {
@@ -80,12 +88,19 @@ function sourceText(minQuality: number, source: MinQualitySource): string {
 /** The recommendation line, without the "Recommendation:" lead. */
 export function recommendationText(rec: Recommendation): string {
   if (rec.kind === 'pick') {
-    const why = rec.per1kCalls === null ? 'the only qualifying rows have unknown cost' : rec.qualifying > 1 ? `cheapest of ${rec.qualifying} qualifying rows` : 'the only qualifying row';
+    const why =
+      rec.per1kCalls === null
+        ? 'the only qualifying rows have unknown cost'
+        : rec.qualifying > 1
+          ? `cheapest of ${rec.qualifying} qualifying rows`
+          : 'the only qualifying row';
     const cost = rec.per1kCalls === null ? 'cost unknown (no price for this model)' : `${usd(rec.per1kCalls)} per 1k calls`;
     return `${rowName(rec)}: ${why}; ${BASIS[rec.basis]} ${pct(rec.figure)} (${confidenceText(rec.confidence)}) meets ${sourceText(rec.minQuality, rec.minQualitySource)}, the rule of the min-quality gate; ${cost}`;
   }
-  if (rec.why === 'untrusted-judge') return `none can be made: the judge that graded the rows is untrusted or uncalibrated, so their quality cannot be measured (label more outputs: aijourney label)`;
-  if (rec.why === 'not-measured') return `none: no row has a measured quality (every call failed or nothing ran); ${sourceText(rec.minQuality, rec.minQualitySource)}`;
+  if (rec.why === 'untrusted-judge')
+    return `none can be made: the judge that graded the rows is untrusted or uncalibrated, so their quality cannot be measured (label more outputs: aijourney label)`;
+  if (rec.why === 'not-measured')
+    return `none: no row has a measured quality (every call failed or nothing ran); ${sourceText(rec.minQuality, rec.minQualitySource)}`;
   const c = rec.closest!;
   const short = rec.minQuality - c.figure;
   return `none: no row meets ${sourceText(rec.minQuality, rec.minQualitySource)} on the ${confidenceText(rec.confidence)}; closest: ${rowName(c)} at ${pct(c.figure)} (${(short * 100).toFixed(0)} points short)`;
@@ -121,7 +136,9 @@ export function gateWhyText(why: GateWhy): string {
 export function gateNote(c: GateCheck): string {
   const parts: string[] = [];
   if (c.name === 'min-quality' && c.basis) {
-    parts.push(c.basis === 'untrusted-judge' || c.basis === 'not-measured' ? '' : `${BASIS[c.basis as DecisionBasis]}, ${confidenceText(c.confidence ?? 'estimate')}`);
+    parts.push(
+      c.basis === 'untrusted-judge' || c.basis === 'not-measured' ? '' : `${BASIS[c.basis as DecisionBasis]}, ${confidenceText(c.confidence ?? 'estimate')}`,
+    );
     const decides = c.basis !== 'untrusted-judge' && c.basis !== 'not-measured';
     if (decides && c.estimate !== undefined && c.estimate !== null && c.confidence !== 'estimate') parts.push(`estimate ${pct(c.estimate)}`);
     if (decides && c.pAtLeast !== undefined && c.pAtLeast !== null) parts.push(`P(q ≥ limit) ${pct(c.pAtLeast)}`);
@@ -164,6 +181,13 @@ export function stopText(reason: StopReason | null): string {
     case 'fatal':
       return `stopped: ${reason.message}`;
     case 'shards':
-      return [reason.missing.length ? `shards missing: ${reason.missing.join(', ')}` : '', reason.incomplete.length ? `incomplete shards: ${reason.incomplete.join(', ')}` : ''].filter(Boolean).join('; ') || 'some calls are missing';
+      return (
+        [
+          reason.missing.length ? `shards missing: ${reason.missing.join(', ')}` : '',
+          reason.incomplete.length ? `incomplete shards: ${reason.incomplete.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') || 'some calls are missing'
+      );
   }
 }

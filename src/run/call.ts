@@ -99,19 +99,23 @@ export class CallAborted extends Error {
 }
 
 /** One provider call with caching, timing and cost. Fatal errors (authentication) are thrown. */
-export async function callModel(
-  client: ModelClient,
-  request: CompletionRequest,
-  repeat: number,
-  ctx: CallContext,
-): Promise<CallOutcome> {
+export async function callModel(client: ModelClient, request: CompletionRequest, repeat: number, ctx: CallContext): Promise<CallOutcome> {
   const pricing = loadPrices();
   const key = ctx.cache ? cacheKey(client, request, repeat) : '';
   const hit = ctx.cache?.get(key);
   if (hit) {
     const { callCost } = await pricing;
     const completion = saneCompletion(client.spec.id, { text: hit.text, usage: hit.usage, toolInput: hit.toolInput }, ctx.secrets);
-    return { completion, error: null, latencyMs: hit.latencyMs, retryMs: 0, costUsd: callCost(client.spec, completion.usage), usage: completion.usage, cached: true, retries: 0 };
+    return {
+      completion,
+      error: null,
+      latencyMs: hit.latencyMs,
+      retryMs: 0,
+      costUsd: callCost(client.spec, completion.usage),
+      usage: completion.usage,
+      cached: true,
+      retries: 0,
+    };
   }
   const pending = ctx.inflight?.get(key);
   if (pending) {
@@ -131,7 +135,13 @@ export async function callModel(
   }
 }
 
-async function freshCall(client: ModelClient, request: CompletionRequest, key: string, ctx: CallContext, pricing: Promise<typeof Prices>): Promise<CallOutcome> {
+async function freshCall(
+  client: ModelClient,
+  request: CompletionRequest,
+  key: string,
+  ctx: CallContext,
+  pricing: Promise<typeof Prices>,
+): Promise<CallOutcome> {
   const started = ctx.now();
   const link = linkSignal(ctx.signal);
   // Adapters time each HTTP attempt (src/providers/attempts.ts); a client that does not (a test
@@ -148,7 +158,16 @@ async function freshCall(client: ModelClient, request: CompletionRequest, key: s
     if (costUsd !== null) ctx.onSpend?.(costUsd);
     ctx.cache?.set(key, { text: completion.text, usage: completion.usage, toolInput: completion.toolInput, latencyMs: Math.round(latencyMs) });
     const retries = Math.max(0, (completion.attempts ?? 1) - 1);
-    return { completion, error: null, latencyMs: Math.round(latencyMs), retryMs: Math.round(retryMs), costUsd, usage: completion.usage, cached: false, retries };
+    return {
+      completion,
+      error: null,
+      latencyMs: Math.round(latencyMs),
+      retryMs: Math.round(retryMs),
+      costUsd,
+      usage: completion.usage,
+      cached: false,
+      retries,
+    };
   } catch (err) {
     ended = ctx.now();
     if (ctx.signal?.aborted) throw new CallAborted();

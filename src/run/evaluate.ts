@@ -120,7 +120,12 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   // Execute: every planned call under the shared limit, scored as it lands.
   const scorer: ScorerConfig = { checks: task.checks.map(makeCheck) };
   if (task.judge && calibration && !stopped) {
-    scorer.judge = { client: clients.get(calibration.selected.provider.id)!, candidate: calibration.selected, fewShot: calibration.items.map(toFewShot), samples: task.judge.samples };
+    scorer.judge = {
+      client: clients.get(calibration.selected.provider.id)!,
+      candidate: calibration.selected,
+      fewShot: calibration.items.map(toFewShot),
+      samples: task.judge.samples,
+    };
   }
   const splits = new Set<CallResult>();
   let done = 0;
@@ -208,4 +213,3 @@ function sdkLogger(log: (line: string) => void, secrets: Scrubber): SdkLogger {
   const line = (...args: unknown[]) => log(secrets.text(format(...args)));
   return { error: line, warn: line, info: line, debug: line };
 }
-

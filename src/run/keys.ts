@@ -28,10 +28,12 @@ export function requireKeys(task: Task, plan: PlannedCall[], items: LabeledItem[
     let replayable = models.every((call) => hit(client, { messages: call.messages, params: call.provider.params }, call.repeat));
     for (const candidate of task.judge?.candidates ?? []) {
       if (candidate.provider.id !== id || !replayable) continue;
-      replayable = modelsCached() && items.every((item, i) => {
-        const request = judgeRequest(candidate, { input: item.input, expected: item.example.expected, output: item.label.output }, leaveOneOut(items, i));
-        return samples.every((sample) => hit(client, request, sample));
-      });
+      replayable =
+        modelsCached() &&
+        items.every((item, i) => {
+          const request = judgeRequest(candidate, { input: item.input, expected: item.example.expected, output: item.label.output }, leaveOneOut(items, i));
+          return samples.every((sample) => hit(client, request, sample));
+        });
     }
     if (!replayable) throw new RunError(client.missingKey!, 'a run needs no key only when the cache holds every reply it would ask for');
   }

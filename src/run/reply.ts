@@ -38,7 +38,9 @@ export function saneCompletion(providerId: string, completion: Completion, secre
   const text: unknown = completion.text;
   if (typeof text !== 'string') {
     const got = Array.isArray(text) ? 'a list' : text === null ? 'null' : typeof text;
-    throw Object.assign(new ProviderError(`${providerId}: bad response: the completion text is ${got}, not a string`, 'bad-response'), { attempts: completion.attempts });
+    throw Object.assign(new ProviderError(`${providerId}: bad response: the completion text is ${got}, not a string`, 'bad-response'), {
+      attempts: completion.attempts,
+    });
   }
   const out: Completion = { ...completion, usage: saneUsage(completion.usage) };
   if (secrets) {

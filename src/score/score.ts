@@ -6,7 +6,7 @@ import type { PlannedCall } from '../plan/plan.js';
 import type { CheckResult, JudgeVerdict } from '../record/schema.js';
 import type { JudgeCandidate } from '../task/types.js';
 import type { ModelClient } from '../providers/types.js';
-import { makeCheck } from './checks.js';
+import type { makeCheck } from './checks.js';
 
 /** What scoring adds to a successful call. */
 export interface Score {
@@ -26,7 +26,10 @@ export interface ScorerConfig {
 }
 
 function userInput(call: PlannedCall): string {
-  return call.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  return call.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
 }
 
 /**
@@ -47,7 +50,10 @@ export async function scoreOutput(call: PlannedCall, output: string, config: Sco
   }
   const { client, candidate, fewShot, samples } = config.judge;
   // Grading an output already paid for finishes even once the budget is reached.
-  const outcome = await askJudge(client, candidate, { input: userInput(call), expected: call.example.expected, output }, fewShot, samples, { ...ctx, continuing: true });
+  const outcome = await askJudge(client, candidate, { input: userInput(call), expected: call.example.expected, output }, fewShot, samples, {
+    ...ctx,
+    continuing: true,
+  });
   // Interrupted while judging: the call is left out, and a re-run replays its output from the cache.
   if (outcome.stopped && 'aborted' in outcome.stopped) throw new CallAborted();
   if (outcome.verdict === null) {

@@ -1,7 +1,6 @@
 /** How well a judge agrees with human labels, and the prevalence correction that follows from it. */
 import type { Confusion } from '../record/schema.js';
 
-
 /**
  * Cohen's kappa: (p_o − p_e)/(1 − p_e), observed agreement beyond chance.
  * Reference: Cohen (1960), Educ. Psychol. Meas. 20:37–46; same as sklearn `cohen_kappa_score`.

@@ -116,7 +116,7 @@ export class BetaTable {
     const t3 = t2 * t;
     const v = (2 * t3 - 3 * t2 + 1) * p0 + (t3 - 2 * t2 + t) * m0 + (-2 * t3 + 3 * t2) * p1 + (t3 - t2) * m1;
     // The cubic can step a hair outside its ends where the density is steep; a CDF cannot.
-    return v < p0 ? p0 : v > p1 ? p1 : v;
+    return v < p0 ? p0 : Math.min(v, p1);
   }
 
   /** d/dt of the cubic. */

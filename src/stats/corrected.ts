@@ -4,7 +4,7 @@
  */
 import type { Interval } from '../record/schema.js';
 import { roganGladen, tprTnr } from './agreement.js';
-import { type Confusion } from '../record/schema.js';
+import type { Confusion } from '../record/schema.js';
 import { rng, type Random } from './random.js';
 import { BetaTable } from './beta-table.js';
 import { lnBeta } from './special.js';
@@ -182,11 +182,7 @@ export function posteriorOfPi(x: number, n: number, c: Confusion, draws: number,
     const logPrior = tprBeta.logDensity(tpr) + fprBeta.logDensity(fpr);
     const logMass = Math.log(mass);
     // Deterministic-mixture density: labels' (truncated) density, K·M, and 2 (uniform on the triangle).
-    const logProposal = logSumExp([
-      logShares[0]! + logPrior - Math.log(fprBeta.cdf(tpr)),
-      logShares[1]! + logK + logMass,
-      logShares[2]! + Math.LN2,
-    ]);
+    const logProposal = logSumExp([logShares[0]! + logPrior - Math.log(fprBeta.cdf(tpr)), logShares[1]! + logK + logMass, logShares[2]! + Math.LN2]);
     const logWeight = logPrior + logMass - Math.log(j) - logProposal;
     if (!Number.isFinite(logWeight)) continue;
     maxLogWeight = Math.max(maxLogWeight, logWeight);
@@ -210,7 +206,10 @@ export function posteriorOfPi(x: number, n: number, c: Confusion, draws: number,
   // Cumulative weights, so a uniform picks a draw with probability proportional to its weight.
   const cumulative: number[] = [];
   let running = 0;
-  for (const d of heavy) cumulative.push((running += d.weight));
+  for (const d of heavy) {
+    running += d.weight;
+    cumulative.push(running);
+  }
   const sample = (u: number, v: number): number => {
     const d = heavy[Math.min(upperBound(cumulative, u * total), heavy.length - 1)]!;
     const pi = (apparent.quantile(d.loCdf + v * d.mass) - d.lo) / d.j;

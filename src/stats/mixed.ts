@@ -4,7 +4,7 @@
  */
 import type { Interval } from '../record/schema.js';
 import { roganGladen, tprTnr } from './agreement.js';
-import { type Confusion } from '../record/schema.js';
+import type { Confusion } from '../record/schema.js';
 import { BetaTable } from './beta-table.js';
 import { assertCounts, DEFAULT_DRAWS, posteriorOfPi, solveMonotone, type CorrectedQualityOptions, type PiPosterior } from './corrected.js';
 import { rng } from './random.js';

@@ -38,7 +38,7 @@ export function normalSample(random: Random): number {
  */
 export function gammaSample(random: Random, shape: number): number {
   if (!(shape > 0)) throw new RangeError(`gamma shape must be > 0, got ${shape}`);
-  if (shape < 1) return gammaSample(random, shape + 1) * Math.pow(1 - random(), 1 / shape);
+  if (shape < 1) return gammaSample(random, shape + 1) * (1 - random()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

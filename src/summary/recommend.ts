@@ -51,7 +51,14 @@ export interface RecommendOptions {
  */
 export function recommend(rows: Row[], options: RecommendOptions): Recommendation {
   const common = { minQuality: options.minQuality, minQualitySource: options.minQualitySource, confidence: options.confidence };
-  const none = (why: Extract<Recommendation, { kind: 'none' }>['why'], closest: Extract<Recommendation, { kind: 'none' }>['closest']): Recommendation => ({ kind: 'none', prompt: null, provider: null, why, closest, ...common });
+  const none = (why: Extract<Recommendation, { kind: 'none' }>['why'], closest: Extract<Recommendation, { kind: 'none' }>['closest']): Recommendation => ({
+    kind: 'none',
+    prompt: null,
+    provider: null,
+    why,
+    closest,
+    ...common,
+  });
   // Rows graded by an untrusted judge cannot be compared with the others: no pick at all.
   if (rows.some((r) => r.decision.basis === 'untrusted-judge')) return none('untrusted-judge', null);
   const measured = rows.map((row, i) => ({ row, i, q: row.decision.figure, c: costPerCall(row) })).filter((s): s is typeof s & { q: number } => s.q !== null);

@@ -24,8 +24,6 @@ export interface SummarizeOptions {
   judge?: { trust: TrustLevel; corrector: Corrector };
 }
 
-
-
 /** Scored calls per example of one row: the clusters every interval and test of the row is made of. */
 export function clustersOf(results: readonly CallResult[]): Map<number, Cluster> {
   const byExample = new Map<number, Cluster>();
@@ -67,15 +65,19 @@ export function groupByRow(results: readonly CallResult[]): Map<string, CallResu
   const groups = new Map<string, CallResult[]>();
   for (const r of results) {
     const key = rowKey(r);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(r);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   return groups;
 }
 
 /** One row per prompt x provider, in task order. `n` counts planned calls per row, including those never made. */
-export function summarize(task: SummaryPlan | Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>, results: CallResult[], options: SummarizeOptions): SummaryRow[] {
+export function summarize(
+  task: SummaryPlan | Pick<Task, 'prompts' | 'providers' | 'examples' | 'settings'>,
+  results: CallResult[],
+  options: SummarizeOptions,
+): SummaryRow[] {
   const perRow = task.examples.length * task.settings.repeat;
   const groups = groupByRow(results);
   const untrusted = options.judge !== undefined && (options.judge.trust === 'UNTRUSTED' || options.judge.trust === 'UNCALIBRATED');

@@ -184,8 +184,7 @@ function jsonlRows(text: string, file: string): RawRows | { issues: DraftIssue[]
  * (`12345678901234567890`, `1.50`); rows of strings (the usual case) are parsed once.
  */
 function asWritten(row: unknown, line: string): unknown {
-  const hasNumber = (v: unknown): boolean =>
-    typeof v === 'number' || (typeof v === 'object' && v !== null && Object.values(v).some(hasNumber));
+  const hasNumber = (v: unknown): boolean => typeof v === 'number' || (typeof v === 'object' && v !== null && Object.values(v).some(hasNumber));
   if (!hasNumber(row)) return row;
   const again = parseYaml(line, ROW_TEXT);
   return again.ok ? again.value : row;

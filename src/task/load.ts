@@ -89,7 +89,9 @@ function taskError(file: string, drafts: DraftIssue[], doc?: Document, lineCount
   return new TaskError(
     issues.filter((issue) => {
       const key = JSON.stringify(issue);
-      return seen.has(key) ? false : (seen.add(key), true);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
     }),
   );
 }

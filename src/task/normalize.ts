@@ -57,9 +57,7 @@ export async function normalizeTask(input: TaskInput, ctx: NormalizeContext): Pr
 function normalizePrompts(input: TaskInput): PromptVariant[] {
   if (input.prompts) {
     return input.prompts.map((p, i) =>
-      typeof p === 'string'
-        ? { id: `p${i + 1}`, user: p }
-        : { id: p.id ?? `p${i + 1}`, ...(p.system === undefined ? {} : { system: p.system }), user: p.user },
+      typeof p === 'string' ? { id: `p${i + 1}`, user: p } : { id: p.id ?? `p${i + 1}`, ...(p.system === undefined ? {} : { system: p.system }), user: p.user },
     );
   }
   return input.prompt === undefined ? [] : [{ id: 'default', user: input.prompt }];
@@ -96,7 +94,7 @@ async function normalizeExamples(input: TaskInput, ctx: NormalizeContext, issues
         labels: (e.labels ?? []).map((l) => ({ ...l, output: String(l.output) })),
       };
       origins.set(example, { path: ['examples', index] });
-      example.labels.forEach((label, j) => origins.set(label, { path: ['examples', index, 'labels', j] }));
+      for (const [j, label] of example.labels.entries()) origins.set(label, { path: ['examples', index, 'labels', j] });
       return example;
     });
   }
@@ -106,7 +104,8 @@ async function normalizeExamples(input: TaskInput, ctx: NormalizeContext, issues
   if (where) {
     for (const example of loaded.rows) {
       origins.set(example, { path: ['examples', example.index], ...where(example.index, []) });
-      example.labels.forEach((label, j) => origins.set(label, { path: ['examples', example.index, 'labels', j], ...where(example.index, ['labels', j]) }));
+      for (const [j, label] of example.labels.entries())
+        origins.set(label, { path: ['examples', example.index, 'labels', j], ...where(example.index, ['labels', j]) });
     }
   }
   return loaded.rows;
@@ -166,7 +165,9 @@ function normalizeJudge(judge: NonNullable<TaskInput['judge']>): JudgeSpec {
   const entries =
     judge.model !== undefined
       ? [{ id: undefined, model: judge.model, rubric: judge.rubric }]
-      : (judge.candidates ?? []).map((c) => (typeof c === 'string' ? { id: undefined, model: c, rubric: judge.rubric } : { id: c.id, model: c.model, rubric: c.rubric ?? judge.rubric }));
+      : (judge.candidates ?? []).map((c) =>
+          typeof c === 'string' ? { id: undefined, model: c, rubric: judge.rubric } : { id: c.id, model: c.model, rubric: c.rubric ?? judge.rubric },
+        );
   const used = new Set(entries.flatMap((e) => (e.id === undefined ? [] : [e.id])));
   const candidates: JudgeCandidate[] = entries.map((entry) => {
     const provider = normalizeProvider(entry.model);

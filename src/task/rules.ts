@@ -12,7 +12,15 @@ import { didYouMean } from './suggest.js';
 import { makeCheck } from '../score/checks.js';
 
 export function checkRules(input: TaskInput, task: Task, origins: Origins = new WeakMap()): DraftIssue[] {
-  return [...promptRules(input), ...idRules(input, task), ...variableRules(input, task), ...checkSpecRules(task), ...judgeRules(input), ...paramRules(input), ...exampleRules(task, origins)];
+  return [
+    ...promptRules(input),
+    ...idRules(input, task),
+    ...variableRules(input, task),
+    ...checkSpecRules(task),
+    ...judgeRules(input),
+    ...paramRules(input),
+    ...exampleRules(task, origins),
+  ];
 }
 
 /**
@@ -23,7 +31,8 @@ function paramRules(input: TaskInput): DraftIssue[] {
   const refs: Array<{ ref: unknown; path: Path }> = input.providers.map((ref, i) => ({ ref, path: ['providers', i] }));
   if (input.judge?.model !== undefined) refs.push({ ref: input.judge.model, path: ['judge', 'model'] });
   // A candidate in the short form (`openai:gpt-4o`) carries no params.
-  (input.judge?.candidates ?? []).forEach((c, i) => typeof c !== 'string' && refs.push({ ref: c.model, path: ['judge', 'candidates', i, 'model'] }));
+  for (const [i, c] of (input.judge?.candidates ?? []).entries())
+    if (typeof c !== 'string') refs.push({ ref: c.model, path: ['judge', 'candidates', i, 'model'] });
   const issues: DraftIssue[] = [];
   for (const { ref, path } of refs) {
     const params = typeof ref === 'object' && ref !== null ? (ref as { params?: Record<string, unknown> }).params : undefined;
@@ -32,7 +41,10 @@ function paramRules(input: TaskInput): DraftIssue[] {
       issues.push({ path: [...path, 'params', 'stream'], message: 'streaming is not supported: aijourney reads each reply whole (remove it)' });
     }
     if (params.n !== undefined && params.n !== 1) {
-      issues.push({ path: [...path, 'params', 'n'], message: `only the first of n completions is read, but all ${JSON.stringify(params.n)} are paid for: remove it (settings.repeat asks again)` });
+      issues.push({
+        path: [...path, 'params', 'n'],
+        message: `only the first of n completions is read, but all ${JSON.stringify(params.n)} are paid for: remove it (settings.repeat asks again)`,
+      });
     }
   }
   return issues;
@@ -55,7 +67,10 @@ function exampleRules(task: Task, origins: Origins): DraftIssue[] {
     if (!first) firstByVars.set(key, example);
     else if (first.expected !== undefined && example.expected !== undefined && first.expected !== example.expected) {
       const at = where(example, ['examples', example.index]);
-      issues.push({ ...at, message: `same variables as ${name(where(first, ['examples', first.index]))} but a different expected answer (${JSON.stringify(first.expected)} there, ${JSON.stringify(example.expected)} here)` });
+      issues.push({
+        ...at,
+        message: `same variables as ${name(where(first, ['examples', first.index]))} but a different expected answer (${JSON.stringify(first.expected)} there, ${JSON.stringify(example.expected)} here)`,
+      });
     }
     example.labels.forEach((label, j) => {
       const output = `${key}\u0000${label.output.trim()}`;
@@ -87,12 +102,26 @@ function idRules(input: TaskInput, task: Task): DraftIssue[] {
     const written = input.prompts?.[i];
     return typeof written === 'object' && written.id !== undefined ? ['prompts', i, 'id'] : ['prompts', i];
   };
-  issues.push(...duplicates(task.prompts.map((p) => p.id), 'prompt id', 'prompts', promptPath));
+  issues.push(
+    ...duplicates(
+      task.prompts.map((p) => p.id),
+      'prompt id',
+      'prompts',
+      promptPath,
+    ),
+  );
   const providerPath = (i: number): Path => {
     const written = input.providers[i];
     return typeof written === 'object' && written.id !== undefined ? ['providers', i, 'id'] : ['providers', i];
   };
-  issues.push(...duplicates(task.providers.map((p) => p.id), 'provider id', 'providers', providerPath));
+  issues.push(
+    ...duplicates(
+      task.providers.map((p) => p.id),
+      'provider id',
+      'providers',
+      providerPath,
+    ),
+  );
   // One client serves each provider id, so a judge model with the id of a differently configured
   // provider (another api_key_env, base_url or params) would silently be called as that provider.
   const byId = new Map(task.providers.map((p, i) => [p.id, { spec: JSON.stringify(p), at: `providers.${i}` }]));
@@ -100,7 +129,8 @@ function idRules(input: TaskInput, task: Task): DraftIssue[] {
     const path: Path = input.judge?.model !== undefined ? ['judge', 'model'] : ['judge', 'candidates', i, 'model'];
     const spec = JSON.stringify(c.provider);
     const seen = byId.get(c.provider.id);
-    if (seen && seen.spec !== spec) issues.push({ path, message: `same provider id "${c.provider.id}" as ${seen.at} but configured differently: give one of them an \`id\`` });
+    if (seen && seen.spec !== spec)
+      issues.push({ path, message: `same provider id "${c.provider.id}" as ${seen.at} but configured differently: give one of them an \`id\`` });
     else if (!seen) byId.set(c.provider.id, { spec, at: path.join('.') });
   });
   return issues;
@@ -147,10 +177,7 @@ function templates(input: TaskInput): Array<{ path: Path; text: string }> {
     return input.prompts.flatMap((p, i) =>
       typeof p === 'string'
         ? [{ path: ['prompts', i], text: p }]
-        : [
-            ...(p.system === undefined ? [] : [{ path: ['prompts', i, 'system'], text: p.system }]),
-            { path: ['prompts', i, 'user'], text: p.user },
-          ],
+        : [...(p.system === undefined ? [] : [{ path: ['prompts', i, 'system'], text: p.system }]), { path: ['prompts', i, 'user'], text: p.user }],
     );
   }
   return input.prompt === undefined ? [] : [{ path: ['prompt'], text: input.prompt }];

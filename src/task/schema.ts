@@ -9,16 +9,7 @@ import { PROVIDER_TYPES } from '../providers/table.js';
 import { LIMITS } from './limits.js';
 import { didYouMean } from './suggest.js';
 
-export const CHECK_TYPES = [
-  'equals',
-  'contains',
-  'icontains',
-  'not-contains',
-  'regex',
-  'json',
-  'json-schema',
-  'max-length',
-] as const;
+export const CHECK_TYPES = ['equals', 'contains', 'icontains', 'not-contains', 'regex', 'json', 'json-schema', 'max-length'] as const;
 
 /** Separates per-key messages of one `unrecognized_keys` issue; see issues.ts. */
 export const UNKNOWN_KEY_SEPARATOR = '\n';
@@ -31,9 +22,7 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `unknown key "${key}"${didYouMean(key, known)}`).join(UNKNOWN_KEY_SEPARATOR)
-        : undefined,
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `unknown key "${key}"${didYouMean(key, known)}`).join(UNKNOWN_KEY_SEPARATOR) : undefined,
   });
 }
 
@@ -50,9 +39,7 @@ function providerRefMessage(value: string): string | undefined {
   return undefined;
 }
 
-const scalar = z
-  .union([z.string(), z.number(), z.boolean()])
-  .describe('A string; numbers and booleans are converted to strings.');
+const scalar = z.union([z.string(), z.number(), z.boolean()]).describe('A string; numbers and booleans are converted to strings.');
 
 /**
  * zod's record output drops an own `__proto__` key (it assigns into a plain object), which would
@@ -86,9 +73,28 @@ const providerString = z
 
 /** Parameters either API knows; an unknown key close to one of these is a typo, not a passthrough. */
 const KNOWN_PARAMS = [
-  'temperature', 'max_tokens', 'top_p', 'top_k', 'seed', 'stop', 'stop_sequences', 'max_completion_tokens',
-  'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'n', 'user', 'metadata',
-  'response_format', 'reasoning_effort', 'verbosity', 'service_tier', 'thinking', 'parallel_tool_calls',
+  'temperature',
+  'max_tokens',
+  'top_p',
+  'top_k',
+  'seed',
+  'stop',
+  'stop_sequences',
+  'max_completion_tokens',
+  'frequency_penalty',
+  'presence_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'n',
+  'user',
+  'metadata',
+  'response_format',
+  'reasoning_effort',
+  'verbosity',
+  'service_tier',
+  'thinking',
+  'parallel_tool_calls',
 ];
 
 const paramsSchema = z
@@ -97,7 +103,10 @@ const paramsSchema = z
     max_tokens: z.int().positive().max(1_000_000).optional().describe('Maximum output tokens, 1 to 1,000,000; also the output bound of cost estimates.'),
     top_p: z.number().min(0).max(1).optional().describe('Nucleus sampling, 0 to 1.'),
     seed: z.int().optional().describe('Sampling seed, where the provider supports one.'),
-    stop: z.union([z.string(), z.array(z.string())]).optional().describe('Stop sequence(s).'),
+    stop: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .describe('Stop sequence(s).'),
   })
   .superRefine((params, ctx) => {
     for (const key of Object.keys(params)) {
@@ -109,7 +118,18 @@ const paramsSchema = z
   .describe('Sampling parameters sent as written; other keys are passed through to the provider.');
 
 /** Headers the HTTP client sets itself; a task that sets them would corrupt the request. */
-const CLIENT_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization'];
+const CLIENT_HEADERS = [
+  'host',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authorization',
+];
 
 const headersSchema = z
   .record(
@@ -156,7 +176,9 @@ const providerObject = strict({
   auth: z
     .enum(['bearer', 'x-api-key'])
     .optional()
-    .describe('How the API key is sent: `bearer` (`Authorization: Bearer <key>`, what both SDKs send) or `x-api-key` (`x-api-key: <key>`, for Anthropic-compatible gateways that read that header). @default `bearer`'),
+    .describe(
+      'How the API key is sent: `bearer` (`Authorization: Bearer <key>`, what both SDKs send) or `x-api-key` (`x-api-key: <key>`, for Anthropic-compatible gateways that read that header). @default `bearer`',
+    ),
 }).describe('Long form of a provider.');
 
 /**
@@ -169,16 +191,21 @@ function shortFormTypo(value: unknown): string | undefined {
   if (entries.length !== 1) return undefined;
   const [type, model] = entries[0]!;
   if (!(PROVIDER_TYPES as readonly string[]).includes(type) || (model !== null && typeof model !== 'string')) return undefined;
-  return model ? `write ${type}:${model} with no space after the colon (YAML reads "${type}: ${model}" as a mapping)` : `the model name is missing: write ${type}:<model>, e.g. ${type === 'anthropic' ? 'anthropic:claude-haiku-4-5' : 'openai:gpt-4o-mini'}`;
+  return model
+    ? `write ${type}:${model} with no space after the colon (YAML reads "${type}: ${model}" as a mapping)`
+    : `the model name is missing: write ${type}:<model>, e.g. ${type === 'anthropic' ? 'anthropic:claude-haiku-4-5' : 'openai:gpt-4o-mini'}`;
 }
 
 export const providerRefSchema = z
-  .preprocess((value, ctx) => {
-    const typo = shortFormTypo(value);
-    if (!typo) return value;
-    ctx.addIssue({ code: 'custom', message: typo, input: value });
-    return `${Object.keys(value as object)[0]}:?`; // a valid stand-in, so only the typo is reported
-  }, z.union([providerString, providerObject]))
+  .preprocess(
+    (value, ctx) => {
+      const typo = shortFormTypo(value);
+      if (!typo) return value;
+      ctx.addIssue({ code: 'custom', message: typo, input: value });
+      return `${Object.keys(value as object)[0]}:?`; // a valid stand-in, so only the typo is reported
+    },
+    z.union([providerString, providerObject]),
+  )
   .describe('A model: `<provider>:<model>` or an object with `type` and `model`.');
 
 const promptVariantSchema = z
@@ -187,7 +214,7 @@ const promptVariantSchema = z
     strict({
       id: text().optional().describe('Name shown in tables. @default `p1`, `p2`, …'),
       system: z.string().optional().describe('System message template.'),
-      user: text().describe('User message template; `{{var}}` is replaced by the example\'s variable.'),
+      user: text().describe("User message template; `{{var}}` is replaced by the example's variable."),
     }),
   ])
   .describe('A prompt variant: a user template string or `{id, system, user}`.');
@@ -196,14 +223,16 @@ const labelSampleSchema = strict({
   prompt: z.string().min(1).describe('The prompt variant of the row it was drawn from.'),
   provider: z.string().min(1).describe('The provider of the row it was drawn from.'),
   frame: z.string().min(1).describe('Hash of the outputs it was drawn from.'),
-}).describe('Written by `aijourney label --random`: this output was drawn at random from the judged outputs of one row, so prediction-powered inference may use it.');
+}).describe(
+  'Written by `aijourney label --random`: this output was drawn at random from the judged outputs of one row, so prediction-powered inference may use it.',
+);
 
 const labelSchema = strict({
   output: scalar.describe('A concrete model output that a human judged.'),
   verdict: z.enum(['pass', 'fail']).describe('The human verdict.'),
   critique: z.string().optional().describe('Why; shown to the judge as part of its few-shot examples.'),
   sample: labelSampleSchema.optional(),
-}).describe('A human verdict on one output: the judge\'s calibration data.');
+}).describe("A human verdict on one output: the judge's calibration data.");
 
 const exampleSchema = strict({
   vars: varsRecord.optional().describe('Template variables. @default `{}`'),
@@ -229,7 +258,7 @@ const checkSchema = z
   .discriminatedUnion('type', [
     strict({
       type: z.literal('equals'),
-      value: scalar.optional().describe('Compare with this instead of the example\'s `expected`.'),
+      value: scalar.optional().describe("Compare with this instead of the example's `expected`."),
       ignore_case: z.boolean().default(true).describe('Compare case-insensitively (both sides are trimmed).'),
     }).describe('Output equals `expected` (or `value`).'),
     strict({
@@ -260,7 +289,7 @@ const checkSchema = z
 const judgeCandidateSchema = strict({
   id: text().optional().describe('Name shown in the calibration table. @default the provider id'),
   model: providerRefSchema,
-  rubric: text().optional().describe('Overrides the judge\'s rubric for this candidate.'),
+  rubric: text().optional().describe("Overrides the judge's rubric for this candidate."),
 }).describe('One judge configuration to calibrate.');
 
 const judgeSchema = strict({
@@ -276,14 +305,23 @@ const judgeSchema = strict({
 }).describe('Optional LLM judge: `model` + `rubric`, or `candidates`.');
 
 const gatesSchema = strict({
-  min_quality: z.number().min(0).max(1).optional().describe('Fail (exit 1) when a row\'s quality is below this, 0 to 1.'),
+  min_quality: z.number().min(0).max(1).optional().describe("Fail (exit 1) when a row's quality is below this, 0 to 1."),
   max_cost_usd: z.number().min(0).optional().describe('Fail when the run costs more than this (USD).'),
-  max_p95_latency_ms: z.number().positive().optional().describe('Fail when a row\'s p95 latency exceeds this.'),
-  max_error_rate: z.number().min(0).max(1).optional().describe('Fail (exit 1) when a row\'s share of errored calls exceeds this, 0 to 1. Over the higher of this and 0.5 the run itself failed: exit 3. @default `0.5` (exit 3 only)'),
+  max_p95_latency_ms: z.number().positive().optional().describe("Fail when a row's p95 latency exceeds this."),
+  max_error_rate: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "Fail (exit 1) when a row's share of errored calls exceeds this, 0 to 1. Over the higher of this and 0.5 the run itself failed: exit 3. @default `0.5` (exit 3 only)",
+    ),
   confidence: z
     .union([z.literal('estimate'), z.number().min(0.5).lt(1)])
     .optional()
-    .describe('How quality is decided (gate, recommendation, baseline): `estimate` compares the point estimate with the limit; a level such as `0.95` compares the one-sided lower bound at that level. @default `estimate`'),
+    .describe(
+      'How quality is decided (gate, recommendation, baseline): `estimate` compares the point estimate with the limit; a level such as `0.95` compares the one-sided lower bound at that level. @default `estimate`',
+    ),
   allow_untrusted_judge: z
     .boolean()
     .optional()
@@ -293,7 +331,12 @@ const gatesSchema = strict({
 const settingsSchema = strict({
   concurrency: z.int().min(1).max(LIMITS.concurrency).default(8).describe(`Calls in flight at once, 1 to ${LIMITS.concurrency}.`),
   repeat: z.int().min(1).max(100).default(1).describe('Times each (prompt, provider, example) is run, 1 to 100.'),
-  timeout_ms: z.int().positive().max(2_147_483_647).default(60000).describe('Per-request timeout in milliseconds, up to 2147483647 (about 24.8 days; longer timers fire at once).'),
+  timeout_ms: z
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .default(60000)
+    .describe('Per-request timeout in milliseconds, up to 2147483647 (about 24.8 days; longer timers fire at once).'),
   max_retries: z.int().min(0).max(10).default(3).describe('SDK retries on 429, 5xx, timeouts and connection errors, 0 to 10.'),
 }).describe('How the run is executed.');
 
@@ -306,9 +349,7 @@ export const taskSchema = strict({
   prompt: text().optional().describe('A single user template (id `default`); or use `prompts`.'),
   prompts: z.array(promptVariantSchema).min(1).max(50).optional().describe('Prompt variants to compare, at most 50; or use `prompt`.'),
   providers: z.array(providerRefSchema).min(1).max(50).describe('The models under test, at most 50.'),
-  examples: z
-    .union([z.array(exampleSchema).min(1), datasetSchema])
-    .describe('A list of examples, or `{file: data.csv}` to load them from a file.'),
+  examples: z.union([z.array(exampleSchema).min(1), datasetSchema]).describe('A list of examples, or `{file: data.csv}` to load them from a file.'),
   labels: z.array(topLabelSchema).optional().describe('Labels for file-loaded examples, matched by `vars`.'),
   checks: z.array(checkSchema).optional().describe('Deterministic checks on every output.'),
   judge: judgeSchema.optional(),

@@ -117,7 +117,10 @@ export function decodeText(data: Uint8Array | string, file: string, maxBytes: nu
   if (nul >= 0) return { ok: false, issue: { ...at(text, nul, file), message: 'contains NUL bytes: looks like a binary file, not text' } };
   const cr = options.refuseLoneCr === false ? -1 : text.search(/\r(?!\n)/);
   if (cr >= 0) {
-    return { ok: false, issue: { ...at(text, cr, file), message: 'line ends with a lone CR (classic Mac line endings): save the file with LF or CRLF line endings' } };
+    return {
+      ok: false,
+      issue: { ...at(text, cr, file), message: 'line ends with a lone CR (classic Mac line endings): save the file with LF or CRLF line endings' },
+    };
   }
   return { ok: true, text };
 }

@@ -22,7 +22,10 @@ export function malformedPlaceholders(template: string): string[] {
   const valid = /\{\{\s*[^\s{}]+\s*\}\}/y;
   const found: string[] = [];
   for (let i = template.indexOf('{{'); i >= 0; i = template.indexOf('{{', i + 1)) {
-    const at = (index: number) => ((valid.lastIndex = index), valid.test(template));
+    const at = (index: number) => {
+      valid.lastIndex = index;
+      return valid.test(template);
+    };
     if (at(i) || at(i + 1)) continue; // `{{{x}}}`: the placeholder starts one brace later
     const close = template.indexOf('}}', i);
     const end = close >= 0 && close - i < 40 ? close + 2 : Math.min(template.length, i + 20);

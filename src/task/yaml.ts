@@ -14,9 +14,7 @@ import { positionAt } from './positions.js';
  */
 const MAX_ALIAS_EXPANSION = 100_000;
 
-export type YamlResult =
-  | { ok: true; doc: Document; lineCounter: LineCounter; value: unknown }
-  | { ok: false; issues: DraftIssue[] };
+export type YamlResult = { ok: true; doc: Document; lineCounter: LineCounter; value: unknown } | { ok: false; issues: DraftIssue[] };
 
 /** Parses `text`; at the `text` places (as-written.ts) numbers and booleans keep their source text. */
 export function parseYaml(text: string, places?: TextPlace): YamlResult {
@@ -25,10 +23,7 @@ export function parseYaml(text: string, places?: TextPlace): YamlResult {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const issues: DraftIssue[] = [...doc.errors, ...doc.warnings].map((error) => ({
     path: [],
-    message:
-      error.code === 'MULTIPLE_DOCS'
-        ? 'YAML: a second document (after `---`); a task file holds exactly one'
-        : `YAML: ${error.message.split('\n')[0]}`,
+    message: error.code === 'MULTIPLE_DOCS' ? 'YAML: a second document (after `---`); a task file holds exactly one' : `YAML: ${error.message.split('\n')[0]}`,
     ...positionAt(lineCounter, error.pos[0]),
   }));
   issues.push(...duplicateKeys(doc, lineCounter));
@@ -75,7 +70,7 @@ function aliasExpansion(doc: Document): { extra: number; offset: number } | null
     if (!expanded) written++;
     let n = 1;
     open.add(node);
-    if (isMap(node)) for (const pair of node.items) n += (isPair(pair) ? size(pair.key, expanded) + size(pair.value, expanded) : 0);
+    if (isMap(node)) for (const pair of node.items) n += isPair(pair) ? size(pair.key, expanded) + size(pair.value, expanded) : 0;
     else if (isSeq(node)) for (const item of node.items) n += size(item, expanded);
     open.delete(node);
     sizes.set(node, n);
@@ -112,7 +107,7 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter): DraftIssue[] {
         walk(pair.value, [...path, key]);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item, [...path, i]));
+      for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
     }
   };
   walk(doc.contents, []);

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { run } from '../../src/cli.js';
-import { type Io } from '../../src/io.js';
+import type { Io } from '../../src/io.js';
 
 export interface InProcessResult {
   code: number;

@@ -56,7 +56,12 @@ export function makeRecord(): RunRecord {
     call('openai:m', 1, 1, { output: HOSTILE.mixed, ...fail('wrong city') }),
     call('openai:m', 2, 0, error),
     call('openai:m', 2, 1, error),
-    call('anthropic:h', 0, 0, { output: HOSTILE.script, checks: [{ type: 'regex', pass: false, reason: 'does not match ^(low|medium|high)$' }], judge: null, pass: false }),
+    call('anthropic:h', 0, 0, {
+      output: HOSTILE.script,
+      checks: [{ type: 'regex', pass: false, reason: 'does not match ^(low|medium|high)$' }],
+      judge: null,
+      pass: false,
+    }),
     call('anthropic:h', 0, 1, { output: HOSTILE.img, judge: { verdict: 'pass', reason: HOSTILE.judge, source: 'judge' } }),
     call('anthropic:h', 1, 0, { cached: true }),
     call('anthropic:h', 1, 1, { output: 'fine', ...fail(HOSTILE.judge) }),
@@ -75,7 +80,12 @@ export function makeRecord(): RunRecord {
   const decision: DecisionSettings = { minQuality: 0.8, minQualitySource: 'task', confidence: 'estimate', allowUntrustedJudge: false };
   const examples = [0, 1, 2].map((index) => ({ index, vars: {}, labels: [] }));
   const summary = summarize(
-    { prompts: [{ id: 'plain', user: 'x' }], providers: [provider('openai:m'), provider('anthropic:h')], examples, settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 } },
+    {
+      prompts: [{ id: 'plain', user: 'x' }],
+      providers: [provider('openai:m'), provider('anthropic:h')],
+      examples,
+      settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 },
+    },
     results,
     { decision, judge: { trust: 'PROVISIONAL', corrector } },
   );
@@ -128,8 +138,20 @@ export function makeRecord(): RunRecord {
       file: 'runs/base.json',
       rows: [
         {
-          prompt: 'plain', provider: 'openai:m', status: 'paired', examples: 2, quality: { baseline: 1, run: 0.75, diff: -0.25 }, worse: 1, better: 0,
-          pValue: 1, pWorse: 0.5, canTell: false, repeat: 2, costRatio: 1.5, p95Ratio: 0.9, unpaired: { onlyRun: 0, onlyBaseline: 0, errored: 1 },
+          prompt: 'plain',
+          provider: 'openai:m',
+          status: 'paired',
+          examples: 2,
+          quality: { baseline: 1, run: 0.75, diff: -0.25 },
+          worse: 1,
+          better: 0,
+          pValue: 1,
+          pWorse: 0.5,
+          canTell: false,
+          repeat: 2,
+          costRatio: 1.5,
+          p95Ratio: 0.9,
+          unpaired: { onlyRun: 0, onlyBaseline: 0, errored: 1 },
         },
       ],
       notes: ['the baseline | ran <b>other</b> examples'],
@@ -137,7 +159,18 @@ export function makeRecord(): RunRecord {
     gates: {
       passed: false,
       checks: [
-        { name: 'min-quality', row: 'plain × openai:m', limit: 0.8, actual: 0.75, pass: false, basis: 'corrected', estimate: 0.75, bound: null, pAtLeast: 0.4, confidence: 'estimate' },
+        {
+          name: 'min-quality',
+          row: 'plain × openai:m',
+          limit: 0.8,
+          actual: 0.75,
+          pass: false,
+          basis: 'corrected',
+          estimate: 0.75,
+          bound: null,
+          pAtLeast: 0.4,
+          confidence: 'estimate',
+        },
         { name: 'max-cost', row: 'whole run', limit: 1, actual: 0.0186, pass: true, basis: 'whole-run' },
       ],
     },

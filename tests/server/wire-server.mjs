@@ -65,7 +65,7 @@ function matches(match, text) {
   return text.includes(String(match));
 }
 
-function errorBody(protocol, status, type, message) {
+function errorBody(protocol, _status, type, message) {
   if (protocol === 'anthropic') return { type: 'error', error: { type, message } };
   return { error: { message, type, param: null, code: type === 'authentication_error' ? 'invalid_api_key' : null } };
 }
@@ -149,19 +149,23 @@ export async function startWireServer(options = {}) {
     const refused = shape === 'refusal';
     const cut = shape === 'length';
     if (protocol === 'openai') {
-      const content = refused || cut ? null : shape === 'parts' ? [{ type: 'thinking', thinking: [{ type: 'text', text: 'hidden reasoning' }] }, ...splitParts(reply)] : raw;
+      const content =
+        refused || cut ? null : shape === 'parts' ? [{ type: 'thinking', thinking: [{ type: 'text', text: 'hidden reasoning' }] }, ...splitParts(reply)] : raw;
       const body = {
         id: `chatcmpl-${id}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: refused ? reply : null }, logprobs: null, finish_reason: cut ? 'length' : 'stop' }],
+        choices: [
+          { index: 0, message: { role: 'assistant', content, refusal: refused ? reply : null }, logprobs: null, finish_reason: cut ? 'length' : 'stop' },
+        ],
         usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
       };
       if (shape === 'no-usage') body.usage = null;
       return body;
     }
-    const blocks = shape === 'parts' ? [{ type: 'thinking', thinking: 'hidden reasoning', signature: 'sig' }, ...splitParts(reply)] : [{ type: 'text', text: raw }];
+    const blocks =
+      shape === 'parts' ? [{ type: 'thinking', thinking: 'hidden reasoning', signature: 'sig' }, ...splitParts(reply)] : [{ type: 'text', text: raw }];
     const content = empty || refused || cut ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : blocks;
     const body = {
       id: `msg_${id}`,
@@ -181,7 +185,10 @@ export async function startWireServer(options = {}) {
   /** The reply as two text parts (split in the middle), as servers that send content parts do. */
   function splitParts(reply) {
     const half = Math.floor(reply.length / 2);
-    return [{ type: 'text', text: reply.slice(0, half) }, { type: 'text', text: reply.slice(half) }];
+    return [
+      { type: 'text', text: reply.slice(0, half) },
+      { type: 'text', text: reply.slice(half) },
+    ];
   }
 
   /** Anthropic's forced tool: answer with a tool_use block when the reply parses as JSON. */
@@ -225,7 +232,7 @@ export async function startWireServer(options = {}) {
     if (opts.apiKey !== undefined) {
       // Anthropic's SDK (1.x) sends its key as a Bearer token; older clients use x-api-key.
       const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-      const given = protocol === 'anthropic' ? req.headers['x-api-key'] ?? bearer : bearer;
+      const given = protocol === 'anthropic' ? (req.headers['x-api-key'] ?? bearer) : bearer;
       if (given !== opts.apiKey) {
         entry.status = 401;
         const msg = protocol === 'openai' ? 'Incorrect API key provided.' : 'invalid x-api-key';
@@ -251,7 +258,11 @@ export async function startWireServer(options = {}) {
       if (rule?.error) {
         entry.status = rule.error.status;
         const message = typeof rule.error.message === 'function' ? String(rule.error.message(view)) : String(rule.error.message);
-        return send(res, rule.error.status, errorBody(protocol, rule.error.status, rule.error.status === 401 ? 'authentication_error' : 'invalid_request_error', message));
+        return send(
+          res,
+          rule.error.status,
+          errorBody(protocol, rule.error.status, rule.error.status === 401 ? 'authentication_error' : 'invalid_request_error', message),
+        );
       }
       const source = rule ? rule.reply : opts.defaultReply;
       let reply;
@@ -320,7 +331,7 @@ export async function startWireServer(options = {}) {
 
 /** Rules from JSON: `match` strings written as "/.../" become regexes. */
 export function parseRules(json) {
-  const list = Array.isArray(json) ? json : json?.rules ?? [];
+  const list = Array.isArray(json) ? json : (json?.rules ?? []);
   return list.map((r) => {
     const m = r.match;
     if (typeof m === 'string' && m.length >= 2 && m.startsWith('/') && m.endsWith('/')) return { ...r, match: new RegExp(m.slice(1, -1)) };
@@ -356,8 +367,8 @@ function parseArgs(argv) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const server = await startWireServer(parseArgs(process.argv.slice(2)));
-  process.stdout.write(JSON.stringify({ url: server.url, openaiBaseUrl: server.openaiBaseUrl, anthropicBaseUrl: server.anthropicBaseUrl }) + '\n');
-  const stop = () => server.close().then(() => process.exitCode = 0);
+  process.stdout.write(`${JSON.stringify({ url: server.url, openaiBaseUrl: server.openaiBaseUrl, anthropicBaseUrl: server.anthropicBaseUrl })}\n`);
+  const stop = () => server.close().then(() => (process.exitCode = 0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
