@@ -1,2 +1,2 @@
-/** Kept in step with package.json by tests/version.test.ts (reading package.json at start-up costs time). */
+/** Kept in step with package.json by tests/readme.test.ts (reading package.json at start-up costs time). */
 export const VERSION = '0.1.0';

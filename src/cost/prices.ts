@@ -150,7 +150,7 @@ export interface PriceDataInfo {
 /**
  * Release dates of genai-prices versions, from the npm registry's publish times. The package
  * carries no date of its own; a version missing here prints as undated rather than guessed.
- * Update this when bumping the dependency (tests/prices.test.ts fails until the date is known).
+ * Update this when bumping the dependency (tests/cost/prices.test.ts fails until the date is known).
  */
 export const RELEASE_DATES: Record<string, string> = { '0.1.8': '2026-09-23' };
 

@@ -2,7 +2,7 @@
  * Models the SDKs know to be deprecated, with their end-of-life date. Anthropic's SDK keeps this
  * list in a file it does not export (`internal/data/deprecated-models`) and prints a warning on
  * every call to such a model; we warn once per model, at validation, and silence the SDK's
- * (src/providers/anthropic.ts). tests/target.test.ts checks this copy against the installed SDK's
+ * (src/providers/anthropic.ts). tests/providers/target.test.ts checks this copy against the installed SDK's
  * file, so a bump of the SDK that changes the list fails until the copy follows.
  * The OpenAI SDK carries no such list.
  */

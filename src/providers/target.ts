@@ -6,7 +6,7 @@
  *
  * The table is small on purpose: model families, not models. Checked 2026-12-01 against:
  * - [A] @anthropic-ai/sdk 1.14 `client.js`, which sends `anthropic-version: 2026-10-21`, and its
- *   `MessageCreateParams`, which no longer has temperature/top_p/top_k (tests/target.test.ts
+ *   `MessageCreateParams`, which no longer has temperature/top_p/top_k (tests/providers/target.test.ts
  *   fails when the SDK sends another version, so this table is reviewed with every SDK bump).
  * - [B] The Anthropic 2026-10-21 migration as mirrored in tests/fixtures/specs/anthropic-derived-2026-10-21.json
  *   (requests with temperature/top_p/top_k are refused: "Extra inputs are not permitted").

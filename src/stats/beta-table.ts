@@ -4,7 +4,7 @@
  * what made it slow. The CDF is tabulated on a uniform grid between its 1e-13 and 1 − 1e-13
  * quantiles and interpolated by cubic Hermite polynomials that use the exact density as the slope,
  * so the error is O(h⁴) (below 1e-9 at the sizes used here, checked against the continued fraction in
- * tests/stats.test.ts). Outside that range the CDF is taken as 0 or 1.
+ * tests/stats/stats.test.ts). Outside that range the CDF is taken as 0 or 1.
  */
 import { betaLogTails, betaQuantile, lnBeta } from './special.js';
 

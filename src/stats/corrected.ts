@@ -15,7 +15,7 @@ export interface CorrectedQualityOptions {
    * Importance draws of (TPR, TNR), on a randomized Halton sequence. Each draw contributes its exact
    * conditional distribution of the true pass rate, so only the draws vary with the seed: at 16,000
    * the standard deviation of each bound across seeds is 0.001 or less (at most 0.002 is asserted in
-   * tests/stats-mixed.test.ts), in 10–30 ms.
+   * tests/stats/mixed.test.ts), in 10–30 ms.
    * @default 16000
    */
   draws?: number;

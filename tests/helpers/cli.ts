@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runInProcess } from './io.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/aijourney.js');
@@ -22,8 +23,18 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs the built CLI as a child process, with only the environment given (plus PATH). */
+/**
+ * Runs the CLI with only the environment given: in this process through `run(argv, io)` (fast and
+ * steady under load), or, with `timeoutMs`, as a child process of the built bundle, so that a hang
+ * can be killed and fails the test instead of stalling it.
+ */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  if (options.timeoutMs !== undefined) return runBuilt(args, options);
+  return runInProcess(args, { env: options.env ?? {}, cwd: options.cwd ?? ROOT, ...(options.input === undefined ? {} : { input: options.input }) });
+}
+
+/** Runs the built bundle (bin/aijourney.js) as a child process, with only the environment given (plus PATH). */
+export function runBuilt(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return runProcess(process.execPath, [BIN, ...args], options);
 }
 
