@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runInProcess } from './io.js';
@@ -68,11 +68,21 @@ export function runProcess(command: string, args: string[], options: RunOptions 
   });
 }
 
-/** A fresh temporary directory holding the given files; returns its path. */
+/** Directories made by `workdir` in this test file, removed after it (tests/setup.ts). */
+const made: string[] = [];
+
+/** A fresh temporary directory holding the given files; returns its path. Removed when the file's tests end. */
 export async function workdir(files: Record<string, string> = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'aijourney-test-'));
+  made.push(dir);
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   return dir;
+}
+
+/** Removes every directory `workdir` made (called after each test file by tests/setup.ts). */
+export async function removeWorkdirs(): Promise<void> {
+  const dirs = made.splice(0);
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Whether `command` runs here (e.g. `script` from util-linux, `mkfifo`), for skipIf. */

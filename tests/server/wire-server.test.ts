@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { workdir } from '../helpers/cli.js';
 import { startWireServer, tokenCount, type FaultKind, type WireServer } from './wire-server.mjs';
 
 let server: WireServer;
@@ -252,7 +252,7 @@ describe('auth and request log', () => {
 
 describe('standalone', () => {
   it('prints its URLs as one JSON line, serves rules from a file, and stops on SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wire-'));
+    const dir = await workdir();
     const rules = join(dir, 'rules.json');
     writeFileSync(rules, JSON.stringify([{ match: '/^.*urgent/', reply: 'high' }]));
     const child = spawn(process.execPath, [join(import.meta.dirname, 'wire-server.mjs'), '--rules', rules, '--latency', '1']);
