@@ -83,9 +83,11 @@ async function filesUnder(root: string): Promise<string[]> {
 const REPORTS = ['out.json', 'out.junit.xml', 'out.md', 'out.csv', 'out.html'];
 
 describe('a planted key never leaks', () => {
-  it('runs every command and output format', async () => {
+  // Every command and output format runs once, before the checks; each check reads what they left.
+  let commands: string[] = [];
+  beforeAll(async () => {
     const help = await run('--help', ['--help']);
-    const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
     expect(commands).toContain('eval');
     await run('--version', ['--version']);
 
@@ -119,7 +121,9 @@ describe('a planted key never leaks', () => {
     await run('models', ['models', 'gpt']);
     await run('models --json', ['models', '--json']);
     await run('label', ['label', 'task.yaml', '--no-color'], { input: 'p\nf looks wrong\ns\nq\n' });
+  }, 180_000);
 
+  it('runs every command and output format', () => {
     const exercised = new Set(outputs.map((o) => o.what.split(' ')[0]));
     for (const command of commands) expect(exercised, `command "${command}" is not exercised`).toContain(command);
     expect(server.requests.length).toBeGreaterThan(0);
@@ -175,6 +179,11 @@ settings: { max_retries: 0 }
   let echoDir: string;
   const runs: Array<{ what: string; res: CliResult }> = [];
 
+  // What the judge was sent, kept before the last check resets the server.
+  let judged: Array<{ body: unknown }> = [];
+  let first: CliResult;
+  let debug: CliResult;
+  let rejected: CliResult;
   beforeAll(async () => {
     echo = await startWireServer({
       rules: [
@@ -184,7 +193,21 @@ settings: { max_retries: 0 }
       ],
     });
     echoDir = await workdir({ 'task.yaml': TASK2.replace('BASE', `${echo.url}/v1`) });
-  });
+    first = await go('eval', ['eval', 'task.yaml', '--no-color', ...REPORTS.flatMap((f) => ['-o', f])]);
+    debug = await go(
+      'eval --json debug',
+      ['eval', 'task.yaml', '--no-cache', '--json', '-o', 'debug.json'],
+      echoEnv({ OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug' }),
+    );
+    await go('report', ['report', 'debug.json', '--no-color', ...REPORTS.flatMap((f) => ['-o', `r-${f}`])]);
+    await go('report terminal', ['report', 'debug.json', '--no-color']);
+    await go('compare', ['compare', 'out.json', 'debug.json', '--no-color']);
+    await go('label', ['label', 'task.yaml', '--no-color'], echoEnv());
+    // A 401 whose body quotes the key.
+    echo.setOptions({ rules: [{ match: /./, reply: 'x', error: { status: 401, message: (req) => `bad key ${req.apiKey}` } }] });
+    rejected = await go('eval rejected', ['eval', 'task.yaml', '--no-cache'], echoEnv());
+    judged = echo.requests.filter((r) => JSON.stringify(r.body).includes('impartial grader'));
+  }, 120_000);
   afterAll(() => echo.close());
 
   const echoEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
@@ -201,31 +224,17 @@ settings: { max_retries: 0 }
     return res;
   };
 
-  it('runs eval (with debug logs), report, compare and label against the echoing server', async () => {
-    const first = await go('eval', ['eval', 'task.yaml', '--no-color', ...REPORTS.flatMap((f) => ['-o', f])]);
+  it('runs eval (with debug logs), report, compare and label against the echoing server; echoes are masked', () => {
     expect(first.code).toBe(0);
-    const debug = await go(
-      'eval --json debug',
-      ['eval', 'task.yaml', '--no-cache', '--json', '-o', 'debug.json'],
-      echoEnv({ OPENAI_LOG: 'debug', ANTHROPIC_LOG: 'debug' }),
-    );
     const record = JSON.parse(debug.stdout); // debug logs go to stderr: stdout is the record alone
     expect(debug.stderr).toMatch(/sending request/);
     expect(record.results.some((r: { output: string | null }) => r.output?.includes('[redacted]'))).toBe(true);
     expect(record.results.some((r: { error: string | null }) => r.error?.includes('key [redacted] may not ask this'))).toBe(true);
-    await go('report', ['report', 'debug.json', '--no-color', ...REPORTS.flatMap((f) => ['-o', `r-${f}`])]);
-    await go('report terminal', ['report', 'debug.json', '--no-color']);
-    await go('compare', ['compare', 'out.json', 'debug.json', '--no-color']);
-    await go('label', ['label', 'task.yaml', '--no-color'], echoEnv());
-    // A 401 whose body quotes the key.
-    echo.setOptions({ rules: [{ match: /./, reply: 'x', error: { status: 401, message: (req) => `bad key ${req.apiKey}` } }] });
-    const rejected = await go('eval rejected', ['eval', 'task.yaml', '--no-cache'], echoEnv());
     expect(rejected.code).toBe(3);
     expect(rejected.stderr).toContain('bad key [redacted]');
   });
 
   it('reaches no provider: a model output quoting a key is masked before the judge sees it', () => {
-    const judged = echo.requests.filter((r) => JSON.stringify(r.body).includes('impartial grader'));
     expect(judged.length).toBeGreaterThan(0);
     for (const r of judged) for (const marker of ECHOED) expect(JSON.stringify(r.body)).not.toContain(marker);
   });
