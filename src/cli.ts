@@ -19,7 +19,12 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .description('Quick LLM litmus tests and evals: quality with honest intervals, a judge checked against your labels, real cost and latency.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // commander's own usage errors (unknown option, missing argument) read like ours.
+      outputError: (s, write) => write(s.replace(/^error: /, 'aijourney: ')),
+    })
     .exitOverride();
 
   const evalCmd = cmd

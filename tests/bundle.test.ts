@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, runBuilt, workdir } from './helpers/cli.js';
+import { startWireServer, type WireServer } from './server/wire-server.mjs';
+
+// The rest of the suite runs the CLI in-process; these few run what users install: the built
+// bundle behind bin/aijourney.js, as a process of its own, with its exit codes.
+let server: WireServer;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startWireServer({ defaultReply: (req) => /Say (\w+)/.exec(req.lastUser)?.[1] ?? '' });
+  env = { OPENAI_BASE_URL: server.openaiBaseUrl, OPENAI_API_KEY: 'test-key' };
+});
+afterAll(() => server.close());
+
+const TASK = `name: bundle
+prompts: ["Say {{word}}"]
+providers: [openai:gpt-4o-mini]
+examples:
+  - { vars: { word: yes }, expected: "yes" }
+  - { vars: { word: no }, expected: "no" }
+checks: [{ type: equals }]
+`;
+
+describe('the built bundle', () => {
+  it('prints its version (the package.json one)', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    const res = await runBuilt(['--version']);
+    expect(res).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    expect(BIN).toMatch(/bin\/aijourney\.js$/);
+  });
+
+  it('validates a shipped example (exit 0)', async () => {
+    const res = await runBuilt(['validate', 'examples/factual-qa.yaml']);
+    expect(res.code, res.stderr).toBe(0);
+  });
+
+  it('runs an eval: exit 0, 1 when a gate fails, 2 on bad input before any call', async () => {
+    const dir = await workdir({ 'task.yaml': TASK, 'bad.yaml': TASK.replace('checks:', 'chekcs:') });
+    const ok = await runBuilt(['eval', 'task.yaml', '--json', '--no-cache'], { env, cwd: dir });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).summary[0].quality).toMatchObject({ rate: 1 });
+    const gated = await runBuilt(['eval', 'task.yaml', '--max-p95-ms', '0'], { env, cwd: dir });
+    expect(gated.code).toBe(1);
+    server.reset();
+    const bad = await runBuilt(['eval', 'bad.yaml'], { env, cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^aijourney: bad\.yaml:\d+:\d+: /);
+    expect(server.requests).toHaveLength(0);
+  });
+});
