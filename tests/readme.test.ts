@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.js';
@@ -25,6 +25,14 @@ describe('docs match the code', () => {
   });
   it('VERSION matches package.json', () => {
     expect(VERSION).toBe(pkg.version);
+  });
+  it("README's code layout names every folder of src/ and only paths that exist", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const layout = /## Development[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!;
+    const named = [...layout.matchAll(/\b((?:src|tests|bench|bin|schemas)\/[\w./-]*[\w/])/g)].map((m) => m[1]!);
+    for (const path of named) expect(existsSync(join(ROOT, path)), `${path} is in the README layout but not in the tree`).toBe(true);
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory());
+    for (const folder of folders) expect(named.some((p) => p.startsWith(`src/${folder.name}/`)), `src/${folder.name}/ is not in the README layout`).toBe(true);
   });
   it('README names the test command CI runs', () => {
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('npm test');
