@@ -230,7 +230,7 @@ describe('mixed rows: coverage of the population quality when the split itself v
   // Truths from the model's prior (TPR, TNR uniform with TPR + TNR > 1; π_E, π_J uniform), a
   // population share w of exactly decided outputs (uniform, or fixed), rows of 5 to 100 outputs.
   // Holding the observed split fixed still covers q = w·π_E + (1 − w)·π_J: measured 0.94-0.95.
-  (SLOW ? it : it.skip).each([null, 0.1, 0.5, 0.9])('covers q >= 93%% with the exact share w = %s', (wFixed) => {
+  (SLOW ? it : it.skip).each([null, 0.1, 0.5, 0.9])('covers q >= 93%% with the exact share w = %s', { timeout: 300_000 }, (wFixed) => {
     const random = rng(2718);
     const sizes = [5, 10, 20, 50, 100];
     const sims = 1000;

@@ -73,7 +73,7 @@ describe('ppiMean (PPI++ mean estimation)', () => {
     }
   });
 
-  it('is narrower than the misclassification model on the same labels and outputs', () => {
+  it('is narrower than the misclassification model on the same labels and outputs', { timeout: SLOW ? 600_000 : 30_000 }, () => {
     const random = rng(7);
     const cells = SLOW ? JUDGES.flatMap((judge) => RATES.map((pi) => [judge, pi] as const)) : [[JUDGES[1]!, 0.5] as const];
     const reps = SLOW ? 100 : 25;
