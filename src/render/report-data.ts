@@ -1,6 +1,5 @@
-import type { RunRecord } from '../record/schema.js';
+import type { BaselineRow, CallResult, RunRecord } from '../record/schema.js';
 import { wilson } from '../stats/index.js';
-import type { CallResult } from '../record/schema.js';
 
 import { interval, ms, num, pct, usd } from './format.js';
 import { gateValue, gateVerdict } from './gates.js';
@@ -57,13 +56,12 @@ export function gateLines(record: RunRecord): GateLine[] {
   }));
 }
 
-/** One line per row of a `--baseline` comparison, as text cells (same words as the terminal). */
-export function baselineCells(record: RunRecord): { file: string; head: string[]; rows: string[][]; notes: string[] } | null {
-  const cmp = record.baseline;
-  if (!cmp) return null;
-  const signed = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
-  const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
-  const rows = cmp.rows.map((row) => [
+const signed = (v: number | null) => (v === null ? 'n/a' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`);
+const times = (v: number | null) => (v === null ? 'n/a' : `×${v.toFixed(2)}`);
+
+/** The cells of one row of a `--baseline` comparison, in BASELINE_HEAD's order (the terminal's and the reports' words). */
+export function baselineRowCells(row: BaselineRow): string[] {
+  return [
     row.prompt,
     row.provider,
     String(row.examples),
@@ -75,8 +73,14 @@ export function baselineCells(record: RunRecord): { file: string; head: string[]
     verdictText(row),
     times(row.costRatio),
     times(row.p95Ratio),
-  ]);
-  return { file: cmp.file, head: BASELINE_HEAD, rows, notes: cmp.notes };
+  ];
+}
+
+/** One line per row of a `--baseline` comparison, as text cells (same words as the terminal). */
+export function baselineCells(record: RunRecord): { file: string; head: string[]; rows: string[][]; notes: string[] } | null {
+  const cmp = record.baseline;
+  if (!cmp) return null;
+  return { file: cmp.file, head: BASELINE_HEAD, rows: cmp.rows.map(baselineRowCells), notes: cmp.notes };
 }
 
 export const BASELINE_HEAD = ['prompt', 'provider', 'examples', 'baseline', 'now', 'change', 'worse', 'better', 'verdict', 'cost/call', 'p95'];
