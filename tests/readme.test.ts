@@ -32,7 +32,11 @@ describe('docs match the code', () => {
     const named = [...layout.matchAll(/\b((?:src|tests|bench|bin|schemas)\/[\w./-]*[\w/])/g)].map((m) => m[1]!);
     for (const path of named) expect(existsSync(join(ROOT, path)), `${path} is in the README layout but not in the tree`).toBe(true);
     const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory());
-    for (const folder of folders) expect(named.some((p) => p.startsWith(`src/${folder.name}/`)), `src/${folder.name}/ is not in the README layout`).toBe(true);
+    for (const folder of folders)
+      expect(
+        named.some((p) => p.startsWith(`src/${folder.name}/`)),
+        `src/${folder.name}/ is not in the README layout`,
+      ).toBe(true);
   });
   it('README names the test command CI runs', () => {
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('npm test');
