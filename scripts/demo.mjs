@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole flow with no API key. Starts the tests' local OpenAI/Anthropic
-// wire-compatible server, points the real SDKs at it, and runs an example task end to end.
+// wire-compatible server, points the real SDKs at it, and runs an example task end to end
+// (`npm run demo -- examples/<task>.yaml`, or the demo:* scripts in package.json).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startWireServer } from '../tests/server/wire-server.mjs';
-import { simulatedReply } from './simulated-model.mjs';
+import { SIMULATED } from './simulated-model.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const task = process.argv[2] ?? 'examples/factual-qa.yaml';
 
-const server = await startWireServer({ defaultReply: simulatedReply, latencyMs: 120, jitterMs: 180 });
+const server = await startWireServer({ ...SIMULATED, latencyMs: 120, jitterMs: 180 });
 process.stderr.write(
   [
     '',

@@ -8,7 +8,7 @@ export { selectExamples } from './plan/select.js';
 export { planCalls, type PlannedCall } from './plan/plan.js';
 export type { ResponseCache, CachedCompletion } from './run/call.js';
 export { createClient } from './providers/registry.js';
-export { makeCheck, runChecks } from './score/checks.js';
+export { makeCheck, prepareChecks, runChecks } from './score/checks.js';
 export { summarize } from './summary/summarize.js';
 export { readRunRecord, writeRecord } from './record/io.js';
 export { RUN_SCHEMA, type RunRecord } from './record/schema.js';

@@ -1,6 +1,7 @@
 import { renderMessages } from '../plan/plan.js';
 import type { Example, Task } from '../task/types.js';
 import type { LabeledItem } from './calibrate.js';
+import { judgeInput } from './prompt.js';
 
 /**
  * Every labeled output, with the input shown for it: the prompt variant that produced it when the
@@ -9,10 +10,7 @@ import type { LabeledItem } from './calibrate.js';
 export function labeledItems(task: Task): LabeledItem[] {
   const userText = (promptId: string | undefined, example: Example) => {
     const prompt = task.prompts.find((p) => p.id === promptId) ?? task.prompts[0]!;
-    return renderMessages(prompt, example.vars)
-      .filter((m) => m.role === 'user')
-      .map((m) => m.content)
-      .join('\n');
+    return judgeInput(renderMessages(prompt, example.vars));
   };
   return task.examples.flatMap((example) => example.labels.map((label) => ({ example, label, input: userText(label.sample?.prompt, example) })));
 }

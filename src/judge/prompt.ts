@@ -16,6 +16,17 @@ export interface FewShot {
   critique?: string;
 }
 
+/**
+ * The input the judge is shown for the messages a model was sent: the user's text for a single
+ * turn (as it always was), the whole conversation with its roles for a transcript. System messages
+ * are instructions to the model, not its input.
+ */
+export function judgeInput(messages: Message[]): string {
+  const turns = messages.filter((m) => m.role !== 'system');
+  if (turns.length === 1) return turns[0]!.content;
+  return turns.map((m) => `${m.role}: ${m.content}`).join('\n\n');
+}
+
 export const VERDICT_SCHEMA = {
   type: 'object',
   properties: {

@@ -1,9 +1,9 @@
 import { callCost, resolvePrice } from '../cost/prices.js';
 import { labeledItems } from '../judge/labeled.js';
 import { leaveOneOut, toFewShot } from '../judge/calibrate.js';
-import { judgeMessages } from '../judge/prompt.js';
+import { judgeInput, judgeMessages } from '../judge/prompt.js';
 import type { PlannedCall } from './plan.js';
-import type { Message, ProviderSpec, Task } from '../task/types.js';
+import type { Message, PromptVariant, ProviderSpec, Task } from '../task/types.js';
 
 /**
  * A cost range for a run before it starts, from the planned requests themselves.
@@ -104,6 +104,18 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
     return n;
   };
 
+  // Tool definitions and a response schema are sent with every call of their prompt (as JSON, about).
+  const extraMemo = new Map<PromptVariant, number>();
+  const extraOf = (prompt: PromptVariant) => {
+    let n = extraMemo.get(prompt);
+    if (n === undefined) {
+      const sent = [prompt.tools, prompt.responseFormat?.schema].filter((part) => part !== undefined);
+      n = sent.length === 0 ? 0 : count(JSON.stringify(sent));
+      extraMemo.set(prompt, n);
+    }
+    return n;
+  };
+
   const rows = new Map<string, RowEstimate>();
   for (const call of plan) {
     const key = `${call.prompt.id}\u0000${call.provider.id}`;
@@ -112,7 +124,7 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
       row = { prompt: call.prompt.id, provider: call.provider.id, calls: 0, inputTokens: 0, outputTokens: { low: 0, high: 0 }, costUsd: { low: 0, high: 0 } };
       rows.set(key, row);
     }
-    const input = tokensOf(call.messages);
+    const input = tokensOf(call.messages) + extraOf(call.prompt);
     const high = maxTokens(call.provider);
     row.calls++;
     row.inputTokens += input;
@@ -143,10 +155,7 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
         const key = `${call.prompt.id}\u0000${call.example.index}`;
         let base = perExample.get(key);
         if (base === undefined) {
-          const input = call.messages
-            .filter((m) => m.role === 'user')
-            .map((m) => m.content)
-            .join('\n');
+          const input = judgeInput(call.messages);
           base = messageTokens(count, judgeMessages(candidate.rubric, { input, expected: call.example.expected, output: '' }, fewShot));
           perExample.set(key, base);
         }

@@ -24,8 +24,9 @@ export function shardExamples<T extends Pick<Example, 'index'>>(examples: T[], s
 
 const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-export function exampleFingerprint(example: Pick<Example, 'vars' | 'expected'>): string {
-  return sha([example.vars, example.expected ?? null]);
+/** What an example is: its variables and reference answers (an expected tool only when it has one, so other fingerprints stay as they were). */
+export function exampleFingerprint(example: Pick<Example, 'vars' | 'expected' | 'expectedTool'>): string {
+  return sha([example.vars, example.expected ?? null, ...(example.expectedTool ? [example.expectedTool] : [])]);
 }
 
 export function planInfo(task: Task): PlanInfo {
@@ -38,7 +39,7 @@ export function planInfo(task: Task): PlanInfo {
       task.name,
       task.prompts,
       task.providers.map((p) => [p.id, p.type, p.model, p.params]),
-      task.examples.map((e) => [e.vars, e.expected ?? null, e.labels]),
+      task.examples.map((e) => [e.vars, e.expected ?? null, e.labels, ...(e.expectedTool ? [e.expectedTool] : [])]),
       task.checks,
       task.judge ? [task.judge.samples, task.judge.candidates.map((c) => [c.id, c.provider.model, c.rubric])] : null,
       task.settings.repeat,

@@ -11,6 +11,7 @@ import { countingFetch } from './attempts.js';
 import { endOfLife } from './deprecations.js';
 import type { AdapterConfig } from './types.js';
 import { ANTHROPIC_OFFICIAL_URL, isOfficialHost, targetParams, type Target } from './target.js';
+import { anthropicToolChoice, anthropicTools, readToolCall } from './tool-calls.js';
 import { badResponse, cutOff, quietSdk, refused, sdkCall } from './translate.js';
 
 /** The Messages API requires max_tokens; this is what we send when the task sets none. */
@@ -31,11 +32,15 @@ export function buildAnthropicBody(spec: ProviderSpec, request: CompletionReques
     messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content })),
   };
   if (system.length > 0) body.system = system.join('\n\n');
+  const tools = request.tools ? anthropicTools(request.tools) : [];
+  if (request.toolChoice) body.tool_choice = anthropicToolChoice(request.toolChoice);
   if (request.structured) {
+    // Anthropic's structured reply: a tool the model is made to call, whose input is the object.
     const { name, description, schema } = request.structured;
-    body.tools = [{ name, description, input_schema: schema }];
+    tools.push({ name, description, input_schema: schema });
     body.tool_choice = { type: 'tool', name };
   }
+  if (tools.length > 0) body.tools = tools;
   return body;
 }
 
@@ -112,16 +117,18 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
       ? reply.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === request.structured?.name)
       : undefined;
     const toolInput: unknown = tool?.input;
-    if (!text && toolInput === undefined) {
+    const toolCalls = reply.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b !== tool).map((b) => readToolCall(b.name, b.input));
+    if (!text && toolInput === undefined && toolCalls.length === 0) {
       if (reply.stop_reason === 'max_tokens') throw cutOff(spec.id, 'stop_reason=max_tokens', billed);
       throw badResponse(spec.id, `empty completion, stop_reason=${reply.stop_reason ?? 'none'}`, billed);
     }
     return {
-      text: text || JSON.stringify(toolInput),
+      text: text || (toolInput === undefined ? '' : JSON.stringify(toolInput)),
       usage,
       attempts: call.attempts,
       ...(call.timing ? { timing: call.timing } : {}),
       ...(toolInput !== undefined ? { toolInput } : {}),
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
     };
   }
 

@@ -9,6 +9,7 @@ import type { Usage } from '../record/schema.js';
 import { countingFetch } from './attempts.js';
 import type { AdapterConfig } from './types.js';
 import { isOfficialHost, OPENAI_OFFICIAL_URL, targetParams, type Target } from './target.js';
+import { openAITools, openAIToolCalls } from './tool-calls.js';
 import { badResponse, cutOff, refused, sdkCall } from './translate.js';
 
 /**
@@ -23,9 +24,10 @@ export function buildOpenAIBody(spec: ProviderSpec, request: CompletionRequest, 
     model: spec.model,
     messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
   };
+  if (request.tools) Object.assign(body, openAITools(request.tools, request.toolChoice));
   if (request.structured) {
-    const { name, description, schema } = request.structured;
-    body.response_format = { type: 'json_schema', json_schema: { name, description, schema, strict: false } };
+    const { name, description, schema, strict = false } = request.structured;
+    body.response_format = { type: 'json_schema', json_schema: { name, description, schema, strict } };
   }
   return body;
 }
@@ -108,8 +110,9 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
     const choice = reply.choices[0];
     const message = choice?.message;
     const text = contentText(message?.content);
+    const toolCalls = openAIToolCalls(message?.tool_calls);
     const finish = choice?.finish_reason;
-    if (!text) {
+    if (!text && toolCalls.length === 0) {
       // A reply with text is an answer; without, the model's refusal or the filter's is the outcome.
       if (typeof message?.refusal === 'string' && message.refusal) throw refused(spec.id, message.refusal, billed);
       if (finish === 'content_filter') throw refused(spec.id, "stopped by the provider's content filter (finish_reason=content_filter)", billed);
@@ -117,7 +120,14 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
       throw badResponse(spec.id, `empty completion, finish_reason=${finish ?? 'none'}`, billed);
     }
     const toolInput = request.structured ? parseJsonObject(text) : undefined;
-    return { text, usage, attempts: call.attempts, ...(call.timing ? { timing: call.timing } : {}), ...(toolInput !== undefined ? { toolInput } : {}) };
+    return {
+      text,
+      usage,
+      attempts: call.attempts,
+      ...(call.timing ? { timing: call.timing } : {}),
+      ...(toolInput !== undefined ? { toolInput } : {}),
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    };
   }
 
   return { spec, baseUrl: baseURL, complete };

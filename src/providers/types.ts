@@ -2,15 +2,18 @@
  * The provider seam: what an adapter is configured with and what it returns. Adapters and the
  * registry both import these, so neither imports the other.
  */
-import type { Usage } from '../record/schema.js';
-import type { Message, ModelParams, ProviderSpec } from '../task/types.js';
+import type { ToolCall, Usage } from '../record/schema.js';
+import type { Message, ModelParams, ProviderSpec, ToolChoice, ToolSpec } from '../task/types.js';
 
 /** What a provider adapter returns for one successful call. */
 export interface Completion {
+  /** The reply's text ('' when it only called tools). */
   text: string;
   usage: Usage | null;
-  /** Tool-call arguments when the request forced a tool (used by the judge). */
+  /** The structured reply's object when the request asked for one (`structured`): the forced tool's input, or the JSON text parsed. */
   toolInput?: unknown;
+  /** Calls of the request's `tools`, in order; arguments that do not parse carry an `error`. */
+  toolCalls?: ToolCall[];
   /** HTTP attempts the SDK made for this call (1 = no retry). */
   attempts?: number;
   /** The HTTP exchange of the attempt that answered, and the time spent on earlier attempts and back-off. */
@@ -24,7 +27,16 @@ export interface CompletionRequest {
    * Ask for a structured reply matching this JSON schema (OpenAI: response_format json_schema;
    * Anthropic: a forced tool). The text reply is still returned for lenient parsing.
    */
-  structured?: { name: string; description: string; schema: Record<string, unknown> };
+  structured?: {
+    name: string;
+    description: string;
+    schema: Record<string, unknown>;
+    /** OpenAI's strict mode (the reply is guaranteed to match). @default false */
+    strict?: boolean;
+  };
+  /** Tools the model may call, sent in each API's format. */
+  tools?: ToolSpec[];
+  toolChoice?: ToolChoice;
   signal?: AbortSignal;
 }
 

@@ -11,7 +11,8 @@ import type { ModelClient } from '../providers/types.js';
 import { paretoFront, recommend } from '../summary/recommend.js';
 import { summarize, type SummaryPlan } from '../summary/summarize.js';
 import { VERSION } from '../version.js';
-import { RUN_SCHEMA, type CallResult, type DecisionSettings, type JudgeRecord, type ProviderInfo, type RunRecord } from './schema.js';
+import type { PlannedCall } from '../plan/plan.js';
+import { RUN_SCHEMA, type CallResult, type DecisionSettings, type JudgeRecord, type ProviderInfo, type RecordInput, type RunRecord } from './schema.js';
 import { addCost } from '../cost/sum.js';
 
 /** The selected judge's leave-one-out verdicts on labels drawn at random (`label --random`). */
@@ -36,6 +37,17 @@ export function judgeRecord(calibration: Calibration): JudgeRecord {
       ...(item.label.sample ? { sample: item.label.sample } : {}),
     })),
   };
+}
+
+/** The messages each (prompt, example) that has a result was sent, once each, in plan order. */
+export function recordInputs(calls: PlannedCall[], results: CallResult[]): RecordInput[] {
+  const answered = new Set(results.map((r) => `${r.prompt}\u0000${r.example}`));
+  const inputs = new Map<string, RecordInput>();
+  for (const call of calls) {
+    const key = `${call.prompt.id}\u0000${call.example.index}`;
+    if (answered.has(key) && !inputs.has(key)) inputs.set(key, { prompt: call.prompt.id, example: call.example.index, messages: call.messages });
+  }
+  return [...inputs.values()];
 }
 
 /** A base URL fit for a record: credentials and query values (some proxies take a key there) are masked. */

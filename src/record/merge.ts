@@ -73,6 +73,10 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
     providers: first.providers,
     priceData: first.priceData,
     results,
+    ...mergedInputs(
+      records.map(({ record }) => record),
+      plan.prompts,
+    ),
     judge: first.judge,
     judgeCostUsd: judgeCost,
     labelNext: records.flatMap(({ record }) => record.labelNext),
@@ -90,4 +94,12 @@ export function mergeShards(records: Array<{ file: string; record: RunRecord }>)
     spentNow: records.reduce((s, { record }) => s + record.costUsd.spentNow, 0),
     fingerprint: (i) => fingerprints.get(i) ?? '',
   });
+}
+
+/** The shards' inputs, each (prompt, example) once, in plan order; absent when no shard recorded any. */
+function mergedInputs(records: RunRecord[], prompts: string[]): Pick<RunRecord, 'inputs'> {
+  if (records.every((r) => r.inputs === undefined)) return {};
+  const byKey = new Map(records.flatMap((r) => r.inputs ?? []).map((input) => [`${input.prompt}\u0000${input.example}`, input]));
+  const inputs = [...byKey.values()].sort((a, b) => prompts.indexOf(a.prompt) - prompts.indexOf(b.prompt) || a.example - b.example);
+  return { inputs };
 }

@@ -22,7 +22,27 @@ export const usageSchema = z.object({
   cacheWriteTokens: num.optional().describe("Input tokens written to the provider's prompt cache (Anthropic)."),
 });
 
-export const checkResultSchema = z.object({ type: z.string(), pass: z.boolean(), reason: z.string() });
+export const checkResultSchema = z.object({
+  type: z.string(),
+  pass: z.boolean(),
+  reason: z.string(),
+  score: num.optional().describe('A score a script check returned (any finite number; it does not decide `pass`).'),
+});
+
+export const toolCallSchema = z
+  .object({
+    name: z.string(),
+    arguments: z.unknown().optional().describe('The arguments, parsed; absent when they are not a JSON object (see `error`).'),
+    raw: z.string().optional().describe('The arguments as the model wrote them, when they could not be parsed.'),
+    error: z.string().optional().describe('Why the arguments could not be read: such a call fails its checks.'),
+  })
+  .describe('One tool call the model made.');
+
+export const messageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+
+export const inputSchema = z
+  .object({ prompt: z.string(), example: z.int().min(0), messages: z.array(messageSchema) })
+  .describe('The messages one prompt variant sent for one example, rendered (every provider and repeat got these).');
 
 export const judgeVerdictSchema = z.object({
   verdict,
@@ -47,6 +67,11 @@ export const callResultSchema = z
     retries: z.int().min(0),
     retryMs: num.optional().describe('Time spent on failed attempts and back-off before the answering attempt, ms.'),
     refusal: z.string().optional().describe("The provider's reason when the model refused (an error row)."),
+    toolCalls: z
+      .array(toolCallSchema)
+      .optional()
+      .describe('The tool calls of the reply, in order; `output` shows each as a line `tool call: <name> <arguments>`.'),
+    structured: z.unknown().optional().describe('The parsed object of a structured reply (`response_format`); `output` holds it as JSON text.'),
     checks: z.array(checkResultSchema),
     judge: judgeVerdictSchema.nullable(),
     pass: z.boolean().nullable().describe('null for a call that errored: neither a pass nor a fail.'),
@@ -260,6 +285,7 @@ export const runRecordSchema = z
     providers: z.array(providerInfoSchema),
     priceData: z.object({ source: z.string(), version: z.string(), date: z.string().nullable() }),
     results: z.array(callResultSchema),
+    inputs: z.array(inputSchema).optional().describe('What was sent: the rendered messages of each prompt and example that has results.'),
     summary: z.array(summaryRowSchema),
     judge: judgeRecordSchema.nullable(),
     judgeCostUsd: nullableNum,
@@ -279,6 +305,8 @@ export const runRecordSchema = z
 export type Usage = z.infer<typeof usageSchema>;
 export type Interval = z.infer<typeof intervalSchema>;
 export type CheckResult = z.infer<typeof checkResultSchema>;
+export type ToolCall = z.infer<typeof toolCallSchema>;
+export type RecordInput = z.infer<typeof inputSchema>;
 export type JudgeVerdict = z.infer<typeof judgeVerdictSchema>;
 export type CallResult = z.infer<typeof callResultSchema>;
 export type PairedComparison = z.infer<typeof pairedSchema>;

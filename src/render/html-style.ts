@@ -42,6 +42,9 @@ tbody tr:hover { background: #f6f8fa80; }
 .legend { list-style: none; padding: 0; margin: 0; }
 .legend li { margin: 4px 0; }
 pre.out { margin: 4px 0 0; padding: 6px 8px; background: var(--soft); border-radius: 6px; white-space: pre-wrap; word-break: break-word; font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; max-height: 16em; overflow: auto; }
+.tool { margin-top: 6px; border-left: 3px solid var(--accent); padding-left: 8px; }
+.tool.bad { border-left-color: var(--fail); }
+.tool-name { font: 600 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--accent); }
 .why { color: var(--fail); font-size: 12px; margin-top: 4px; }
 .why.err { color: #bc4c00; }
 .outputs td { min-width: 220px; }

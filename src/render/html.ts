@@ -3,6 +3,7 @@ import type { CallResult } from '../record/schema.js';
 import { errorCount, interval, ms, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { colourOf, qualityCostChart } from './html-chart.js';
+import { outputHtml } from './html-answer.js';
 import { html, Html } from './html-escape.js';
 import { contentSecurityPolicy, STYLE } from './html-style.js';
 import { rowName } from '../summary/summarize.js';
@@ -103,7 +104,7 @@ function cell(r: CallResult | undefined): Html {
     .filter(Boolean)
     .join(' · ');
   return html`<td>${verdictBadge(r)} <span class="note">${meta}</span>
-${r.output === null ? '' : html`<pre class="out">${r.output}</pre>`}
+${outputHtml(r)}
 ${r.error ? html`<div class="why err">error: ${r.error}</div>` : ''}${reasons.map((why) => html`<div class="why">${why}</div>`)}${r.judge?.verdict === 'pass' && r.judge.reason ? html`<div class="note">judge: ${r.judge.reason}</div>` : ''}</td>`;
 }
 

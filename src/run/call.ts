@@ -6,7 +6,7 @@ import type { CallFacts } from '../providers/translate.js';
 import type { Scrubber } from '../providers/secrets.js';
 import type { StopReason } from '../record/schema.js';
 import type { Completion, CompletionRequest, ModelClient } from '../providers/types.js';
-import type { Usage } from '../record/schema.js';
+import type { ToolCall, Usage } from '../record/schema.js';
 import { saneCompletion } from './reply.js';
 
 /** A completion as stored in the response cache: enough to replay it exactly. */
@@ -14,6 +14,7 @@ export interface CachedCompletion {
   text: string;
   usage: Usage | null;
   toolInput?: unknown;
+  toolCalls?: ToolCall[];
   /** Latency of the original call. */
   latencyMs: number;
 }
@@ -69,14 +70,28 @@ const KEY_VERSION = 'aijourney.cache/1';
 
 /**
  * Everything that changes an answer: provider type, base URL, model, params, messages,
- * structured-output request and the repeat (or judge sample) index. Never the API key.
+ * structured-output request, tools and tool choice, and the repeat (or judge sample) index. Never
+ * the API key.
  */
 export function cacheKey(client: ModelClient, request: CompletionRequest, repeat: number): string {
   const { type, model, params } = client.spec;
   // Adapters merge the spec's params under the request's, so both belong in the key. A hash, so
-  // nothing readable (a key pasted into a base URL, say) is ever stored.
+  // nothing readable (a key pasted into a base URL, say) is ever stored. Tools are appended only
+  // when there are any, so the keys of requests without them (and their cached replies) stay as they were.
   const baseUrl = client.baseUrl ?? client.spec.baseUrl ?? null;
-  const material = JSON.stringify([KEY_VERSION, type, baseUrl, model, params ?? null, request.params, request.messages, request.structured ?? null, repeat]);
+  const tools = request.tools || request.toolChoice ? [{ tools: request.tools ?? null, toolChoice: request.toolChoice ?? null }] : [];
+  const material = JSON.stringify([
+    KEY_VERSION,
+    type,
+    baseUrl,
+    model,
+    params ?? null,
+    request.params,
+    request.messages,
+    request.structured ?? null,
+    repeat,
+    ...tools,
+  ]);
   return createHash('sha256').update(material).digest('hex');
 }
 
@@ -105,7 +120,7 @@ export async function callModel(client: ModelClient, request: CompletionRequest,
   const hit = ctx.cache?.get(key);
   if (hit) {
     const { callCost } = await pricing;
-    const completion = saneCompletion(client.spec.id, { text: hit.text, usage: hit.usage, toolInput: hit.toolInput }, ctx.secrets);
+    const completion = saneCompletion(client.spec.id, { text: hit.text, usage: hit.usage, toolInput: hit.toolInput, toolCalls: hit.toolCalls }, ctx.secrets);
     return {
       completion,
       error: null,
@@ -156,7 +171,13 @@ async function freshCall(
     const { callCost } = await pricing;
     const costUsd = callCost(client.spec, completion.usage);
     if (costUsd !== null) ctx.onSpend?.(costUsd);
-    ctx.cache?.set(key, { text: completion.text, usage: completion.usage, toolInput: completion.toolInput, latencyMs: Math.round(latencyMs) });
+    ctx.cache?.set(key, {
+      text: completion.text,
+      usage: completion.usage,
+      toolInput: completion.toolInput,
+      toolCalls: completion.toolCalls,
+      latencyMs: Math.round(latencyMs),
+    });
     const retries = Math.max(0, (completion.attempts ?? 1) - 1);
     return {
       completion,

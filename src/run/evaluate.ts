@@ -17,9 +17,9 @@ import { createClient as defaultCreateClient } from '../providers/registry.js';
 import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { createTransport } from '../providers/transport.js';
 import type { ClientOptions, ModelClient, SdkLogger } from '../providers/types.js';
-import { assembleRecord, judgeRecord, providerInfo } from '../record/assemble.js';
+import { assembleRecord, judgeRecord, providerInfo, recordInputs } from '../record/assemble.js';
 import type { CallResult, ProviderInfo, RunRecord, Shard, StopReason } from '../record/schema.js';
-import { makeCheck } from '../score/checks.js';
+import { prepareChecks } from '../score/checks.js';
 import type { ScorerConfig } from '../score/score.js';
 import { decisionSettings } from '../summary/decide.js';
 import type { Confidence, ProviderSpec, Task } from '../task/types.js';
@@ -85,6 +85,8 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   const plan = planRun(task, options.select, options.shard);
   // Every configured secret is masked in replies, error messages, logs and the record itself.
   const secrets = new Scrubber(taskSecrets(task, options.env));
+  // Script checks are imported before any call (validation has, so Node hands back the same module).
+  const checks = await prepareChecks(task.checks);
   const { clients, roles, prices } = await connect(task, options, fetch, now, secrets);
   const items = labeledItems(task);
   requireKeys(plan.runTask, plan.calls, items, clients, options.cache);
@@ -118,7 +120,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   }
 
   // Execute: every planned call under the shared limit, scored as it lands.
-  const scorer: ScorerConfig = { checks: task.checks.map(makeCheck) };
+  const scorer: ScorerConfig = { checks };
   if (task.judge && calibration && !stopped) {
     scorer.judge = {
       client: clients.get(calibration.selected.provider.id)!,
@@ -158,6 +160,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       providers: [...clients.values()].map((c) => providerInfo(c, roles.get(c.spec.id)!, prices.resolvePrice)),
       priceData: prices.priceDataInfo(),
       results,
+      inputs: recordInputs(plan.calls, results),
       judge: calibration ? judgeRecord(calibration) : null,
       judgeCostUsd: task.judge ? judgeCost : null,
       labelNext: task.judge ? suggestLabels(task, results, splits) : [],

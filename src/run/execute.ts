@@ -3,7 +3,8 @@ import { scoreOutput, type ScorerConfig } from '../score/score.js';
 import type { CallResult, StopReason } from '../record/schema.js';
 import { CallAborted, callModel, type CallContext } from './call.js';
 import type { Limiter } from './limiter.js';
-import type { PlannedCall } from '../plan/plan.js';
+import { modelRequest, type PlannedCall } from '../plan/plan.js';
+import { answerOf, answerText } from '../score/answer.js';
 import type { ModelClient } from '../providers/types.js';
 
 export interface Progress {
@@ -41,7 +42,7 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
     if (fatal) return;
     const client = options.clients.get(call.provider.id)!;
     try {
-      const outcome = await callModel(client, { messages: call.messages, params: call.provider.params }, call.repeat, options.ctx);
+      const outcome = await callModel(client, modelRequest(call), call.repeat, options.ctx);
       const base = {
         prompt: call.prompt.id,
         provider: call.provider.id,
@@ -60,9 +61,18 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         options.onResult?.(results[index]!, { judgeSplit: false, judgeCostUsd: null, judged: false });
         return;
       }
-      const output = outcome.completion.text;
-      const score = await scoreOutput(call, output, options.scorer, options.ctx);
-      results[index] = { ...base, output, error: score.error, checks: score.checks, judge: score.judge, pass: score.pass };
+      const answer = answerOf(call.prompt, outcome.completion);
+      const score = await scoreOutput(call, answer, options.scorer, options.ctx);
+      results[index] = {
+        ...base,
+        output: answerText(answer),
+        ...(answer.toolCalls.length > 0 ? { toolCalls: answer.toolCalls } : {}),
+        ...(answer.structured === undefined ? {} : { structured: answer.structured }),
+        error: score.error,
+        checks: score.checks,
+        judge: score.judge,
+        pass: score.pass,
+      };
       options.onResult?.(results[index]!, {
         judgeSplit: score.judgeOutcome?.split ?? false,
         judgeCostUsd: score.judgeOutcome?.costUsd ?? null,

@@ -9,7 +9,7 @@ import { leaveOneOut, type LabeledItem } from '../judge/calibrate.js';
 import type { ModelClient } from '../providers/types.js';
 import type { Task } from '../task/types.js';
 import { cacheKey, type ResponseCache } from './call.js';
-import type { PlannedCall } from '../plan/plan.js';
+import { modelRequest, type PlannedCall } from '../plan/plan.js';
 
 /**
  * @throws RunError (the missing-key message) when a client without its key has a call the cache
@@ -20,12 +20,12 @@ export function requireKeys(task: Task, plan: PlannedCall[], items: LabeledItem[
   const missing = [...clients.values()].filter((c) => c.missingKey);
   if (missing.length === 0) return;
   const hit = (client: ModelClient, request: Parameters<typeof cacheKey>[1], repeat: number) => cache?.get(cacheKey(client, request, repeat)) !== undefined;
-  const modelsCached = () => plan.every((call) => hit(clients.get(call.provider.id)!, { messages: call.messages, params: call.provider.params }, call.repeat));
+  const modelsCached = () => plan.every((call) => hit(clients.get(call.provider.id)!, modelRequest(call), call.repeat));
   const samples = Array.from({ length: task.judge?.samples ?? 0 }, (_, sample) => sample);
   for (const client of missing) {
     const id = client.spec.id;
     const models = plan.filter((call) => call.provider.id === id);
-    let replayable = models.every((call) => hit(client, { messages: call.messages, params: call.provider.params }, call.repeat));
+    let replayable = models.every((call) => hit(client, modelRequest(call), call.repeat));
     for (const candidate of task.judge?.candidates ?? []) {
       if (candidate.provider.id !== id || !replayable) continue;
       replayable =

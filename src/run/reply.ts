@@ -30,8 +30,8 @@ export function saneUsage(usage: unknown): Usage | null {
 }
 
 /**
- * The completion with its usage checked and every configured secret masked in its text and tool
- * input (a model that echoes a key must not put it in the cache, the judge's prompt or a report).
+ * The completion with its usage checked and every configured secret masked in its text, tool
+ * input and tool calls (a model that echoes a key must not put it in the cache, the judge's prompt or a report).
  * @throws ProviderError (bad-response) when the text is not a string.
  */
 export function saneCompletion(providerId: string, completion: Completion, secrets?: Scrubber): Completion {
@@ -46,6 +46,7 @@ export function saneCompletion(providerId: string, completion: Completion, secre
   if (secrets) {
     out.text = secrets.text(text);
     if (out.toolInput !== undefined) out.toolInput = secrets.deep(out.toolInput);
+    if (out.toolCalls !== undefined) out.toolCalls = secrets.deep(out.toolCalls);
   }
   return out;
 }

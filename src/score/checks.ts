@@ -3,40 +3,38 @@
  * signature (input in, verdict with a reason out), in the manner of Inspect AI's scorers.
  * Factories compile once (regexes, JSON schemas) because a task scores thousands of outputs.
  */
-import { Ajv } from 'ajv';
-import type { ErrorObject } from 'ajv';
 import type { CheckResult } from '../record/schema.js';
 import type { CheckSpec } from '../task/types.js';
+import { compileSchema, fencedNote, jsonDifference, parseJson, replyJson, schemaErrors, show } from './json.js';
+import { jsonPath } from './json-path.js';
+import { loadScripts, scriptCheck } from './script.js';
+import { similar, startsWith, wordCount } from './text-checks.js';
+import { noToolCall, toolCall } from './tool-checks.js';
+import type { AnyCheck, Check, CheckInput } from './types.js';
 
-/** What a check sees: the model's output and the example's reference answer, if any. */
-export interface CheckInput {
-  output: string;
-  expected?: string;
-}
-
-export type Check = (input: CheckInput) => CheckResult;
+export type { AnyCheck, Check, CheckInput } from './types.js';
 
 type SpecOf<T extends CheckSpec['type']> = Extract<CheckSpec, { type: T }>;
-
-const SHOWN_CHARS = 60;
-const SHOWN_SCHEMA_ERRORS = 3;
-
-/** Quotes text for a reason, cut to ~60 characters (by code point, so no broken emoji). */
-function show(text: string): string {
-  const chars = [...text];
-  const cut = chars.length > SHOWN_CHARS ? `${chars.slice(0, SHOWN_CHARS).join('')}…` : text;
-  return JSON.stringify(cut);
-}
 
 /** Canonical equivalence, so a composed "é" equals a decomposed one. */
 const norm = (text: string) => text.normalize('NFC');
 
+/** Text compared trimmed and case-folded; a structured reply compared as JSON with an `expected` that parses as JSON. */
 function equals(spec: SpecOf<'equals'>): Check {
   const fold = (s: string) => (spec.ignoreCase === false ? norm(s.trim()) : norm(s.trim()).toLowerCase());
-  return ({ output, expected }) => {
+  return ({ output, expected, structured }) => {
     const want = spec.value ?? expected;
     if (want === undefined) {
       return { type: 'equals', pass: false, reason: 'no expected answer: give the example an `expected` or the check a `value`' };
+    }
+    const wanted = structured === undefined ? null : parseJson(want);
+    if (wanted?.ok) {
+      const diff = jsonDifference(wanted.value, structured);
+      return {
+        type: 'equals',
+        pass: diff === null,
+        reason: diff === null ? `equals ${show(want.trim())} (as JSON)` : `differs from the expected JSON: ${diff}`,
+      };
     }
     const pass = fold(output) === fold(want);
     return { type: 'equals', pass, reason: pass ? `equals ${show(want.trim())}` : `expected ${show(want.trim())}, got ${show(output.trim())}` };
@@ -67,61 +65,23 @@ function regex(spec: SpecOf<'regex'>): Check {
   };
 }
 
-const FENCE = /^```[ \t]*(?:json)?[ \t]*\r?\n([\s\S]*?)\r?\n?```$/i;
-
-type Parsed = { ok: true; value: unknown; fenced: boolean } | { ok: false; reason: string };
-
-/** Parses the output as JSON, accepting one ```json fenced block wrapping all of it. */
-function parseJson(output: string): Parsed {
-  const trimmed = output.trim();
-  if (!trimmed) return { ok: false, reason: 'output is empty, not JSON' };
-  const fence = FENCE.exec(trimmed);
-  const text = fence ? fence[1]! : trimmed;
-  try {
-    return { ok: true, value: JSON.parse(text), fenced: fence !== null };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: `not valid JSON (${why}): ${show(trimmed)}` };
-  }
-}
-
-const fencedNote = (fenced: boolean) => (fenced ? ' (inside a ```json fence)' : '');
-
 function json(): Check {
-  return ({ output }) => {
-    const parsed = parseJson(output);
+  return (input) => {
+    const parsed = replyJson(input);
     if (!parsed.ok) return { type: 'json', pass: false, reason: parsed.reason };
     return { type: 'json', pass: true, reason: `valid JSON${fencedNote(parsed.fenced)}` };
   };
 }
 
-function describeError(error: ErrorObject): string {
-  const where = error.instancePath || '/';
-  const params = error.params as Record<string, unknown>;
-  let detail = '';
-  if (typeof params.additionalProperty === 'string') detail = ` (${JSON.stringify(params.additionalProperty)})`;
-  else if (Array.isArray(params.allowedValues)) detail = `: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-  return `${where} ${error.message ?? error.keyword}${detail}`;
-}
-
-/**
- * Formats (`email`, `date`...) are not validated: ajv-formats is not a dependency, and an
- * unknown keyword in a user's schema should not break the run (strict off).
- * Throws when the schema itself does not compile; the task loader should catch that up front.
- */
+/** Throws when the schema itself does not compile; the task loader catches that up front. */
 function jsonSchema(spec: SpecOf<'json-schema'>): Check {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
-  const validate = ajv.compile(spec.schema);
-  return ({ output }) => {
-    const parsed = parseJson(output);
+  const validate = compileSchema(spec.schema);
+  return (input) => {
+    const parsed = replyJson(input);
     if (!parsed.ok) return { type: 'json-schema', pass: false, reason: parsed.reason };
-    if (validate(parsed.value)) {
-      return { type: 'json-schema', pass: true, reason: `matches the schema${fencedNote(parsed.fenced)}` };
-    }
-    const errors = validate.errors ?? [];
-    const listed = errors.slice(0, SHOWN_SCHEMA_ERRORS).map(describeError).join('; ');
-    const more = errors.length > SHOWN_SCHEMA_ERRORS ? ` (+${errors.length - SHOWN_SCHEMA_ERRORS} more)` : '';
-    return { type: 'json-schema', pass: false, reason: `schema: ${listed}${more}` };
+    const errors = schemaErrors(validate, parsed.value);
+    if (errors === null) return { type: 'json-schema', pass: true, reason: `matches the schema${fencedNote(parsed.fenced)}` };
+    return { type: 'json-schema', pass: false, reason: `schema: ${errors}` };
   };
 }
 
@@ -134,7 +94,10 @@ function maxLength(spec: SpecOf<'max-length'>): Check {
   };
 }
 
-/** Compiles one check. Regexes and schemas are built here, once per spec. */
+/**
+ * Compiles one check. Regexes and schemas are built here, once per spec.
+ * @throws Error for a `script` check, whose module is loaded first: use prepareChecks.
+ */
 export function makeCheck(spec: CheckSpec): Check {
   switch (spec.type) {
     case 'equals':
@@ -143,15 +106,35 @@ export function makeCheck(spec: CheckSpec): Check {
     case 'icontains':
     case 'not-contains':
       return contains(spec);
+    case 'starts-with':
+      return startsWith(spec);
     case 'regex':
       return regex(spec);
+    case 'similar':
+      return similar(spec);
+    case 'word-count':
+      return wordCount(spec);
     case 'json':
       return json();
     case 'json-schema':
       return jsonSchema(spec);
+    case 'json-path':
+      return jsonPath(spec);
     case 'max-length':
       return maxLength(spec);
+    case 'tool-call':
+      return toolCall(spec);
+    case 'no-tool-call':
+      return noToolCall();
+    case 'script':
+      throw new Error(`the script check ${spec.file} must be loaded first: use prepareChecks`);
   }
+}
+
+/** Every check of a task, script modules loaded (each once). @throws ScriptLoadError when a module cannot be used. */
+export async function prepareChecks(specs: CheckSpec[]): Promise<AnyCheck[]> {
+  const scripts = await loadScripts(specs);
+  return specs.map((spec) => (spec.type === 'script' ? scriptCheck(spec, scripts.get(spec.url)!) : makeCheck(spec)));
 }
 
 /** Compiles a task's checks once; the returned function scores one output against all of them. */

@@ -6,7 +6,10 @@ import type { PlannedCall } from '../plan/plan.js';
 import type { CheckResult, JudgeVerdict } from '../record/schema.js';
 import type { JudgeCandidate } from '../task/types.js';
 import type { ModelClient } from '../providers/types.js';
-import type { makeCheck } from './checks.js';
+import { judgeInput } from '../judge/prompt.js';
+import { answerText, type Answer } from './answer.js';
+import { replyChecks } from './tool-checks.js';
+import type { AnyCheck, CheckInput } from './types.js';
 
 /** What scoring adds to a successful call. */
 export interface Score {
@@ -21,24 +24,28 @@ export interface Score {
 }
 
 export interface ScorerConfig {
-  checks: ReturnType<typeof makeCheck>[];
+  /** The task's checks (prepareChecks); the checks each prompt implies (replyChecks) run before them. */
+  checks: AnyCheck[];
   judge?: { client: ModelClient; candidate: JudgeCandidate; fewShot: FewShot[]; samples: number };
 }
 
-function userInput(call: PlannedCall): string {
-  return call.messages
-    .filter((m) => m.role === 'user')
-    .map((m) => m.content)
-    .join('\n');
-}
-
 /**
- * Checks first; the judge only grades outputs every check passed (a failed check already fails
- * the output, and judging it would spend money to learn nothing). A human label on this exact
- * output (trimmed) replaces the judge's verdict.
+ * Checks first: what the prompt asked of every reply (a structured object, valid tool calls), then
+ * the task's. The judge only grades outputs every check passed (a failed check already fails the
+ * output, and judging it would spend money to learn nothing). A human label on this exact output
+ * (trimmed) replaces the judge's verdict. The judge and the labels see the answer as one text, tool
+ * calls included.
  */
-export async function scoreOutput(call: PlannedCall, output: string, config: ScorerConfig, ctx: CallContext): Promise<Score> {
-  const checks = config.checks.map((check) => check({ output, expected: call.example.expected }));
+export async function scoreOutput(call: PlannedCall, answer: Answer, config: ScorerConfig, ctx: CallContext): Promise<Score> {
+  const input: CheckInput = {
+    output: answer.text,
+    ...(call.example.expected === undefined ? {} : { expected: call.example.expected }),
+    ...(answer.structured === undefined ? {} : { structured: answer.structured }),
+    toolCalls: answer.toolCalls,
+    example: call.example,
+  };
+  const checks = [...replyChecks(call.prompt)(input), ...(await Promise.all(config.checks.map((check) => check(input))))];
+  const output = answerText(answer);
   const checksPass = checks.every((c) => c.pass);
   if (!config.judge || !checksPass) {
     return { checks, judge: null, pass: checksPass, error: null, judgeOutcome: null };
@@ -50,7 +57,7 @@ export async function scoreOutput(call: PlannedCall, output: string, config: Sco
   }
   const { client, candidate, fewShot, samples } = config.judge;
   // Grading an output already paid for finishes even once the budget is reached.
-  const outcome = await askJudge(client, candidate, { input: userInput(call), expected: call.example.expected, output }, fewShot, samples, {
+  const outcome = await askJudge(client, candidate, { input: judgeInput(call.messages), expected: call.example.expected, output }, fewShot, samples, {
     ...ctx,
     continuing: true,
   });

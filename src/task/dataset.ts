@@ -5,22 +5,18 @@
  */
 import { extname, isAbsolute, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Label } from './types.js';
+import type { Example } from './types.js';
 import { DATA_TEXT, ROW_TEXT } from './as-written.js';
 import { fromZodIssues, typeName, type DraftIssue, type Path } from './issues.js';
 import { locate } from './positions.js';
-import { exampleRowSchema, PROTO_KEY, type DatasetInput } from './schema.js';
+import { exampleRowSchema, PROTO_KEY, type DatasetInput, type ExampleInput } from './schema.js';
 import { readText, type ReadFile } from './source.js';
 import { parseYaml } from './yaml.js';
 
 /** Data files are bigger than task files, but still read whole into memory. */
 export const MAX_DATASET_BYTES = 64 * 1024 * 1024;
 
-export interface DatasetRow {
-  vars: Record<string, string>;
-  expected?: string;
-  labels: Label[];
-}
+export type DatasetRow = Omit<Example, 'index'>;
 
 export interface DatasetResult {
   /** Good rows with their position in the file (after `limit`), so indices stay true when a row is bad. */
@@ -73,6 +69,25 @@ export function stringValues(vars: Record<string, string | number | boolean>): R
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k === PROTO_KEY ? '__proto__' : k, String(v)]));
 }
 
+/** An example as written (inline or a structured data row) -> its normalized fields. */
+export function exampleFields(example: ExampleInput): DatasetRow {
+  const { vars = {}, expected, expected_tool: tool, labels = [] } = example;
+  return {
+    vars: stringValues(vars),
+    ...(expected === undefined ? {} : { expected: String(expected) }),
+    ...(tool === undefined
+      ? {}
+      : {
+          expectedTool: {
+            name: tool.name,
+            ...(tool.arguments === undefined ? {} : { arguments: tool.arguments }),
+            ...(tool.schema === undefined ? {} : { schema: tool.schema }),
+          },
+        }),
+    labels: labels.map((l) => ({ ...l, output: String(l.output) })),
+  };
+}
+
 function fail(issue: DraftIssue): DatasetResult {
   return { rows: [], issues: [issue] };
 }
@@ -84,12 +99,7 @@ function toRow(value: unknown, expectedColumn: string): DatasetRow | { issues: D
   if ('vars' in value) {
     const parsed = exampleRowSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) return { issues: fromZodIssues(parsed.error.issues) };
-    const { vars = {}, expected, labels = [] } = parsed.data;
-    return {
-      vars: stringValues(vars),
-      ...(expected === undefined ? {} : { expected: String(expected) }),
-      labels: labels.map((l) => ({ ...l, output: String(l.output) })),
-    };
+    return exampleFields(parsed.data);
   }
   const issues: DraftIssue[] = [];
   const row: DatasetRow = { vars: {}, labels: [] };

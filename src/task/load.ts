@@ -1,8 +1,8 @@
 /**
- * Loading a task file: read -> YAML -> schema -> normalize -> rules. Every problem found is
- * collected with its path and line:column and thrown at once as a TaskError, before any model
- * is called. A stage runs only when the one before it found nothing: normalize needs a schema-valid
- * task, and rules need a normalized one.
+ * Loading a task file: read -> YAML -> schema -> normalize -> rules (script checks imported). Every
+ * problem found is collected with its path and line:column and thrown at once as a TaskError,
+ * before any model is called. A stage runs only when the one before it found nothing: normalize
+ * needs a schema-valid task, and rules need a normalized one.
  */
 import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
@@ -14,6 +14,7 @@ import { normalizeTask } from './normalize.js';
 import { locate } from './positions.js';
 import { providerRules } from './provider-rules.js';
 import { checkRules } from './rules.js';
+import { scriptRules } from './script-rules.js';
 import { taskSchema } from './schema.js';
 import { MAX_TASK_BYTES, readText, type ReadFile } from './source.js';
 import { parseYaml } from './yaml.js';
@@ -64,7 +65,7 @@ export async function parseTask(text: string, file: string, baseDir: string = di
   if (!parsed.success) throw fail(fromZodIssues(parsed.error.issues));
 
   const { task, issues, origins } = await normalizeTask(parsed.data, { file, baseDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
-  issues.push(...checkRules(parsed.data, task, origins));
+  issues.push(...checkRules(parsed.data, task, origins), ...(await scriptRules(task)));
   const providers = providerRules(parsed.data, task, { env: options.env ?? {}, today: options.today ?? new Date() });
   issues.push(...providers.issues);
   if (issues.length > 0) throw fail(issues);

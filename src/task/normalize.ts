@@ -3,10 +3,12 @@
  * Fills defaults and ids, converts snake_case to camelCase, loads file examples and attaches
  * top-level labels. Cross-field judgments are left to rules.ts.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CheckSpec, Example, Gates, JudgeCandidate, JudgeSpec, ModelParams, PromptVariant, ProviderSpec, Task } from './types.js';
-import { loadDataset, stringValues } from './dataset.js';
+import { exampleFields, loadDataset, stringValues } from './dataset.js';
 import type { DraftIssue } from './issues.js';
-import type { CheckInput, ProviderRefInput, TaskInput } from './schema.js';
+import type { CheckInput, PromptInput, ProviderRefInput, TaskInput } from './schema.js';
 import type { ReadFile } from './source.js';
 
 export interface NormalizeContext {
@@ -41,7 +43,7 @@ export async function normalizeTask(input: TaskInput, ctx: NormalizeContext): Pr
     prompts: normalizePrompts(input),
     providers: input.providers.map(normalizeProvider),
     examples,
-    checks: (input.checks ?? []).map(normalizeCheck),
+    checks: (input.checks ?? []).map((check) => normalizeCheck(check, ctx.baseDir)),
     ...(input.judge ? { judge: normalizeJudge(input.judge) } : {}),
     gates: normalizeGates(input.gates ?? {}),
     settings: {
@@ -54,13 +56,38 @@ export async function normalizeTask(input: TaskInput, ctx: NormalizeContext): Pr
   return { task, issues, origins };
 }
 
+/**
+ * Each variant with its tools (its own, else the task's) and tool choice (likewise). A variant with
+ * neither `user` nor `messages` keeps an empty `user`; rules.ts reports it.
+ */
 function normalizePrompts(input: TaskInput): PromptVariant[] {
+  const options = (p: Exclude<PromptInput, string> | undefined) => {
+    const tools = p?.tools ?? input.tools;
+    const choice = p?.tool_choice ?? input.tool_choice;
+    const format = p?.response_format;
+    return {
+      ...(tools === undefined
+        ? {}
+        : {
+            tools: tools.map((t) => ({
+              name: t.name,
+              ...(t.description === undefined ? {} : { description: t.description }),
+              parameters: t.parameters ?? { type: 'object', properties: {} },
+            })),
+          }),
+      ...(choice === undefined ? {} : { toolChoice: choice }),
+      ...(format === undefined ? {} : { responseFormat: { name: format.name ?? 'response', schema: format.json_schema, strict: format.strict ?? true } }),
+    };
+  };
   if (input.prompts) {
-    return input.prompts.map((p, i) =>
-      typeof p === 'string' ? { id: `p${i + 1}`, user: p } : { id: p.id ?? `p${i + 1}`, ...(p.system === undefined ? {} : { system: p.system }), user: p.user },
-    );
+    return input.prompts.map((p, i): PromptVariant => {
+      if (typeof p === 'string') return { id: `p${i + 1}`, user: p, ...options(undefined) };
+      const id = p.id ?? `p${i + 1}`;
+      if (p.messages) return { id, messages: p.messages.map((m) => ({ role: m.role, content: m.content })), ...options(p) };
+      return { id, ...(p.system === undefined ? {} : { system: p.system }), user: p.user ?? '', ...options(p) };
+    });
   }
-  return input.prompt === undefined ? [] : [{ id: 'default', user: input.prompt }];
+  return input.prompt === undefined ? [] : [{ id: 'default', user: input.prompt, ...options(undefined) }];
 }
 
 /** `openai:gpt-4o-mini` or the object form -> ProviderSpec. The schema has vetted the prefix. */
@@ -87,12 +114,7 @@ export function normalizeProvider(ref: ProviderRefInput): ProviderSpec {
 async function normalizeExamples(input: TaskInput, ctx: NormalizeContext, issues: DraftIssue[], origins: Origins): Promise<Example[]> {
   if (Array.isArray(input.examples)) {
     return input.examples.map((e, index) => {
-      const example: Example = {
-        index,
-        vars: stringValues(e.vars ?? {}),
-        ...(e.expected === undefined ? {} : { expected: String(e.expected) }),
-        labels: (e.labels ?? []).map((l) => ({ ...l, output: String(l.output) })),
-      };
+      const example: Example = { index, ...exampleFields(e) };
       origins.set(example, { path: ['examples', index] });
       for (const [j, label] of example.labels.entries()) origins.set(label, { path: ['examples', index, 'labels', j] });
       return example;
@@ -138,7 +160,7 @@ export function varsKey(vars: Record<string, string>): string {
   return JSON.stringify(Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function normalizeCheck(check: CheckInput): CheckSpec {
+function normalizeCheck(check: CheckInput, baseDir: string): CheckSpec {
   switch (check.type) {
     case 'equals':
       return { type: 'equals', ...(check.value === undefined ? {} : { value: String(check.value) }), ignoreCase: check.ignore_case };
@@ -154,6 +176,25 @@ function normalizeCheck(check: CheckInput): CheckSpec {
       return { type: 'json-schema', schema: check.schema };
     case 'max-length':
       return { type: 'max-length', value: check.value };
+    case 'starts-with':
+      return { type: 'starts-with', value: check.value, ignoreCase: check.ignore_case };
+    case 'similar':
+      return { type: 'similar', ...(check.value === undefined ? {} : { value: check.value }), threshold: check.threshold, ignoreCase: check.ignore_case };
+    case 'word-count':
+      return { type: 'word-count', ...(check.min === undefined ? {} : { min: check.min }), ...(check.max === undefined ? {} : { max: check.max }) };
+    case 'json-path':
+      return { type: 'json-path', path: check.path, ...(check.value === undefined ? {} : { value: check.value }) };
+    case 'tool-call':
+      return {
+        type: 'tool-call',
+        ...(check.name === undefined ? {} : { name: check.name }),
+        ...(check.arguments === undefined ? {} : { arguments: check.arguments }),
+        ...(check.schema === undefined ? {} : { schema: check.schema }),
+      };
+    case 'no-tool-call':
+      return { type: 'no-tool-call' };
+    case 'script':
+      return { type: 'script', file: check.file, url: pathToFileURL(resolve(baseDir, check.file)).href, timeoutMs: check.timeout_ms };
   }
 }
 

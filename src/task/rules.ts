@@ -1,7 +1,7 @@
 /**
  * Stage three: checks across fields that no single field's schema can make: one of prompt/prompts,
- * unique ids, template variables present in the examples, `equals` having something to compare
- * with, regexes that compile, a rubric for every judge candidate.
+ * unique ids, prompt variants both APIs take (prompt-rules.ts), template variables present in the
+ * examples, checks that can pass (check-rules.ts), a rubric for every judge candidate.
  */
 import type { Example, Label, Task } from './types.js';
 import { varsKey, type Origin, type Origins } from './normalize.js';
@@ -9,14 +9,16 @@ import { malformedPlaceholders, templateVars } from './template.js';
 import type { DraftIssue, Path } from './issues.js';
 import type { TaskInput } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { makeCheck } from '../score/checks.js';
+import { checkSpecRules, listSome } from './check-rules.js';
+import { variantRules } from './prompt-rules.js';
 
 export function checkRules(input: TaskInput, task: Task, origins: Origins = new WeakMap()): DraftIssue[] {
   return [
     ...promptRules(input),
     ...idRules(input, task),
+    ...variantRules(input, task),
     ...variableRules(input, task),
-    ...checkSpecRules(task),
+    ...checkSpecRules(task, origins),
     ...judgeRules(input),
     ...paramRules(input),
     ...exampleRules(task, origins),
@@ -174,42 +176,18 @@ function variableRules(input: TaskInput, task: Task): DraftIssue[] {
 
 function templates(input: TaskInput): Array<{ path: Path; text: string }> {
   if (input.prompts) {
-    return input.prompts.flatMap((p, i) =>
-      typeof p === 'string'
-        ? [{ path: ['prompts', i], text: p }]
-        : [...(p.system === undefined ? [] : [{ path: ['prompts', i, 'system'], text: p.system }]), { path: ['prompts', i, 'user'], text: p.user }],
-    );
+    return input.prompts.flatMap((p, i) => {
+      if (typeof p === 'string') return [{ path: ['prompts', i], text: p }];
+      const parts: Array<{ path: Path; text: string }> = (p.messages ?? []).map((m, j) => ({
+        path: ['prompts', i, 'messages', j, 'content'],
+        text: m.content,
+      }));
+      if (p.system !== undefined) parts.push({ path: ['prompts', i, 'system'], text: p.system });
+      if (p.user !== undefined) parts.push({ path: ['prompts', i, 'user'], text: p.user });
+      return parts;
+    });
   }
   return input.prompt === undefined ? [] : [{ path: ['prompt'], text: input.prompt }];
-}
-
-function checkSpecRules(task: Task): DraftIssue[] {
-  const issues: DraftIssue[] = [];
-  task.checks.forEach((check, i) => {
-    if (check.type === 'equals' && check.value === undefined && task.examples.length > 0) {
-      const missing = task.examples.filter((e) => e.expected === undefined).map((e) => `examples.${e.index}`);
-      if (missing.length > 0) {
-        issues.push({ path: ['checks', i], message: `equals without \`value\` compares with \`expected\`, which is missing from ${listSome(missing)}` });
-      }
-    }
-    if (check.type === 'regex') {
-      try {
-        new RegExp(check.pattern, check.flags);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        issues.push({ path: ['checks', i, 'pattern'], message });
-      }
-    }
-    if (check.type === 'json-schema') {
-      try {
-        makeCheck(check); // compiles the schema with ajv, as the run will
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        issues.push({ path: ['checks', i, 'schema'], message: `not a valid JSON Schema: ${message.split('\n')[0]}` });
-      }
-    }
-  });
-  return issues;
 }
 
 function judgeRules(input: TaskInput): DraftIssue[] {
@@ -238,8 +216,4 @@ function judgeRules(input: TaskInput): DraftIssue[] {
   const ids = candidates.map((c) => c.id);
   issues.push(...duplicates(ids, 'candidate id', 'judge.candidates', (i) => ['judge', 'candidates', i, 'id']));
   return issues;
-}
-
-function listSome(items: string[], max = 5): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }

@@ -7,24 +7,13 @@ import { z } from 'zod';
 import { baseUrlProblem } from '../providers/base-url.js';
 import { PROVIDER_TYPES } from '../providers/table.js';
 import { LIMITS } from './limits.js';
+import { scalar, strict, text } from './schema-base.js';
+import { checkSchema } from './schema-checks.js';
+import { expectedToolSchema, promptVariantSchema, toolChoiceSchema, toolsSchema } from './schema-prompt.js';
 import { didYouMean } from './suggest.js';
 
-export const CHECK_TYPES = ['equals', 'contains', 'icontains', 'not-contains', 'regex', 'json', 'json-schema', 'max-length'] as const;
-
-/** Separates per-key messages of one `unrecognized_keys` issue; see issues.ts. */
-export const UNKNOWN_KEY_SEPARATOR = '\n';
-
-/**
- * A strict object whose unknown-key message carries a did-you-mean from its own shape.
- * One message per unknown key, joined by UNKNOWN_KEY_SEPARATOR, in the order of `issue.keys`.
- */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `unknown key "${key}"${didYouMean(key, known)}`).join(UNKNOWN_KEY_SEPARATOR) : undefined,
-  });
-}
+export { CHECK_TYPES } from './schema-checks.js';
+export { UNKNOWN_KEY_SEPARATOR } from './schema-base.js';
 
 /** Checks `<type>:<model>` and answers an unknown type with the known ones. */
 function providerRefMessage(value: string): string | undefined {
@@ -39,8 +28,6 @@ function providerRefMessage(value: string): string | undefined {
   return undefined;
 }
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]).describe('A string; numbers and booleans are converted to strings.');
-
 /**
  * zod's record output drops an own `__proto__` key (it assigns into a plain object), which would
  * silently lose a variable of that name. It is carried through validation under this name (NUL
@@ -52,13 +39,6 @@ function protectProto(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, '__proto__')) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === '__proto__' ? PROTO_KEY : k, v]));
 }
-
-/** A string with something in it: empty is "must not be empty", whitespace only "must not be blank". */
-const text = () =>
-  z
-    .string()
-    .min(1)
-    .refine((value) => value === '' || value.trim() !== '', 'must not be blank (it holds only whitespace)');
 
 /** Template variables: name -> scalar, any name (even `__proto__`). */
 const varsRecord = z.preprocess(protectProto, z.record(z.string(), scalar));
@@ -208,17 +188,6 @@ export const providerRefSchema = z
   )
   .describe('A model: `<provider>:<model>` or an object with `type` and `model`.');
 
-const promptVariantSchema = z
-  .union([
-    text().describe('The user message template.'),
-    strict({
-      id: text().optional().describe('Name shown in tables. @default `p1`, `p2`, …'),
-      system: z.string().optional().describe('System message template.'),
-      user: text().describe("User message template; `{{var}}` is replaced by the example's variable."),
-    }),
-  ])
-  .describe('A prompt variant: a user template string or `{id, system, user}`.');
-
 const labelSampleSchema = strict({
   prompt: z.string().min(1).describe('The prompt variant of the row it was drawn from.'),
   provider: z.string().min(1).describe('The provider of the row it was drawn from.'),
@@ -237,6 +206,7 @@ const labelSchema = strict({
 const exampleSchema = strict({
   vars: varsRecord.optional().describe('Template variables. @default `{}`'),
   expected: scalar.optional().describe('Reference answer, used by `equals` and shown to the judge.'),
+  expected_tool: expectedToolSchema.optional(),
   labels: z.array(labelSchema).optional().describe('Human verdicts on concrete outputs for this example.'),
 }).describe('One test case.');
 
@@ -253,38 +223,6 @@ const topLabelSchema = strict({
   critique: z.string().optional().describe('Why the output passes or fails.'),
   sample: labelSampleSchema.optional(),
 }).describe('A label for a file-loaded example, matched by its variables.');
-
-const checkSchema = z
-  .discriminatedUnion('type', [
-    strict({
-      type: z.literal('equals'),
-      value: scalar.optional().describe("Compare with this instead of the example's `expected`."),
-      ignore_case: z.boolean().default(true).describe('Compare case-insensitively (both sides are trimmed).'),
-    }).describe('Output equals `expected` (or `value`).'),
-    strict({
-      type: z.enum(['contains', 'icontains', 'not-contains']),
-      value: z.string().min(1).describe('The substring.'),
-    }).describe('Output contains (case-insensitively for `icontains`) or does not contain `value`.'),
-    strict({
-      type: z.literal('regex'),
-      pattern: z.string().min(1).describe('A JavaScript regular expression.'),
-      flags: z
-        .string()
-        .regex(/^[dgimsuvy]*$/, 'flags must be among d, g, i, m, s, u, v, y')
-        .optional()
-        .describe('Regex flags, e.g. `i`.'),
-    }).describe('Output matches `pattern`.'),
-    strict({ type: z.literal('json') }).describe('Output parses as JSON.'),
-    strict({
-      type: z.literal('json-schema'),
-      schema: z.record(z.string(), z.unknown()).describe('A JSON Schema the parsed output must satisfy.'),
-    }).describe('Output is JSON valid against `schema`.'),
-    strict({
-      type: z.literal('max-length'),
-      value: z.int().positive().describe('Maximum length in characters.'),
-    }).describe('Output is at most `value` characters long.'),
-  ])
-  .describe('A deterministic check run on every output.');
 
 const judgeCandidateSchema = strict({
   id: text().optional().describe('Name shown in the calibration table. @default the provider id'),
@@ -348,6 +286,8 @@ export const taskSchema = strict({
   description: z.string().optional().describe('What the task tests.'),
   prompt: text().optional().describe('A single user template (id `default`); or use `prompts`.'),
   prompts: z.array(promptVariantSchema).min(1).max(50).optional().describe('Prompt variants to compare, at most 50; or use `prompt`.'),
+  tools: toolsSchema.optional().describe('Tools every prompt may call, unless a prompt has `tools` of its own.'),
+  tool_choice: toolChoiceSchema.optional(),
   providers: z.array(providerRefSchema).min(1).max(50).describe('The models under test, at most 50.'),
   examples: z.union([z.array(exampleSchema).min(1), datasetSchema]).describe('A list of examples, or `{file: data.csv}` to load them from a file.'),
   labels: z.array(topLabelSchema).optional().describe('Labels for file-loaded examples, matched by `vars`.'),
@@ -363,6 +303,7 @@ export type ProviderRefInput = z.output<typeof providerRefSchema>;
 export type ExampleInput = z.output<typeof exampleSchema>;
 export type DatasetInput = z.output<typeof datasetSchema>;
 export type CheckInput = z.output<typeof checkSchema>;
+export type PromptInput = z.output<typeof promptVariantSchema>;
 
 /** One example as written inline or as a structured row of a data file. */
 export const exampleRowSchema = exampleSchema;

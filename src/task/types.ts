@@ -11,12 +11,41 @@ export interface Message {
   content: string;
 }
 
-/** One prompt variant. `user` (and `system`) may hold `{{var}}` placeholders. */
-export interface PromptVariant {
-  id: string;
-  system?: string;
-  user: string;
+/** A tool (function) the model may call: its arguments are described by a JSON Schema of an object. */
+export interface ToolSpec {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. @default `{type: 'object', properties: {}}` */
+  parameters: Record<string, unknown>;
 }
+
+/** Whether and which tool the model must call: `required` is any tool, `{name}` that one. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** A structured reply: a JSON object matching `schema` (OpenAI structured outputs; Anthropic a forced tool). */
+export interface ResponseFormat {
+  /** Name of the schema (OpenAI) or of the forced tool (Anthropic). @default 'response' */
+  name: string;
+  schema: Record<string, unknown>;
+  /** OpenAI's strict mode: the reply is guaranteed to match the schema. @default true */
+  strict: boolean;
+}
+
+/** What a prompt variant asks of the model besides its messages. */
+interface PromptOptions {
+  id: string;
+  /** Tools the model may call (the prompt's own, else the task's). */
+  tools?: ToolSpec[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+}
+
+/**
+ * One prompt variant: `user` (and `system`) templates, or a chat transcript of `messages`. Every
+ * content may hold `{{var}}` placeholders.
+ */
+export type PromptVariant = PromptOptions &
+  ({ system?: string; user: string; messages?: undefined } | { messages: Message[]; system?: undefined; user?: undefined });
 
 /** Sampling parameters passed to the provider as written (snake_case, as both APIs spell them). */
 export interface ModelParams {
@@ -63,12 +92,21 @@ export interface Label {
   sample?: LabelSample;
 }
 
+/** The tool call an example expects: its name, and optionally its exact arguments or a schema they must satisfy. */
+export interface ExpectedTool {
+  name: string;
+  arguments?: unknown;
+  schema?: Record<string, unknown>;
+}
+
 export interface Example {
   /** 0-based position in the task's example list. */
   index: number;
   vars: Record<string, string>;
   /** Reference answer. */
   expected?: string;
+  /** The tool call `tool-call` checks expect. */
+  expectedTool?: ExpectedTool;
   labels: Label[];
 }
 
@@ -78,7 +116,17 @@ export type CheckSpec =
   | { type: 'regex'; pattern: string; flags?: string }
   | { type: 'json' }
   | { type: 'json-schema'; schema: Record<string, unknown> }
-  | { type: 'max-length'; value: number };
+  | { type: 'max-length'; value: number }
+  | { type: 'starts-with'; value: string; ignoreCase: boolean }
+  | { type: 'similar'; value?: string; threshold: number; ignoreCase: boolean }
+  | { type: 'word-count'; min?: number; max?: number }
+  /** `value` absent: the path exists; present (null included): the value there equals it. */
+  | { type: 'json-path'; path: string; value?: unknown }
+  /** Each field falls back to the example's `expected_tool`. */
+  | { type: 'tool-call'; name?: string; arguments?: unknown; schema?: Record<string, unknown> }
+  | { type: 'no-tool-call' }
+  /** `file` as written; `url` the file URL it resolves to (relative to the task file). */
+  | { type: 'script'; file: string; url: string; timeoutMs: number };
 
 /** One judge configuration: a model plus the rubric it grades by. */
 export interface JudgeCandidate {

@@ -73,6 +73,7 @@ describe('--shard and merge', () => {
       expect.objectContaining({ prompt: 'long', n: 14, passed: 10, failed: 4, errors: 0 }),
     ]);
     expect(keys(b)).toEqual(keys(a));
+    expect(b.inputs).toEqual(a.inputs); // what was sent, once per prompt and example, in plan order
     expect(b).toMatchObject({ complete: true, plannedCalls: 28, shard: null });
     expect(b.summary[1].vsFirst).toEqual(a.summary[1].vsFirst);
     expect(b.costUsd.models).toBeCloseTo(a.costUsd.models, 12);

@@ -15,20 +15,53 @@
  * An `empty` fault reports 0 output tokens. Anthropic cache token fields are always 0.
  *
  * Matching text: the system prompt and all message texts joined with "\n".
+ *
+ * Tools: a rule's `toolCalls` makes the reply call tools in the API's own shape (OpenAI
+ * `message.tool_calls` with `finish_reason: "tool_calls"`; Anthropic `tool_use` blocks with
+ * `stop_reason: "tool_use"`), after the reply text when the rule gives one. What was sent (tools,
+ * tool choice, response format, the conversation) is in each request record, the same for both
+ * APIs, and in the view reply functions get. Output tokens of a reply with tool calls count the
+ * reply text plus each call's name and arguments JSON.
  */
+
+/** A tool as sent, the same for both APIs (OpenAI `function.parameters`, Anthropic `input_schema`). */
+export interface WireTool {
+  name: string;
+  description?: string;
+  parameters: unknown;
+}
+
+/** `tool_choice` as sent, the same for both APIs (Anthropic's `any` is `required`); null when none was sent. */
+export type WireToolChoice = 'auto' | 'none' | 'required' | { name: string } | null;
+
+/** OpenAI's `response_format: {type: "json_schema"}` as sent; null otherwise (and always for Anthropic, whose structured reply is a forced tool). */
+export type WireResponseFormat = { name: string; schema: unknown; strict: boolean } | null;
+
+/** A tool call a rule scripts. `arguments` as an object is sent as JSON; as a string, sent as written (OpenAI) or as the input (Anthropic), to play a broken model. */
+export interface WireToolCall {
+  name: string;
+  arguments?: Record<string, unknown> | string;
+}
+
+/** What was sent, normalized across the two APIs: in every request record and in the view reply functions get. */
+export interface WireSent {
+  /** System prompt text (several joined with "\n"; OpenAI system/developer messages, Anthropic `system`). */
+  system: string;
+  /** Non-system messages in order, with their roles and content flattened to text. */
+  messages: { role: string; content: string }[];
+  tools: WireTool[];
+  toolChoice: WireToolChoice;
+  responseFormat: WireResponseFormat;
+}
 
 export type FaultKind = '429' | '500' | '503' | '529' | 'timeout' | 'reset' | 'truncated' | 'nonjson' | 'empty';
 
 export declare const FAULT_KINDS: FaultKind[];
 
 /** What rules and reply functions see of a request. */
-export interface WireRequestView {
+export interface WireRequestView extends WireSent {
   protocol: 'openai' | 'anthropic';
   model: string;
-  /** System prompt text (several joined with "\n"). */
-  system: string;
-  /** Non-system messages with their content flattened to text. */
-  messages: { role: string; content: string }[];
   /** System prompt and all message texts joined with "\n": what `match` is tested against. */
   text: string;
   /** Characters counted for input tokens (see above). */
@@ -46,7 +79,10 @@ export interface WireRequestView {
 export interface WireRule {
   /** A substring of the request text, or a regex tested against it. First matching rule wins. */
   match: string | RegExp;
-  reply: string | ((req: WireRequestView) => string);
+  /** The reply text; @default `"echo: " + last user message`, or no text when the rule has `toolCalls`. */
+  reply?: string | ((req: WireRequestView) => string);
+  /** Tool calls the reply makes (after its text, if any). */
+  toolCalls?: WireToolCall[] | ((req: WireRequestView) => WireToolCall[]);
   /** Overrides the computed token counts; sent as given (so -1, 1e300 or "12" play a broken server). */
   usage?: { input: unknown; output: unknown };
   /** Overrides the server-wide latency for matching requests. */
@@ -114,8 +150,8 @@ export interface WireServerOptions {
   retryAfterMs?: number | null;
 }
 
-/** One request received. Headers are stored only when `recordHeaders` names them (they hold keys). */
-export interface WireRequestRecord {
+/** One request received, with what was sent normalized (WireSent). Headers are stored only when `recordHeaders` names them (they hold keys). */
+export interface WireRequestRecord extends WireSent {
   /** The headers named by `recordHeaders` (null when absent). */
   headers?: Record<string, string | null>;
   protocol: 'openai' | 'anthropic';

@@ -30,6 +30,37 @@ function partsText(content) {
     .join('');
 }
 
+/** A scripted call's arguments as JSON text; given as a string, they are sent as written (OpenAI) or as the input (Anthropic), to play a broken model. */
+function argsText(call) {
+  return typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+}
+
+/** Tools as either API sent them -> `{name, description, parameters}`. */
+function toolsOf(protocol, body) {
+  if (!Array.isArray(body.tools)) return [];
+  return body.tools.map((t) =>
+    protocol === 'openai'
+      ? { name: t?.function?.name, description: t?.function?.description, parameters: t?.function?.parameters }
+      : { name: t?.name, description: t?.description, parameters: t?.input_schema },
+  );
+}
+
+/** `tool_choice` as either API sent it -> 'auto' | 'none' | 'required' | {name} | null. */
+function toolChoiceOf(protocol, body) {
+  const c = body.tool_choice;
+  if (c === undefined || c === null) return null;
+  if (typeof c === 'string') return c;
+  if (protocol === 'openai') return c.type === 'function' ? { name: c.function?.name } : c;
+  return c.type === 'tool' ? { name: c.name } : c.type === 'any' ? 'required' : c.type;
+}
+
+/** OpenAI's `response_format: {type: json_schema}` -> `{name, schema, strict}`, else null. */
+function responseFormatOf(body) {
+  const f = body.response_format;
+  if (f?.type !== 'json_schema') return null;
+  return { name: f.json_schema?.name, schema: f.json_schema?.schema, strict: f.json_schema?.strict ?? false };
+}
+
 /** The normalized view of a request that rules and reply functions see (headers and key: never stored). */
 function describe(protocol, body, headers = {}) {
   const raw = Array.isArray(body.messages) ? body.messages : [];
@@ -51,6 +82,9 @@ function describe(protocol, body, headers = {}) {
     text: texts.join('\n'),
     inputChars: texts.reduce((n, t) => n + t.length, 0),
     lastUser: lastUser?.content ?? '',
+    tools: toolsOf(protocol, body),
+    toolChoice: toolChoiceOf(protocol, body),
+    responseFormat: protocol === 'openai' ? responseFormatOf(body) : null,
     body,
     headers,
     apiKey: (protocol === 'anthropic' ? headers['x-api-key'] : undefined) ?? (headers.authorization ?? '').replace(/^Bearer\s+/i, ''),
@@ -144,21 +178,23 @@ export async function startWireServer(options = {}) {
     return send(res, 500, errorBody(protocol, 500, 'api_error', `unknown fault kind ${kind}`));
   }
 
-  function successBody(protocol, model, reply, usage, tool, empty = false, shape = undefined, raw = reply) {
+  function successBody(protocol, model, reply, usage, tool, empty = false, shape = undefined, raw = reply, calls = []) {
     const id = Math.random().toString(36).slice(2, 14);
     const refused = shape === 'refusal';
     const cut = shape === 'length';
     if (protocol === 'openai') {
       const content =
         refused || cut ? null : shape === 'parts' ? [{ type: 'thinking', thinking: [{ type: 'text', text: 'hidden reasoning' }] }, ...splitParts(reply)] : raw;
+      const message = { role: 'assistant', content: calls.length > 0 && content === '' ? null : content, refusal: refused ? reply : null };
+      if (calls.length > 0)
+        message.tool_calls = calls.map((c, i) => ({ id: `call_${id}_${i}`, type: 'function', function: { name: c.name, arguments: argsText(c) } }));
+      const finish = cut ? 'length' : calls.length > 0 ? 'tool_calls' : 'stop';
       const body = {
         id: `chatcmpl-${id}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model,
-        choices: [
-          { index: 0, message: { role: 'assistant', content, refusal: refused ? reply : null }, logprobs: null, finish_reason: cut ? 'length' : 'stop' },
-        ],
+        choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
         usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
       };
       if (shape === 'no-usage') body.usage = null;
@@ -166,14 +202,20 @@ export async function startWireServer(options = {}) {
     }
     const blocks =
       shape === 'parts' ? [{ type: 'thinking', thinking: 'hidden reasoning', signature: 'sig' }, ...splitParts(reply)] : [{ type: 'text', text: raw }];
-    const content = empty || refused || cut ? [] : tool ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }] : blocks;
+    const uses = calls.map((c, i) => ({ type: 'tool_use', id: `toolu_${id}_${i}`, name: c.name, input: c.arguments ?? {} }));
+    const content =
+      empty || refused || cut
+        ? []
+        : tool
+          ? [{ type: 'tool_use', id: `toolu_${id}`, name: tool.name, input: tool.input }]
+          : [...(calls.length > 0 && raw === '' ? [] : blocks), ...uses];
     const body = {
       id: `msg_${id}`,
       type: 'message',
       role: 'assistant',
       model,
       content,
-      stop_reason: refused ? 'refusal' : cut ? 'max_tokens' : tool && !empty ? 'tool_use' : 'end_turn',
+      stop_reason: refused ? 'refusal' : cut ? 'max_tokens' : (tool || uses.length > 0) && !empty ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       ...(refused ? { stop_details: { type: 'refusal', category: 'general_harms', explanation: reply } } : {}),
       usage: { input_tokens: usage.input, output_tokens: usage.output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
@@ -223,7 +265,9 @@ export async function startWireServer(options = {}) {
     const n = seq++;
     const attempt = (bodyAttempts.get(raw) ?? 0) + 1;
     bodyAttempts.set(raw, attempt);
-    const entry = { protocol, path, body, attempt, fault: null, status: 200 };
+    const view = describe(protocol, body, req.headers);
+    const { system, messages, tools, toolChoice, responseFormat } = view;
+    const entry = { protocol, path, body, system, messages, tools, toolChoice, responseFormat, attempt, fault: null, status: 200 };
     if (opts.recordHeaders) entry.headers = Object.fromEntries(opts.recordHeaders.map((name) => [name, req.headers[name.toLowerCase()] ?? null]));
     requests.push(entry);
     counts.total++;
@@ -240,7 +284,6 @@ export async function startWireServer(options = {}) {
       }
     }
 
-    const view = describe(protocol, body, req.headers);
     const rule = (opts.rules ?? []).find((r) => matches(r.match, view.text));
     const fault = pickFault(rule, attempt, n);
     const latency = (rule?.latencyMs ?? opts.latencyMs ?? 0) + (opts.jitterMs ? uniform(opts.faults?.seed ?? 1, -n - 1) * opts.jitterMs : 0);
@@ -266,16 +309,21 @@ export async function startWireServer(options = {}) {
       }
       const source = rule ? rule.reply : opts.defaultReply;
       let reply;
+      let calls;
       try {
-        reply = source === undefined ? `echo: ${view.lastUser}` : typeof source === 'function' ? String(source(view)) : String(source);
+        calls = typeof rule?.toolCalls === 'function' ? rule.toolCalls(view) : (rule?.toolCalls ?? []);
+        // A rule that scripts tool calls answers with no text unless it gives a reply too.
+        const fallback = calls.length > 0 ? '' : `echo: ${view.lastUser}`;
+        reply = source === undefined ? fallback : typeof source === 'function' ? String(source(view)) : String(source);
       } catch (err) {
         entry.status = 500;
         return send(res, 500, errorBody(protocol, 500, 'api_error', `reply function threw: ${err?.message ?? err}`));
       }
-      const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply) };
+      const callText = calls.map((c) => `${c.name}${argsText(c)}`).join('');
+      const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply + callText) };
       const shape = rule?.shape ?? opts.shape;
-      const tool = protocol === 'anthropic' && !shape ? forcedTool(body, reply) : null;
-      send(res, 200, successBody(protocol, view.model, reply, usage, tool, false, shape, rule && 'content' in rule ? rule.content : reply));
+      const tool = protocol === 'anthropic' && !shape && calls.length === 0 ? forcedTool(body, reply) : null;
+      send(res, 200, successBody(protocol, view.model, reply, usage, tool, false, shape, rule && 'content' in rule ? rule.content : reply, calls));
     };
     if (latency > 0) {
       const timer = setTimeout(() => {
