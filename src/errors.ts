@@ -32,7 +32,7 @@ export interface TaskIssue {
 }
 
 /** One line per issue, whatever the file held: line breaks in keys or values are shown as \n. */
-export function formatIssue(issue: TaskIssue): string {
+function formatIssue(issue: TaskIssue): string {
   const where = issue.line ? `${issue.file}:${issue.line}:${issue.column ?? 1}` : issue.file;
   const line = issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
   return line.replace(/\r?\n/g, '\\n');

@@ -126,7 +126,7 @@ export function compareRuns(run: RunRecord, baseline: RunRecord, file: string): 
  * The fewest paired examples at which a drop of `maxDrop` could be significant at all: at least
  * {@link MIN_DIFFERING} examples must differ, each by at least one call in `repeat`.
  */
-export function examplesToDetect(maxDrop: number, repeat: number): number {
+function examplesToDetect(maxDrop: number, repeat: number): number {
   return Math.max(MIN_DIFFERING, Math.ceil(MIN_DIFFERING / (repeat * Math.max(maxDrop, 1e-9)) - 1e-9));
 }
 

@@ -53,7 +53,7 @@ export interface CalibrationStop {
  * Once `stop` holds a reason no new item is asked; the items that finished are still scored, and
  * their cost counted, so nothing paid for is lost.
  */
-export async function calibrateCandidate(
+async function calibrateCandidate(
   client: ModelClient,
   candidate: JudgeCandidate,
   items: LabeledItem[],

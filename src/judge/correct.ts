@@ -42,7 +42,7 @@ export interface CorrectorContext {
 }
 
 /** Fewer random labels than this leave prediction-powered inference out. */
-export const MIN_PPI_LABELS = 10;
+const MIN_PPI_LABELS = 10;
 
 export function makeCorrector(ctx: CorrectorContext): Corrector {
   return (results, row, deflate) => {

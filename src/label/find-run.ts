@@ -4,7 +4,7 @@ import { readRunRecord } from '../record/io.js';
 import type { RunRecord } from '../record/schema.js';
 
 /** Reads a run record, or null when the file is not one (another JSON file in the runs directory). */
-export async function tryReadRunRecord(path: string): Promise<RunRecord | null> {
+async function tryReadRunRecord(path: string): Promise<RunRecord | null> {
   return readRunRecord(path, '/').catch(() => null);
 }
 

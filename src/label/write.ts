@@ -30,7 +30,7 @@ function fitsOneLine(label: Label, vars?: Record<string, string>): boolean {
 }
 
 /** One `- ...` list item at `indent` spaces, ending in a newline. */
-export function entryText(label: Label, indent: number, vars?: Record<string, string>): string {
+function entryText(label: Label, indent: number, vars?: Record<string, string>): string {
   const pad = ' '.repeat(indent);
   const value = entryObject(label, vars);
   const flow = fitsOneLine(label, vars);

@@ -8,10 +8,10 @@ import type { RunEstimate } from './estimate.js';
 import { usd } from '../render/format.js';
 
 /** Planned calls (models, calibration and judge grading at most) above which a run needs --yes. */
-export const DEFAULT_MAX_CALLS = 10_000;
+const DEFAULT_MAX_CALLS = 10_000;
 
 /** USD of the estimate's high end above which a run needs --yes or a budget. */
-export const DEFAULT_MAX_ESTIMATED_USD = 10;
+const DEFAULT_MAX_ESTIMATED_USD = 10;
 
 /** What the ceilings found over; both null when the plan is within them. */
 export interface CeilingCheck {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { PlannedCall } from './plan.js';
 import type { Example, Task } from '../task/types.js';
 import type { PlanInfo, Shard } from '../record/schema.js';
 
@@ -10,12 +9,8 @@ import type { PlanInfo, Shard } from '../record/schema.js';
  * "vs first row" paired test, baselines), shards are balanced to within one example, and the
  * split depends only on the task file, so every CI job computes the same one.
  */
-export function inShard(example: Pick<Example, 'index'>, shard: Shard): boolean {
+function inShard(example: Pick<Example, 'index'>, shard: Shard): boolean {
   return example.index % shard.count === shard.index - 1;
-}
-
-export function selectShard(plan: PlannedCall[], shard: Shard | undefined): PlannedCall[] {
-  return shard ? plan.filter((call) => inShard(call.example, shard)) : plan;
 }
 
 export function shardExamples<T extends Pick<Example, 'index'>>(examples: T[], shard: Shard | undefined): T[] {

@@ -36,7 +36,7 @@ export function buildOpenAIBody(spec: ProviderSpec, request: CompletionRequest, 
  * The reply's text: a string, or an array of parts (Mistral's reasoning models, some gateways),
  * whose text parts are joined; thinking and other parts are not the answer.
  */
-export function contentText(content: unknown): string {
+function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content

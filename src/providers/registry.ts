@@ -25,10 +25,10 @@ export function defaultKeyEnv(type: ProviderType): string {
 }
 
 /** Placeholder key for OpenAI-compatible servers that need none (the SDK insists on some key). */
-export const NO_KEY = 'no-key';
+const NO_KEY = 'no-key';
 
 /** The base URL a spec's calls go to: its own, then OPENAI_BASE_URL / ANTHROPIC_BASE_URL; undefined = the SDK's default. */
-export function baseUrlOf(spec: ProviderSpec, env: Record<string, string | undefined>): string | undefined {
+function baseUrlOf(spec: ProviderSpec, env: Record<string, string | undefined>): string | undefined {
   return spec.baseUrl ?? (env[PROVIDERS[spec.type].baseUrlEnv] || undefined);
 }
 
@@ -83,7 +83,7 @@ export function providerSecrets(spec: ProviderSpec, env: Record<string, string |
 }
 
 /** The missing-key error of a provider that needs a key and has none in the env object, else null. */
-export function missingKeyError(spec: ProviderSpec, env: Record<string, string | undefined>): RunError | null {
+function missingKeyError(spec: ProviderSpec, env: Record<string, string | undefined>): RunError | null {
   const keyless = isKeyless(spec);
   const keyEnv = spec.apiKeyEnv ?? defaultKeyEnv(spec.type);
   if (keyless || env[keyEnv]) return null;
@@ -93,7 +93,7 @@ export function missingKeyError(spec: ProviderSpec, env: Record<string, string |
   );
 }
 
-export function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions): AdapterConfig {
+function resolveAdapterConfig(spec: ProviderSpec, options: ClientOptions): AdapterConfig {
   const env = options.env;
   const missing = missingKeyError(spec, env);
   if (missing) throw missing;

@@ -16,16 +16,16 @@ type Env = Record<string, string | undefined>;
 export type SecretSource = (spec: ProviderSpec, env: Env) => Array<string | undefined>;
 
 /** What every secret becomes in output. */
-export const MASK = '[redacted]';
+const MASK = '[redacted]';
 
 /**
  * Shorter values are not masked in free text: a 3-letter password would turn every such word of
  * a model's output into a mask. (Base URLs are also masked field by field: see publicUrl.)
  */
-export const MIN_SECRET_LENGTH = 6;
+const MIN_SECRET_LENGTH = 6;
 
 /** Credentials and query values of a URL, and the Basic-auth form of its credentials. */
-export function urlSecrets(url: string | undefined): string[] {
+function urlSecrets(url: string | undefined): string[] {
   if (!url || !URL.canParse(url)) return [];
   const parsed = new URL(url);
   const user = decodeURIComponent(parsed.username);

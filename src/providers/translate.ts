@@ -104,7 +104,7 @@ function statusError(err: Error & { status: number }, ctx: ErrorContext): Provid
 }
 
 /** Translates anything an SDK call threw into a ProviderError. Never includes a key. */
-export function translateError(err: unknown, classes: SdkErrorClasses, ctx: ErrorContext): ProviderError {
+function translateError(err: unknown, classes: SdkErrorClasses, ctx: ErrorContext): ProviderError {
   if (err instanceof ProviderError) return err;
   const id = ctx.providerId;
   const make = (text: string, kind: ProviderError['kind']) => new ProviderCallError(scrub(text, ctx.secrets), kind, undefined, facts(ctx));

@@ -121,7 +121,7 @@ export interface AssembleInput {
   seed?: number;
 }
 
-export function assembleSummary(input: AssembleInput): Pick<RunRecord, 'summary' | 'recommendation'> {
+function assembleSummary(input: AssembleInput): Pick<RunRecord, 'summary' | 'recommendation'> {
   const selected = input.judge?.candidates.find((c) => c.selected);
   const judge = input.judge
     ? {

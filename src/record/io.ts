@@ -10,7 +10,7 @@ import { writeFileAtomic } from './files.js';
 import { RUN_SCHEMA, runRecordSchema, type RunRecord } from './schema.js';
 
 /** Run records larger than this are refused unread (10,000 calls with long outputs stay far below). */
-export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedAt' | 'task'>): string {
   const stamp = record.startedAt.replace(/[:.]/g, '-');
@@ -40,7 +40,7 @@ export async function readRunRecord(file: string, cwd: string): Promise<RunRecor
 }
 
 /** Validates parsed JSON as a run record of this version. */
-export function parseRunRecord(data: unknown, file: string): RunRecord {
+function parseRunRecord(data: unknown, file: string): RunRecord {
   const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
   if (schema !== RUN_SCHEMA) {
     if (typeof schema === 'string' && schema.startsWith('aijourney.run/')) {

@@ -12,7 +12,7 @@ import { rowName } from '../summary/summarize.js';
  */
 
 /** Tableau 10: distinct, colour-blind-aware categorical colours. */
-export const SERIES_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const SERIES_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 export const colourOf = (i: number) => SERIES_COLOURS[i % SERIES_COLOURS.length]!;
 
 const W = 640;

@@ -16,12 +16,12 @@ import { stopText } from './words.js';
 const ILLEGAL_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Escapes text for an XML element body; illegal characters become U+FFFD. */
-export function xmlText(text: string): string {
+function xmlText(text: string): string {
   return text.replace(ILLEGAL_XML, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Escapes text for a double-quoted attribute, keeping newlines and tabs (parsers normalize raw ones away). */
-export function xmlAttr(text: string): string {
+function xmlAttr(text: string): string {
   return xmlText(text).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 

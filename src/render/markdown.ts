@@ -30,7 +30,7 @@ export function mdCell(text: string): string {
     .replace(/\t/g, ' ');
 }
 
-export function mdTable(head: string[], rows: string[][], align?: Array<'l' | 'r'>): string {
+function mdTable(head: string[], rows: string[][], align?: Array<'l' | 'r'>): string {
   const sep = head.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head.map(mdCell)), line(sep), ...rows.map((r) => line(r.map(mdCell)))].join('\n');

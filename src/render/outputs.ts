@@ -24,7 +24,7 @@ const EXTENSIONS: Array<[string, OutputFormat]> = [
   ['.html', 'html'],
 ];
 
-export const SUPPORTED_EXTENSIONS = EXTENSIONS.map(([ext]) => ext);
+const SUPPORTED_EXTENSIONS = EXTENSIONS.map(([ext]) => ext);
 
 /** The format a file name asks for, or null when its extension is not one we write. */
 export function outputFormat(file: string): OutputFormat | null {

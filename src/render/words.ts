@@ -65,7 +65,7 @@ export function correctedCell(corrected: CorrectedInterval | null, trust: Trust 
   return marks.length > 0 ? `${shown} (${marks.join('; ')})` : shown;
 }
 
-export const BASIS: Record<DecisionBasis, string> = {
+const BASIS: Record<DecisionBasis, string> = {
   corrected: 'corrected quality',
   raw: 'pass rate',
   'raw-judge-votes': 'raw judge votes (untrusted judge allowed by gates.allow_untrusted_judge)',
@@ -74,7 +74,7 @@ export const BASIS: Record<DecisionBasis, string> = {
 };
 
 /** "estimate" or "95% lower bound". */
-export function confidenceText(confidence: Confidence): string {
+function confidenceText(confidence: Confidence): string {
   return confidence === 'estimate' ? 'point estimate' : `${pct(confidence, (confidence * 100) % 1 === 0 ? 0 : 1)} one-sided lower bound`;
 }
 
@@ -107,7 +107,7 @@ export function recommendationText(rec: Recommendation): string {
 }
 
 /** Why a gate check failed or was not decisive. */
-export function gateWhyText(why: GateWhy): string {
+function gateWhyText(why: GateWhy): string {
   switch (why.code) {
     case 'untrusted-judge':
       return `judge untrusted: quality cannot be measured (judge ${why.trust}; label more outputs, or set gates.allow_untrusted_judge: true to gate on its raw votes)`;

@@ -10,12 +10,12 @@ import type { Completion } from '../providers/types.js';
 import type { Usage } from '../record/schema.js';
 
 /** No model reads or writes this many tokens in one call; a larger count is a broken server. */
-export const MAX_TOKENS_PER_CALL = 1_000_000_000;
+const MAX_TOKENS_PER_CALL = 1_000_000_000;
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_CALL;
 
 /** The usage when every count is a whole number from 0 to MAX_TOKENS_PER_CALL (cache parts within the input), else null. */
-export function saneUsage(usage: unknown): Usage | null {
+function saneUsage(usage: unknown): Usage | null {
   if (typeof usage !== 'object' || usage === null) return null;
   const u = usage as Partial<Record<keyof Usage, unknown>>;
   if (!isCount(u.inputTokens) || !isCount(u.outputTokens)) return null;

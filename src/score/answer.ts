@@ -24,7 +24,7 @@ export function answerOf(prompt: PromptVariant, completion: Pick<Completion, 'te
 }
 
 /** One tool call as a line of text: `tool call: get_weather {"city":"Paris"}` (unparseable arguments as written). */
-export function toolCallLine(call: ToolCall): string {
+function toolCallLine(call: ToolCall): string {
   const args = call.error === undefined ? JSON.stringify(call.arguments ?? {}) : (call.raw ?? '');
   return `tool call: ${call.name || '(no name)'} ${args}`.trimEnd();
 }

@@ -122,7 +122,7 @@ function radicalInverse(i: number, base: number): number {
  * modulo 1, Cranley & Patterson 1976): quasi-random points whose integration error falls about as
  * 1/n rather than 1/√n for the smooth integrands here, and whose seed only moves them.
  */
-export function haltonPoints(n: number, dims: number, random: Random): number[][] {
+function haltonPoints(n: number, dims: number, random: Random): number[][] {
   if (dims > PRIMES.length) throw new RangeError(`at most ${PRIMES.length} dimensions, got ${dims}`);
   const shift = Array.from({ length: dims }, () => random());
   const skip = 1 + Math.floor(random() * 1000); // a random start avoids the sequence's first, regular points

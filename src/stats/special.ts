@@ -92,18 +92,8 @@ export function betaCdf(x: number, a: number, b: number): number {
 }
 
 /** ln(1 − e^v) for v <= 0, accurate at both ends (Mächler 2012, "Accurately computing log(1 − exp(−|a|))"). */
-export function log1mExp(v: number): number {
+function log1mExp(v: number): number {
   return v > -Math.LN2 ? Math.log(-Math.expm1(v)) : Math.log1p(-Math.exp(v));
-}
-
-/**
- * ln(P(u < X <= v)) for a Beta distribution given the log tails at u and v (u <= v), choosing the
- * tail in which the difference does not cancel.
- */
-export function logMassBetween(tu: LogTails, tv: LogTails): number {
-  if (tv.lower < -Math.LN2) return tv.lower + log1mExp(Math.min(0, tu.lower - tv.lower));
-  if (tu.upper < -Math.LN2) return tu.upper + log1mExp(Math.min(0, tv.upper - tu.upper));
-  return Math.log(Math.max(0, 1 - Math.exp(tv.upper) - Math.exp(tu.lower)));
 }
 
 /**

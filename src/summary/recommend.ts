@@ -11,7 +11,7 @@ export { DEFAULT_MIN_QUALITY } from './decide.js';
 type Row = Pick<SummaryRow, 'prompt' | 'provider' | 'decision' | 'costUsd'>;
 
 /** Mean USD per call, or null when some call's price is unknown (such a row cannot be placed). */
-export function costPerCall(row: Pick<SummaryRow, 'costUsd'>): number | null {
+function costPerCall(row: Pick<SummaryRow, 'costUsd'>): number | null {
   return row.costUsd.per1kCalls === null ? null : row.costUsd.per1kCalls / 1000;
 }
 

@@ -11,7 +11,7 @@ import type { Path } from './issues.js';
 export type TextPlace = (path: Path, sibling: (key: string) => unknown) => boolean;
 
 /** `*` matches any key or index. */
-export function textPlaces(patterns: ReadonlyArray<ReadonlyArray<string>>, extra?: TextPlace): TextPlace {
+function textPlaces(patterns: ReadonlyArray<ReadonlyArray<string>>, extra?: TextPlace): TextPlace {
   return (path, sibling) =>
     patterns.some((p) => p.length === path.length && p.every((seg, i) => seg === '*' || seg === String(path[i]))) || (extra?.(path, sibling) ?? false);
 }

@@ -14,7 +14,7 @@ import { readText, type ReadFile } from './source.js';
 import { parseYaml } from './yaml.js';
 
 /** Data files are bigger than task files, but still read whole into memory. */
-export const MAX_DATASET_BYTES = 64 * 1024 * 1024;
+const MAX_DATASET_BYTES = 64 * 1024 * 1024;
 
 export type DatasetRow = Omit<Example, 'index'>;
 

@@ -91,7 +91,7 @@ function normalizePrompts(input: TaskInput): PromptVariant[] {
 }
 
 /** `openai:gpt-4o-mini` or the object form -> ProviderSpec. The schema has vetted the prefix. */
-export function normalizeProvider(ref: ProviderRefInput): ProviderSpec {
+function normalizeProvider(ref: ProviderRefInput): ProviderSpec {
   if (typeof ref === 'string') {
     const colon = ref.indexOf(':');
     return { id: ref, type: ref.slice(0, colon) as ProviderSpec['type'], model: ref.slice(colon + 1), params: {} };

@@ -17,7 +17,7 @@ export function positionAt(lineCounter: LineCounter, offset: number): Position {
 }
 
 /** The node at `path` (or the key node when `atKey`), else the deepest ancestor that exists. */
-export function nodeAt(doc: Document, path: Path, atKey = false): Node | undefined {
+function nodeAt(doc: Document, path: Path, atKey = false): Node | undefined {
   let node: unknown = doc.contents;
   let lastKey: unknown;
   let depth = 0;

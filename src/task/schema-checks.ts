@@ -25,7 +25,7 @@ export const CHECK_TYPES = [
 ] as const;
 
 /** A script check may run this long per output, at most. */
-export const MAX_SCRIPT_TIMEOUT_MS = 600_000;
+const MAX_SCRIPT_TIMEOUT_MS = 600_000;
 
 export const checkSchema = z
   .discriminatedUnion('type', [

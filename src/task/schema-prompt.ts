@@ -11,7 +11,7 @@ const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const toolName = () => z.string().regex(TOOL_NAME, 'use 1 to 64 letters, digits, "_" or "-" (what both APIs accept), e.g. get_weather');
 
 /** At most this many tools per prompt (OpenAI's limit; Anthropic's is higher). */
-export const MAX_TOOLS = 128;
+const MAX_TOOLS = 128;
 
 const messageSchema = strict({
   role: z
@@ -22,7 +22,7 @@ const messageSchema = strict({
   content: text().describe("The message template; `{{var}}` is replaced by the example's variable."),
 }).describe('One chat message.');
 
-export const toolSchema = strict({
+const toolSchema = strict({
   name: toolName().describe('The name the model calls it by (letters, digits, `_`, `-`; at most 64).'),
   description: z.string().optional().describe('What the tool does and when to use it: the model reads this.'),
   parameters: jsonSchemaObject()
@@ -38,7 +38,7 @@ export const toolChoiceSchema = z
     "Whether the model calls a tool: `auto` (it decides; the APIs' default), `none`, `required` (some tool), or `{name: <tool>}` (that one). Sent as each API spells it.",
   );
 
-export const responseFormatSchema = strict({
+const responseFormatSchema = strict({
   json_schema: jsonSchemaObject().describe('JSON Schema of the reply, an object schema (`type: object`).'),
   name: toolName().optional().describe('Name of the schema (OpenAI) or of the forced tool (Anthropic). @default `response`'),
   strict: z

@@ -176,7 +176,7 @@ function shortFormTypo(value: unknown): string | undefined {
     : `the model name is missing: write ${type}:<model>, e.g. ${type === 'anthropic' ? 'anthropic:claude-haiku-4-5' : 'openai:gpt-4o-mini'}`;
 }
 
-export const providerRefSchema = z
+const providerRefSchema = z
   .preprocess(
     (value, ctx) => {
       const typo = shortFormTypo(value);

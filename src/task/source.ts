@@ -99,7 +99,7 @@ export interface DecodeOptions {
 }
 
 /** Checks size, NUL bytes, UTF-8 validity and (by default) lone CRs; strips a BOM. */
-export function decodeText(data: Uint8Array | string, file: string, maxBytes: number, options: DecodeOptions = {}): TextResult {
+function decodeText(data: Uint8Array | string, file: string, maxBytes: number, options: DecodeOptions = {}): TextResult {
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   if (size > maxBytes) return { ok: false, issue: fileLevel(file, tooBig(size, maxBytes)) };
   let text: string;

@@ -1,7 +1,7 @@
 /** "Did you mean …?" suggestions for misspelled keys, provider names, variables and enum values. */
 
 /** Levenshtein distance with adjacent transpositions counted as one edit (promts/prompts, tikcet/ticket). */
-export function editDistance(a: string, b: string): number {
+function typoDistance(a: string, b: string): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {
     const row: number[] = [i];
@@ -33,7 +33,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = editDistance(w, candidate.toLowerCase());
+    const d = typoDistance(w, candidate.toLowerCase());
     if (d < bestDistance && d <= budget) {
       best = candidate;
       bestDistance = d;
