@@ -1,6 +1,6 @@
 import { compareRuns, regressionChecks } from '../gate/baseline.js';
 import { readRunRecord } from '../record/io.js';
-import { refuseToStart } from '../plan/budget.js';
+import { overBudget } from '../plan/budget.js';
 import { write, type Io } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
 import { selectExamples, type ExampleSelection } from '../plan/select.js';
@@ -85,7 +85,7 @@ async function planText(estimate: RunEstimate, color: boolean, header: string): 
 export async function preflight(task: Task, ci: CiOptions, select: ExampleSelection | undefined, io: Io, color: boolean, json = false): Promise<number | null> {
   const budget = ci.gates.maxCostUsd;
   if (!ci.dryRun && budget === undefined && ci.yes) return null;
-  const [{ planCalls }, { estimateRun, BYTES_AS_TOKENS }, { checkCeilings, ceilingRefusal }] = await Promise.all([
+  const [{ planCalls }, { estimateRun, BYTES_AS_TOKENS }, { checkCeilings, overCeiling }] = await Promise.all([
     import('../plan/plan.js'),
     import('../plan/estimate.js'),
     import('../plan/ceiling.js'),
@@ -103,13 +103,14 @@ export async function preflight(task: Task, ci: CiOptions, select: ExampleSelect
     return EXIT.ok;
   }
   const quick = budget === undefined ? await estimateRun(task, plan, BYTES_AS_TOKENS) : null;
-  if (quick && ceilingRefusal(checkCeilings(quick, { budget: false })) === null) return null;
+  if (quick && !overCeiling(checkCeilings(quick, { budget: false }))) return null;
   const estimate = await estimateRun(task, plan);
-  const refusal = budget === undefined ? null : refuseToStart(estimate, budget);
-  const over = refusal ? null : ci.yes ? null : ceilingRefusal(checkCeilings(estimate, { budget: budget !== undefined }));
-  if (!refusal && !over) return null;
-  const shown = (await planText(estimate, color, `Plan for ${task.name}`)).replace(/\nDry run: no model was called\.$/, '');
-  await write(io.stderr, `${shown}\naijourney: ${refusal ? `--max-cost: ${refusal}` : over}\n`);
+  const refusal = budget === undefined ? null : overBudget(estimate, budget);
+  const ceilings = refusal || ci.yes ? null : checkCeilings(estimate, { budget: budget !== undefined });
+  if (!refusal && !(ceilings && overCeiling(ceilings))) return null;
+  const words = await import('../render/estimate.js');
+  const shown = words.renderEstimate(estimate, palette(color), `Plan for ${task.name}`).replace(/\nDry run: no model was called\.$/, '');
+  await write(io.stderr, `${shown}\naijourney: ${refusal ? words.budgetRefusalText(refusal) : words.ceilingRefusalText(ceilings!)}\n`);
   return refusal ? EXIT.gateFailed : EXIT.badInput;
 }
 

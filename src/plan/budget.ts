@@ -7,7 +7,6 @@
  * so the spend can pass the limit by at most those calls.
  */
 import type { StopReason } from '../record/schema.js';
-import { usd } from '../render/format.js';
 import type { RunEstimate } from './estimate.js';
 
 export interface Budget {
@@ -35,9 +34,8 @@ export function createBudget(limitUsd: number | undefined): Budget {
   };
 }
 
-/** Why the run must not start, or null. Uses the known part of the lower bound (unknown prices add at least 0). */
-export function refuseToStart(estimate: RunEstimate, maxUsd: number): string | null {
+/** The estimate's floor when it is already over the limit (the run must not start), else null. Uses the known part of the lower bound (unknown prices add at least 0). */
+export function overBudget(estimate: RunEstimate, maxUsd: number): { lowUsd: number; limitUsd: number } | null {
   const low = estimate.costUsd.knownLow;
-  if (low <= maxUsd) return null;
-  return `the estimated cost is at least ${usd(low)}, over the ${usd(maxUsd)} limit: not starting (aijourney eval --dry-run shows the estimate)`;
+  return low <= maxUsd ? null : { lowUsd: low, limitUsd: maxUsd };
 }

@@ -5,7 +5,6 @@
  * `gates.max_cost_usd`) replaces the cost ceiling, since the run then stops at the budget anyway.
  */
 import type { RunEstimate } from './estimate.js';
-import { usd } from '../render/format.js';
 
 /** Planned calls (models, calibration and judge grading at most) above which a run needs --yes. */
 const DEFAULT_MAX_CALLS = 10_000;
@@ -13,10 +12,10 @@ const DEFAULT_MAX_CALLS = 10_000;
 /** USD of the estimate's high end above which a run needs --yes or a budget. */
 const DEFAULT_MAX_ESTIMATED_USD = 10;
 
-/** What the ceilings found over; both null when the plan is within them. */
+/** What the ceilings found over (render/estimate.ts says it); both null when the plan is within them. */
 export interface CeilingCheck {
-  calls: string | null;
-  cost: string | null;
+  calls: { planned: number; limit: number } | null;
+  cost: { highUsd: number; limitUsd: number } | null;
 }
 
 /** Checks the estimate's high ends (unknown prices: the calls with a known price) against the ceilings. */
@@ -24,21 +23,9 @@ export function checkCeilings(estimate: RunEstimate, options: { budget: boolean 
   const calls = estimate.calls.high;
   const high = estimate.costUsd.high ?? estimate.costUsd.knownHigh;
   return {
-    calls:
-      calls > DEFAULT_MAX_CALLS
-        ? `up to ${calls.toLocaleString('en-US')} calls, over the default ceiling of ${DEFAULT_MAX_CALLS.toLocaleString('en-US')}`
-        : null,
-    cost:
-      !options.budget && high > DEFAULT_MAX_ESTIMATED_USD
-        ? `an estimated cost of up to ${usd(high)}, over the default ceiling of ${usd(DEFAULT_MAX_ESTIMATED_USD)}`
-        : null,
+    calls: calls > DEFAULT_MAX_CALLS ? { planned: calls, limit: DEFAULT_MAX_CALLS } : null,
+    cost: !options.budget && high > DEFAULT_MAX_ESTIMATED_USD ? { highUsd: high, limitUsd: DEFAULT_MAX_ESTIMATED_USD } : null,
   };
 }
 
-/** The refusal line for a plan over a ceiling, or null. */
-export function ceilingRefusal(check: CeilingCheck): string | null {
-  const over = [check.calls, check.cost].filter((s): s is string => s !== null);
-  if (over.length === 0) return null;
-  const how = check.cost ? 'set a budget with --max-cost USD (the run stops when it is spent) or pass --yes' : 'pass --yes';
-  return `the plan makes ${over.join(' and ')}: not starting (check it with --dry-run; to run it anyway, ${how})`;
-}
+export const overCeiling = (check: CeilingCheck): boolean => check.calls !== null || check.cost !== null;

@@ -5,6 +5,7 @@
  * it (a test keeps that file current). Fields may be added within a version, never renamed.
  */
 import { z } from 'zod';
+import type * as stats from '../stats/types.js';
 import { PROVIDER_TYPES } from '../providers/table.js';
 
 export const RUN_SCHEMA = 'aijourney.run/2';
@@ -13,7 +14,7 @@ const num = z.number();
 const nullableNum = z.number().nullable();
 const verdict = z.enum(['pass', 'fail']);
 
-export const intervalSchema = z.object({ rate: nullableNum, low: nullableNum, high: nullableNum });
+export const intervalSchema = z.object({ rate: nullableNum, low: nullableNum, high: nullableNum }) satisfies z.ZodType<stats.Interval>;
 
 export const usageSchema = z.object({
   inputTokens: num.describe('All input tokens, cached ones included.'),
@@ -128,7 +129,7 @@ export const trustSchema = z.object({
     .nullable(),
 });
 
-export const confusionSchema = z.object({ tp: z.int(), fn: z.int(), fp: z.int(), tn: z.int() });
+export const confusionSchema = z.object({ tp: z.int(), fn: z.int(), fp: z.int(), tn: z.int() }) satisfies z.ZodType<stats.Confusion>;
 
 export const candidateSchema = z.object({
   id: z.string(),

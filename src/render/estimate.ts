@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import type { CeilingCheck } from '../plan/ceiling.js';
 import type { RunEstimate } from '../plan/estimate.js';
 import { usd, type Palette } from './format.js';
 import { displayCopy, displayText } from './terminal-text.js';
@@ -47,4 +48,19 @@ export function renderEstimate(planned: RunEstimate, p: Palette, title: string):
   for (const a of estimate.assumptions) lines.push(p.dim(`- ${a}`));
   lines.push('Dry run: no model was called.');
   return lines.join('\n');
+}
+
+/** The refusal line for a plan over a default ceiling. */
+export function ceilingRefusalText(check: CeilingCheck): string {
+  const over = [
+    check.calls && `up to ${check.calls.planned.toLocaleString('en-US')} calls, over the default ceiling of ${check.calls.limit.toLocaleString('en-US')}`,
+    check.cost && `an estimated cost of up to ${usd(check.cost.highUsd)}, over the default ceiling of ${usd(check.cost.limitUsd)}`,
+  ].filter((s): s is string => typeof s === 'string');
+  const how = check.cost ? 'set a budget with --max-cost USD (the run stops when it is spent) or pass --yes' : 'pass --yes';
+  return `the plan makes ${over.join(' and ')}: not starting (check it with --dry-run; to run it anyway, ${how})`;
+}
+
+/** The refusal line for a plan whose estimate is already over --max-cost. */
+export function budgetRefusalText(over: { lowUsd: number; limitUsd: number }): string {
+  return `--max-cost: the estimated cost is at least ${usd(over.lowUsd)}, over the ${usd(over.limitUsd)} limit: not starting (aijourney eval --dry-run shows the estimate)`;
 }

@@ -1,5 +1,5 @@
 /** How well a judge agrees with human labels, and the prevalence correction that follows from it. */
-import type { Confusion } from '../record/schema.js';
+import type { Confusion } from './types.js';
 
 /**
  * Cohen's kappa: (p_o − p_e)/(1 − p_e), observed agreement beyond chance.

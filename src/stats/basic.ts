@@ -1,5 +1,5 @@
 /** Pass-rate intervals, percentiles and the paired test: the numbers printed in every table. */
-import type { Interval } from '../record/schema.js';
+import type { Interval } from './types.js';
 import { betaLogTails, normalQuantile } from './special.js';
 
 function assertCount(name: string, value: number): void {

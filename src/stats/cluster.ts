@@ -4,7 +4,7 @@
  * stays the per-call ratio (passes / scored calls), but its uncertainty is that of a ratio estimator
  * over clusters, and every interval and posterior uses the corresponding effective sample size.
  */
-import type { Interval } from '../record/schema.js';
+import type { Interval } from './types.js';
 import { wilsonInterval } from './basic.js';
 
 /** One example's scored calls in a row: how many passed, out of how many scored (errors left out). */

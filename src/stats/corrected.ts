@@ -2,9 +2,9 @@
  * Corrected quality: the judge's pass rate on the outputs under test, corrected for the errors the
  * judge made on the human labels, with a credible interval that carries the uncertainty of both.
  */
-import type { Interval } from '../record/schema.js';
+import type { Interval } from './types.js';
 import { roganGladen, tprTnr } from './agreement.js';
-import type { Confusion } from '../record/schema.js';
+import type { Confusion } from './types.js';
 import { rng, type Random } from './random.js';
 import { BetaTable } from './beta-table.js';
 import { lnBeta } from './special.js';

@@ -4,7 +4,7 @@
  */
 export { wilson, wilsonInterval, wilsonLower, newcombeDifference, percentile, latencyStats, mcnemarExact } from './basic.js';
 export { cohenKappa, tprTnr, roganGladen } from './agreement.js';
-export type { Confusion } from '../record/schema.js';
+export type { Confusion } from './types.js';
 export { correctedQuality, type CorrectedQualityInput, type CorrectedQualityOptions } from './corrected.js';
 export {
   correctedQualityMixed,

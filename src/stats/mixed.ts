@@ -2,9 +2,9 @@
  * Corrected quality of a row in which some outputs were decided exactly (a failed deterministic check,
  * a human label on the exact text) and only the rest were graded by the LLM judge.
  */
-import type { Interval } from '../record/schema.js';
+import type { Interval } from './types.js';
 import { roganGladen, tprTnr } from './agreement.js';
-import type { Confusion } from '../record/schema.js';
+import type { Confusion } from './types.js';
 import { BetaTable } from './beta-table.js';
 import { assertCounts, DEFAULT_DRAWS, posteriorOfPi, solveMonotone, type CorrectedQualityOptions, type PiPosterior } from './corrected.js';
 import { rng } from './random.js';
