@@ -174,14 +174,27 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
 
   const rowList = [...rows.values()];
   const calibrationCalls = judge.reduce((s, j) => s + j.calibrationCalls, 0);
-  const maxGrading = judge.reduce((m, j) => Math.max(m, j.gradingCalls.high), 0);
+  // What may grade: each candidate alone, or the panel (every member asked about every output).
+  const members = new Set(task.judge?.panel ?? []);
+  const panel = judge.filter((j) => members.has(j.candidate));
+  const graders =
+    panel.length > 0
+      ? [
+          ...judge,
+          {
+            gradingCalls: { high: panel.reduce((s, j) => s + j.gradingCalls.high, 0) },
+            gradingUsd: { high: panel.reduce<number | null>((s, j) => add(s, j.gradingUsd.high), 0) },
+          },
+        ]
+      : judge;
+  const maxGrading = graders.reduce((m, j) => Math.max(m, j.gradingCalls.high), 0);
   const lows = [...rowList.map((r) => r.costUsd.low), ...judge.map((j) => j.calibrationUsd.low)];
   const low = lows.reduce<number | null>((s, v) => add(s, v), 0);
   const knownLow = lows.reduce<number>((s, v) => s + (v ?? 0), 0);
   // Every candidate is calibrated; only the selected one grades, so the dearest grading bounds it.
-  const grading = judge.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
+  const grading = graders.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
   const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading].reduce<number | null>((s, v) => add(s, v), 0);
-  const knownGrading = judge.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
+  const knownGrading = graders.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
   const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading].reduce<number>((s, v) => s + (v ?? 0), 0);
 
   const unknownPrices = [
@@ -197,7 +210,9 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
   if (noMax.length > 0)
     assumptions.push(`max_tokens not set for ${noMax.join(', ')}: the high end assumes ${DEFAULT_MAX_TOKENS} output tokens per call (a model may write more)`);
   if (judge.length > 0)
-    assumptions.push('judge: every candidate is calibrated (candidates x labels x samples calls); only the selected one grades (calls x samples at most)');
+    assumptions.push(
+      `judge: every candidate is calibrated (candidates x labels x samples calls); only the selected one grades (calls x samples at most)${panel.length > 0 ? `, or the panel: each of its ${panel.length} members grades every output` : ''}`,
+    );
   return {
     rows: rowList,
     judge,

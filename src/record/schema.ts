@@ -50,6 +50,7 @@ export const judgeVerdictSchema = z.object({
   source: z.enum(['judge', 'label']).optional().describe('The LLM judge, or a human label on this exact output.'),
   unparseable: z.boolean().optional(),
   retries: z.int().min(0).optional().describe("SDK retries the judge's calls for this verdict took."),
+  members: z.record(z.string(), verdict.nullable()).optional().describe("A panel's verdict: each member's own (null: it gave none)."),
 });
 
 export const callResultSchema = z
@@ -147,6 +148,16 @@ export const candidateSchema = z.object({
   costUsd: nullableNum,
   latencyP50Ms: nullableNum,
   selected: z.boolean(),
+  panel: z
+    .object({
+      members: z.array(z.string()).describe('Ids of the members (their own rows in this table).'),
+      combine: z
+        .enum(['weighted', 'majority'])
+        .describe('How the outputs under test were graded: log-odds weights from the labels, or majority vote while labels are too few.'),
+      weights: z.array(z.object({ id: z.string(), pass: num, fail: num })).describe("Each member's log-odds added for a pass or a fail vote, from all labels."),
+    })
+    .optional()
+    .describe('Set on the row of `judge.panel`: its figures are the combined verdicts, leave-one-out (the weights of each label from the others).'),
 });
 
 export const labelSampleSchema = z.object({ prompt: z.string(), provider: z.string(), frame: z.string() });

@@ -7,7 +7,7 @@ import { outputHtml } from './html-answer.js';
 import { html, Html } from './html-escape.js';
 import { contentSecurityPolicy, STYLE } from './html-style.js';
 import { rowName } from '../summary/summarize.js';
-import { baselineCells, calibrationCells, exampleIndices, gateLines, reasonsOf, resultNotes, rowResults, type Row } from './report-data.js';
+import { baselineCells, calibrationCells, exampleIndices, panelNote, gateLines, reasonsOf, resultNotes, rowResults, type Row } from './report-data.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
@@ -71,7 +71,7 @@ function judgeSection(record: RunRecord): Html {
   const rows = cells.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<td>${cell}</td>` : html`<td class="num">${cell}</td>`))}</tr>`);
   const table = judge.candidates.length
     ? html`<div class="scroll"><table><thead><tr>${cells.head.map((h, i) => (i === 0 ? html`<th>${h}</th>` : html`<th class="num">${h}</th>`))}</tr></thead><tbody>${rows}</tbody></table></div>
-<p class="note">Leave-one-out on ${judge.labels.length} human-labeled outputs; ▶ = selected. TPR = human pass judged pass; TNR = human fail judged fail; J = TPR + TNR − 1.</p>`
+<p class="note">Leave-one-out on ${judge.labels.length} human-labeled outputs; ▶ = selected. TPR = human pass judged pass; TNR = human fail judged fail; J = TPR + TNR − 1.</p>${panelNote(record) ? html`<p class="note">${panelNote(record)!}</p>` : ''}`
     : html``;
   return html`<section><h2>Judge</h2>
 <p>Judge ${judge.selected}: <span class="badge t-${judge.trust.level}">${judge.trust.level}</span> ${trustReason(judge.trust)}${next ? html`<br><span class="muted">${next}</span>` : ''}</p>

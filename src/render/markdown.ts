@@ -2,7 +2,7 @@ import type { RunRecord } from '../record/schema.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { rowName } from '../summary/summarize.js';
-import { baselineCells, calibrationCells, gateLines, reasonsOf, resultNotes } from './report-data.js';
+import { baselineCells, calibrationCells, gateLines, panelNote, reasonsOf, resultNotes } from './report-data.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
@@ -51,6 +51,8 @@ function calibration(record: RunRecord): string[] {
       ),
       '',
     );
+    const note = panelNote(record);
+    if (note) out.push(mdCell(note), '');
   }
   const next = trustNext(judge.trust);
   out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust.level}** (${mdCell(trustReason(judge.trust))})${next ? `  \n${mdCell(next)}` : ''}`, '');

@@ -4,7 +4,7 @@ import { monthlyCost } from '../summary/recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
-import { calibrationCells, resultNotes } from './report-data.js';
+import { calibrationCells, panelNote, resultNotes } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 import { rowName } from '../summary/summarize.js';
@@ -30,6 +30,8 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
     const t = table(cells.head, p.enabled);
     t.push(...cells.rows);
     lines.push(p.bold(`Judge calibration (leave-one-out on ${judge.labels.length} labeled outputs; ▶ = selected)`), t.toString());
+    const note = panelNote(record);
+    if (note) lines.push(note);
     const sel = judge.candidates.find((c) => c.selected);
     if (sel) {
       const m = sel.confusion;

@@ -123,8 +123,8 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   const scorer: ScorerConfig = { checks };
   if (task.judge && calibration && !stopped) {
     scorer.judge = {
-      client: clients.get(calibration.selected.provider.id)!,
-      candidate: calibration.selected,
+      clientOf: (candidate) => clients.get(candidate.provider.id)!,
+      grader: calibration.selected,
       fewShot: calibration.items.map(toFewShot),
       samples: task.judge.samples,
     };

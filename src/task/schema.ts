@@ -239,8 +239,16 @@ const judgeSchema = strict({
     .max(10)
     .optional()
     .describe('Judges to calibrate against the labels (at most 10); the best one grades the outputs. Each is `<provider>:<model>` or a mapping.'),
+  panel: z
+    .array(z.union([providerString, judgeCandidateSchema]))
+    .min(2)
+    .max(10)
+    .optional()
+    .describe(
+      "Judges asked together, 2 to 10, their verdicts combined by log-odds weights from each member's leave-one-out TPR/TNR (majority vote while labels are too few). Calibrated as a unit next to its members (row `panel`) and used only if its J beats the best single judge. Each is `<provider>:<model>` or a mapping; with `candidates` they are calibrated too.",
+    ),
   samples: z.int().min(1).max(25).default(1).describe('Ask each question this many times and take the majority, 1 to 25.'),
-}).describe('Optional LLM judge: `model` + `rubric`, or `candidates`.');
+}).describe('Optional LLM judge: `model` + `rubric`, `candidates`, or a `panel`.');
 
 const gatesSchema = strict({
   min_quality: z.number().min(0).max(1).optional().describe("Fail (exit 1) when a row's quality is below this, 0 to 1."),

@@ -135,8 +135,14 @@ export interface JudgeCandidate {
   rubric: string;
 }
 
+/** The id of the panel's row in the calibration table and of its verdicts in the record. */
+export const PANEL_ID = 'panel';
+
 export interface JudgeSpec {
+  /** Every judge calibrated on its own, panel members included. */
   candidates: JudgeCandidate[];
+  /** Ids (in `candidates`) of the members of `judge.panel`, when there is one. */
+  panel?: string[];
   /** Ask each question k times and take the majority. @default 1 */
   samples: number;
 }
