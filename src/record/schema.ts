@@ -162,6 +162,40 @@ export const candidateSchema = z.object({
 
 export const labelSampleSchema = z.object({ prompt: z.string(), provider: z.string(), frame: z.string() });
 
+const probeEffect = {
+  effect: nullableNum.describe('The measured effect, 0 = no bias; null: not measured.'),
+  low: nullableNum,
+  high: nullableNum,
+  shown: z.boolean().describe('The 95% interval excludes 0: bias shown (what `gates.max_judge_bias` fails on beyond its size).'),
+};
+
+export const biasProbesSchema = z
+  .object({
+    judge: z.string().describe('The judge probed: the selected one (or `panel`).'),
+    length: z
+      .object({
+        labels: z.int().describe('Labels compared: those of a human verdict under which the judge both passed and failed outputs.'),
+        pairs: z.int(),
+        auc: nullableNum.describe('P(an output the judge passed is longer than one it failed, same human verdict).'),
+        needLabels: z.int().nullable().describe('Labels (at this effect and mix) at which the interval would exclude 0; null when shown or no effect.'),
+        ...probeEffect,
+      })
+      .describe('Effect: rank-biserial 2·AUC − 1 of output length between judged-pass and judged-fail outputs.'),
+    selfPreference: z
+      .object({
+        judgeFamilies: z.array(z.string()),
+        sameFamily: z.array(z.object({ judge: z.string(), provider: z.string(), family: z.string() })),
+        families: z.int().describe('Known model families under test.'),
+        labels: z.object({ own: z.int(), other: z.int() }).describe("Labels on outputs of the judge's family and of other families."),
+        ...probeEffect,
+      })
+      .describe("Effect: the judge's excess pass rate (judged − human) on its own family's outputs minus on others'."),
+    consistency: z
+      .object({ samples: z.int(), labels: z.int(), flips: z.int(), ...probeEffect })
+      .describe('Effect: the share of labeled outputs whose judge samples did not all agree.'),
+  })
+  .describe('Bias probes of the selected judge on the labels (leave-one-out verdicts).');
+
 export const judgeRecordSchema = z.object({
   selected: z.string(),
   trust: trustSchema,
@@ -175,6 +209,7 @@ export const judgeRecordSchema = z.object({
       sample: labelSampleSchema.optional(),
     }),
   ),
+  probes: biasProbesSchema.optional(),
 });
 
 const confidenceSchema = z.union([z.literal('estimate'), z.number()]);
@@ -217,13 +252,14 @@ export const gateWhySchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('budget-stop'), finished: z.int(), planned: z.int() }),
   z.object({ code: z.literal('row-missing') }),
   z.object({ code: z.literal('no-pairs') }),
+  z.object({ code: z.literal('probe-not-measured') }),
   z.object({ code: z.literal('significant-drop'), pValue: num, worse: z.int(), better: z.int() }),
   z.object({ code: z.literal('not-significant'), pValue: num }),
   z.object({ code: z.literal('undetectable'), examples: z.int(), needed: z.int() }),
 ]);
 
 export const gateCheckSchema = z.object({
-  name: z.enum(['min-quality', 'max-cost', 'max-p95-ms', 'max-error-rate', 'max-regression']),
+  name: z.enum(['min-quality', 'max-cost', 'max-p95-ms', 'max-error-rate', 'max-regression', 'max-judge-bias']),
   row: z.string(),
   limit: num,
   actual: nullableNum.describe('null: could not be measured, and the gate fails.'),
@@ -334,6 +370,7 @@ export type Confusion = z.infer<typeof confusionSchema>;
 export type CandidateSummary = z.infer<typeof candidateSchema>;
 export type LabelSample = z.infer<typeof labelSampleSchema>;
 export type JudgeRecord = z.infer<typeof judgeRecordSchema>;
+export type BiasProbes = z.infer<typeof biasProbesSchema>;
 export type DecisionSettings = z.infer<typeof decisionSettingsSchema>;
 export type MinQualitySource = DecisionSettings['minQualitySource'];
 export type Recommendation = z.infer<typeof recommendationSchema>;

@@ -8,6 +8,7 @@ import { html, Html } from './html-escape.js';
 import { contentSecurityPolicy, STYLE } from './html-style.js';
 import { rowName } from '../summary/summarize.js';
 import { baselineCells, calibrationCells, exampleIndices, panelNote, gateLines, reasonsOf, resultNotes, rowResults, type Row } from './report-data.js';
+import { probeLines } from './probes.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
@@ -75,7 +76,12 @@ function judgeSection(record: RunRecord): Html {
     : html``;
   return html`<section><h2>Judge</h2>
 <p>Judge ${judge.selected}: <span class="badge t-${judge.trust.level}">${judge.trust.level}</span> ${trustReason(judge.trust)}${next ? html`<br><span class="muted">${next}</span>` : ''}</p>
-${table}</section>`;
+${table}${judge.probes ? probesList(judge.probes) : ''}</section>`;
+}
+
+function probesList(probes: NonNullable<NonNullable<RunRecord['judge']>['probes']>): Html {
+  const [head, ...items] = probeLines(probes);
+  return html`<p>${head!}</p><ul>${items.map((line) => html`<li>${line.trim()}</li>`)}</ul>`;
 }
 
 function resultsSection(record: RunRecord): Html {

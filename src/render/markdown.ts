@@ -3,6 +3,7 @@ import { costBreakdown, errorCount, interval, ms, oneLine, pct, usd } from './fo
 import { gatesHeadline } from './gates.js';
 import { rowName } from '../summary/summarize.js';
 import { baselineCells, calibrationCells, gateLines, panelNote, reasonsOf, resultNotes } from './report-data.js';
+import { probeLines } from './probes.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
@@ -56,6 +57,10 @@ function calibration(record: RunRecord): string[] {
   }
   const next = trustNext(judge.trust);
   out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust.level}** (${mdCell(trustReason(judge.trust))})${next ? `  \n${mdCell(next)}` : ''}`, '');
+  if (judge.probes) {
+    const [head, ...items] = probeLines(judge.probes);
+    out.push(mdCell(head!), '', ...items.map((line) => `- ${mdCell(line.trim())}`), '');
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import { renderGates } from './gates.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
 import { calibrationCells, panelNote, resultNotes } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
+import { probeLines } from './probes.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 import { rowName } from '../summary/summarize.js';
 
@@ -47,6 +48,7 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
   lines.push(`Judge ${judge.selected}: ${colour(p.bold(level))} (${trustReason(judge.trust)})`);
   const next = trustNext(judge.trust);
   if (next) lines.push(`  ${next}`);
+  if (judge.probes) lines.push(...probeLines(judge.probes));
   if (record.labelNext.length > 0) {
     lines.push('Label next (aijourney label): these outputs would tell the most about the judge');
     for (const s of record.labelNext) lines.push(`  example ${s.example} · ${s.provider} · "${oneLine(s.output, 50)}" (${s.why})`);

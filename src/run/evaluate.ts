@@ -18,7 +18,8 @@ import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { createTransport } from '../providers/transport.js';
 import type { ClientOptions, ModelClient, SdkLogger } from '../providers/types.js';
 import { assembleRecord, judgeRecord, providerInfo, recordInputs } from '../record/assemble.js';
-import type { CallResult, ProviderInfo, RunRecord, Shard, StopReason } from '../record/schema.js';
+import type { CallResult, JudgeRecord, ProviderInfo, RunRecord, Shard, StopReason } from '../record/schema.js';
+import { biasProbes, probeInputOf } from '../judge/bias.js';
 import { prepareChecks } from '../score/checks.js';
 import type { ScorerConfig } from '../score/score.js';
 import { decisionSettings } from '../summary/decide.js';
@@ -161,7 +162,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       priceData: prices.priceDataInfo(),
       results,
       inputs: recordInputs(plan.calls, results),
-      judge: calibration ? judgeRecord(calibration) : null,
+      judge: calibration ? withProbes(judgeRecord(calibration), calibration, task, results) : null,
       judgeCostUsd: task.judge ? judgeCost : null,
       labelNext: task.judge ? suggestLabels(task, results, splits) : [],
       seed: options.seed ?? 1,
@@ -175,6 +176,12 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   );
   if (fatal) throw new RunError(fatal.message, undefined, record);
   return record;
+}
+
+/** The judge's record with its bias probes, when it was calibrated on labels. */
+function withProbes(judge: JudgeRecord, calibration: Calibration, task: Task, results: CallResult[]): JudgeRecord {
+  const input = probeInputOf(calibration, task, results, task.judge?.samples ?? 1);
+  return input ? { ...judge, probes: biasProbes(input) } : judge;
 }
 
 /**

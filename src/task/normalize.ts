@@ -237,6 +237,7 @@ function normalizeGates(gates: NonNullable<TaskInput['gates']>): Gates {
   if (gates.max_p95_latency_ms !== undefined) out.maxP95LatencyMs = gates.max_p95_latency_ms;
   if (gates.max_error_rate !== undefined) out.maxErrorRate = gates.max_error_rate;
   if (gates.confidence !== undefined) out.confidence = gates.confidence;
+  if (gates.max_judge_bias !== undefined) out.maxJudgeBias = gates.max_judge_bias;
   if (gates.allow_untrusted_judge !== undefined) out.allowUntrustedJudge = gates.allow_untrusted_judge;
   return out;
 }

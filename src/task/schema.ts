@@ -268,6 +268,14 @@ const gatesSchema = strict({
     .describe(
       'How quality is decided (gate, recommendation, baseline): `estimate` compares the point estimate with the limit; a level such as `0.95` compares the one-sided lower bound at that level. @default `estimate`',
     ),
+  max_judge_bias: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      'Fail (exit 1) when a bias probe of the judge shows, at its 95% interval, an effect larger than this (0: any bias shown): length (rank-biserial of output length), self-preference (family gap in pass rate) or consistency (flip rate across `judge.samples`), 0 to 1.',
+    ),
   allow_untrusted_judge: z
     .boolean()
     .optional()

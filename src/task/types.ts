@@ -157,6 +157,8 @@ export interface Gates {
   maxErrorRate?: number;
   /** How quality decisions (gate, recommendation, baseline) are made. @default 'estimate' */
   confidence?: Confidence;
+  /** Fail when a bias probe's 95% interval lies wholly beyond this effect size (judge/bias.ts). */
+  maxJudgeBias?: number;
   /** Decide on the raw votes of an untrusted or uncalibrated judge anyway (said loudly). @default false */
   allowUntrustedJudge?: boolean;
 }
