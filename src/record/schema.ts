@@ -337,7 +337,17 @@ export const runRecordSchema = z
     judge: judgeRecordSchema.nullable(),
     judgeCostUsd: nullableNum,
     costUsd: z.object({ models: nullableNum, judge: nullableNum, total: nullableNum, spentNow: num }),
-    labelNext: z.array(z.object({ prompt: z.string(), provider: z.string(), example: z.int(), repeat: z.int(), output: z.string(), why: z.string() })),
+    labelNext: z.array(
+      z.object({
+        prompt: z.string(),
+        provider: z.string(),
+        example: z.int(),
+        repeat: z.int(),
+        output: z.string(),
+        why: z.string(),
+        value: num.optional().describe("Expected shrink of the summed widths of the rows' 95% corrected intervals from this output's label."),
+      }),
+    ),
     seed: z.int(),
     decision: decisionSettingsSchema,
     recommendation: recommendationSchema,

@@ -9,7 +9,7 @@ import type * as Prices from '../cost/prices.js';
 import { RunError, type ProviderError } from '../errors.js';
 import { calibrate, toFewShot, type Calibration } from '../judge/calibrate.js';
 import { labeledItems } from '../judge/labeled.js';
-import { suggestLabels } from '../judge/label-next.js';
+import { rankLabels } from '../judge/label-next.js';
 import { createBudget } from '../plan/budget.js';
 import { planRun, type ExampleSelection } from '../plan/select.js';
 import { exampleFingerprint, planInfo } from '../plan/shard.js';
@@ -164,7 +164,9 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       inputs: recordInputs(plan.calls, results),
       judge: calibration ? withProbes(judgeRecord(calibration), calibration, task, results) : null,
       judgeCostUsd: task.judge ? judgeCost : null,
-      labelNext: task.judge ? suggestLabels(task, results, splits) : [],
+      labelNext: task.judge
+        ? rankLabels(task.examples, results, { confusion: selectedConfusion(calibration), seed: options.seed ?? 1, split: (r) => splits.has(r) })
+        : [],
       seed: options.seed ?? 1,
       decision: decisionSettings(task.gates, options),
       plan: planInfo(plan.selected),
@@ -176,6 +178,11 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   );
   if (fatal) throw new RunError(fatal.message, undefined, record);
   return record;
+}
+
+/** The confusion the corrected quality uses: the selected judge's (none without labels). */
+function selectedConfusion(calibration: Calibration | null) {
+  return calibration?.candidates.find((c) => c.selected)?.confusion ?? { tp: 0, fn: 0, fp: 0, tn: 0 };
 }
 
 /** The judge's record with its bias probes, when it was calibrated on labels. */
