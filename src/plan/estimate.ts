@@ -2,6 +2,7 @@ import { callCost, resolvePrice } from '../cost/prices.js';
 import { labeledItems } from '../judge/labeled.js';
 import { leaveOneOut, toFewShot } from '../judge/calibrate.js';
 import { judgeInput, judgeMessages } from '../judge/prompt.js';
+import { pairMessages } from '../judge/pairwise.js';
 import type { PlannedCall } from './plan.js';
 import type { Message, PromptVariant, ProviderSpec, Task } from '../task/types.js';
 
@@ -172,6 +173,28 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
     }
   }
 
+  // Pairwise (judge.mode: pairwise): each prompt after the first against it, two calls per pair, by
+  // the dearest candidate (any may be the one selected); the outputs compared are at most max_tokens each.
+  let pairCalls = 0;
+  let pairUsd: number | null = 0;
+  if (task.judge?.mode === 'pairwise') {
+    const first = task.prompts[0]!;
+    const others = plan.filter((c) => c.prompt.id !== first.id).length;
+    pairCalls = 2 * others;
+    for (const call of plan) {
+      if (call.prompt.id === first.id) continue;
+      let dearest: number | null = 0;
+      for (const candidate of task.judge.candidates) {
+        const input =
+          messageTokens(count, pairMessages(candidate.rubric, { input: judgeInput(call.messages), expected: call.example.expected, first: '', second: '' })) +
+          2 * maxTokens(call.provider);
+        const c = cost(candidate.provider, input, maxTokens(candidate.provider));
+        dearest = dearest === null || c === null ? null : Math.max(dearest, c);
+      }
+      pairUsd = add(pairUsd, times(2, dearest));
+    }
+  }
+
   const rowList = [...rows.values()];
   const calibrationCalls = judge.reduce((s, j) => s + j.calibrationCalls, 0);
   // What may grade: each candidate alone, or the panel (every member asked about every output).
@@ -193,9 +216,15 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
   const knownLow = lows.reduce<number>((s, v) => s + (v ?? 0), 0);
   // Every candidate is calibrated; only the selected one grades, so the dearest grading bounds it.
   const grading = graders.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
-  const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading].reduce<number | null>((s, v) => add(s, v), 0);
+  const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading, pairUsd].reduce<number | null>(
+    (s, v) => add(s, v),
+    0,
+  );
   const knownGrading = graders.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
-  const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading].reduce<number>((s, v) => s + (v ?? 0), 0);
+  const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading, pairUsd].reduce<number>(
+    (s, v) => s + (v ?? 0),
+    0,
+  );
 
   const unknownPrices = [
     ...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => !resolvePrice(p)).map((p) => p.id)),
@@ -207,6 +236,7 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
     'input tokens: counted with the o200k_base tokenizer (GPT-4o/GPT-5 family) plus chat formatting overhead; for Anthropic models this is an approximation',
     'low: every call succeeds with a 1-token reply and no output reaches the judge; high: every reply is max_tokens long and every output is judged',
   ];
+  if (pairCalls > 0) assumptions.push(`pairwise: ${pairCalls} judge calls at most (each pair of outputs asked in both orders)`);
   if (noMax.length > 0)
     assumptions.push(`max_tokens not set for ${noMax.join(', ')}: the high end assumes ${DEFAULT_MAX_TOKENS} output tokens per call (a model may write more)`);
   if (judge.length > 0)
@@ -216,7 +246,7 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
   return {
     rows: rowList,
     judge,
-    calls: { low: plan.length + calibrationCalls, high: plan.length + calibrationCalls + maxGrading },
+    calls: { low: plan.length + calibrationCalls, high: plan.length + calibrationCalls + maxGrading + pairCalls },
     costUsd: { low, high, knownLow, knownHigh },
     unknownPrices,
     assumptions,

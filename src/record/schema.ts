@@ -212,6 +212,30 @@ export const judgeRecordSchema = z.object({
   probes: biasProbesSchema.optional(),
 });
 
+const pickSchema = z.enum(['first', 'second', 'tie']).nullable();
+
+export const pairwiseResultSchema = z
+  .object({
+    provider: z.string(),
+    a: z.string().describe('The prompt variant compared against (the first).'),
+    b: z.string().describe('The challenger prompt variant.'),
+    judge: z.string(),
+    pairs: z.int().describe('Examples (and repeats) where both variants answered.'),
+    aWins: z.int(),
+    bWins: z.int().describe('Pairs B won in both orders.'),
+    ties: z.int(),
+    orderDependent: z.int().describe('Pairs whose winner changed with the order (the same position picked twice).'),
+    errors: z.int().describe('Pairs without a readable pick in one order or both.'),
+    position: measuredRateSchema.extend({ pValue: num }).describe('Decisive picks that chose the response shown first; exact binomial test against 1/2.'),
+    winRate: measuredRateSchema.describe("B's wins over the pairs won in both orders, with a Wilson interval."),
+    pValue: num.describe('Two-sided exact sign test of B wins against A wins.'),
+    costUsd: nullableNum,
+    items: z
+      .array(z.object({ example: z.int(), repeat: z.int(), ab: pickSchema, ba: pickSchema }))
+      .describe('Each pick with A shown first (`ab`), then B first (`ba`).'),
+  })
+  .describe('`judge.mode: pairwise`: one prompt variant against the first on one provider, each pair asked in both orders.');
+
 const confidenceSchema = z.union([z.literal('estimate'), z.number()]);
 
 export const decisionSettingsSchema = z.object({
@@ -337,6 +361,7 @@ export const runRecordSchema = z
     judge: judgeRecordSchema.nullable(),
     judgeCostUsd: nullableNum,
     costUsd: z.object({ models: nullableNum, judge: nullableNum, total: nullableNum, spentNow: num }),
+    pairwise: z.array(pairwiseResultSchema).optional(),
     labelNext: z.array(
       z.object({
         prompt: z.string(),
@@ -381,6 +406,7 @@ export type CandidateSummary = z.infer<typeof candidateSchema>;
 export type LabelSample = z.infer<typeof labelSampleSchema>;
 export type JudgeRecord = z.infer<typeof judgeRecordSchema>;
 export type BiasProbes = z.infer<typeof biasProbesSchema>;
+export type PairwiseResult = z.infer<typeof pairwiseResultSchema>;
 export type DecisionSettings = z.infer<typeof decisionSettingsSchema>;
 export type MinQualitySource = DecisionSettings['minQualitySource'];
 export type Recommendation = z.infer<typeof recommendationSchema>;

@@ -7,6 +7,7 @@ import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNo
 import { calibrationCells, panelNote, resultNotes } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
 import { probeLines } from './probes.js';
+import { pairwiseLines } from './pairwise.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 import { rowName } from '../summary/summarize.js';
 
@@ -146,6 +147,7 @@ export function renderRun(saved: RunRecord, options: RenderOptions): string {
   sections.push(
     calibrationSection(record, p),
     summarySection(record, p, options.volumePerDay),
+    (record.pairwise ?? []).length > 0 ? [p.bold('Pairwise comparison'), ...(record.pairwise ?? []).flatMap(pairwiseLines)] : [],
     failureSection(record, p, options.maxFailures ?? 20),
     costLine(record),
   );

@@ -18,7 +18,8 @@ import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { createTransport } from '../providers/transport.js';
 import type { ClientOptions, ModelClient, SdkLogger } from '../providers/types.js';
 import { assembleRecord, judgeRecord, providerInfo, recordInputs } from '../record/assemble.js';
-import type { CallResult, JudgeRecord, ProviderInfo, RunRecord, Shard, StopReason } from '../record/schema.js';
+import type { CallResult, JudgeRecord, PairwiseResult, ProviderInfo, RunRecord, Shard, StopReason } from '../record/schema.js';
+import { comparePrompts } from '../judge/compare.js';
 import { biasProbes, probeInputOf } from '../judge/bias.js';
 import { prepareChecks } from '../score/checks.js';
 import type { ScorerConfig } from '../score/score.js';
@@ -149,6 +150,14 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   fatal ??= outcome.fatal;
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
 
+  // Compare: with `judge.mode: pairwise`, each prompt variant against the first, in both orders.
+  let pairwise: PairwiseResult[] | undefined;
+  if (task.judge?.mode === 'pairwise' && calibration && !stopped && !fatal && !outcome.stoppedBy) {
+    const compared = await comparePrompts(plan.runTask, plan.calls, results, calibration, clients, ctx, limit);
+    pairwise = compared.comparisons;
+    judgeCost = addCost(judgeCost, compared.costUsd);
+  }
+
   // Assemble: summary, decisions, recommendation, costs; every secret masked.
   const fingerprints = new Map(task.examples.map((e) => [e.index, exampleFingerprint(e)]));
   const record = secrets.deep(
@@ -164,6 +173,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       inputs: recordInputs(plan.calls, results),
       judge: calibration ? withProbes(judgeRecord(calibration), calibration, task, results) : null,
       judgeCostUsd: task.judge ? judgeCost : null,
+      ...(pairwise ? { pairwise } : {}),
       labelNext: task.judge
         ? rankLabels(task.examples, results, { confusion: selectedConfusion(calibration), seed: options.seed ?? 1, split: (r) => splits.has(r) })
         : [],

@@ -227,7 +227,7 @@ function normalizeJudge(judge: NonNullable<TaskInput['judge']>): JudgeSpec {
     }
     return { id, provider, rubric: entry.rubric ?? '' };
   });
-  return { candidates, samples: judge.samples, ...(judge.panel ? { panel: memberAt.map((i) => candidates[i]!.id) } : {}) };
+  return { candidates, samples: judge.samples, mode: judge.mode, ...(judge.panel ? { panel: memberAt.map((i) => candidates[i]!.id) } : {}) };
 }
 
 function normalizeGates(gates: NonNullable<TaskInput['gates']>): Gates {

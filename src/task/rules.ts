@@ -209,8 +209,13 @@ function judgeRules(input: TaskInput): DraftIssue[] {
   if (judge.model === undefined && judge.candidates === undefined && judge.panel === undefined) {
     return [{ path: ['judge'], message: 'needs `model` and `rubric`, a `candidates` list, or a `panel`' }];
   }
-  if (judge.model !== undefined) return judge.rubric === undefined ? [{ path: ['judge', 'rubric'], message: 'required' }] : [];
-  const issues = [...judgeListRules(judge, 'candidates'), ...judgeListRules(judge, 'panel')];
+  const prompts = input.prompts?.length ?? 1;
+  const modeIssues: DraftIssue[] =
+    judge.mode === 'pairwise' && prompts < 2
+      ? [{ path: ['judge', 'mode'], message: `pairwise compares prompt variants: needs two or more \`prompts\` (has ${prompts})` }]
+      : [];
+  if (judge.model !== undefined) return [...modeIssues, ...(judge.rubric === undefined ? [{ path: ['judge', 'rubric'], message: 'required' }] : [])];
+  const issues = [...modeIssues, ...judgeListRules(judge, 'candidates'), ...judgeListRules(judge, 'panel')];
   const idOf = (c: string | { id?: string | undefined }) => (typeof c === 'string' ? undefined : c.id);
   const candidates = judge.candidates ?? [];
   const panel = judge.panel ?? [];

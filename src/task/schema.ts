@@ -248,6 +248,12 @@ const judgeSchema = strict({
       "Judges asked together, 2 to 10, their verdicts combined by log-odds weights from each member's leave-one-out TPR/TNR (majority vote while labels are too few). Calibrated as a unit next to its members (row `panel`) and used only if its J beats the best single judge. Each is `<provider>:<model>` or a mapping; with `candidates` they are calibrated too.",
     ),
   samples: z.int().min(1).max(25).default(1).describe('Ask each question this many times and take the majority, 1 to 25.'),
+  mode: z
+    .enum(['pointwise', 'pairwise'])
+    .default('pointwise')
+    .describe(
+      '`pairwise`: besides grading each output, the judge compares each prompt variant with the first, example by example, asked in both orders (needs two or more prompts). @default `pointwise`',
+    ),
 }).describe('Optional LLM judge: `model` + `rubric`, `candidates`, or a `panel`.');
 
 const gatesSchema = strict({

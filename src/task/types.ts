@@ -145,6 +145,8 @@ export interface JudgeSpec {
   panel?: string[];
   /** Ask each question k times and take the majority. @default 1 */
   samples: number;
+  /** `pairwise`: also compare each prompt variant with the first, in both orders. @default 'pointwise' */
+  mode: 'pointwise' | 'pairwise';
 }
 
 /** `estimate`: decide on the point estimate; a level such as 0.95: on the one-sided lower bound at that level. */
