@@ -23,8 +23,12 @@ export interface RowCounts {
   judgedN: number;
 }
 
-/** Importance draws per interval here: a ranking needs less precision than a printed bound. */
-const DRAWS = 4000;
+/**
+ * Importance draws per interval here: a ranking needs less precision than a printed bound, and it
+ * takes 9 intervals a row (about 0.7 s for 10 rows at 1,000 draws, against 5 s at 4,000). Every
+ * interval shares the seed, so the differences the ranking rests on are smoother than each width.
+ */
+export const RANKING_DRAWS = 1000;
 
 export function rowCounts(results: readonly CallResult[]): RowCounts[] {
   const rows = new Map<string, RowCounts>();
@@ -44,7 +48,7 @@ export function rowCounts(results: readonly CallResult[]): RowCounts[] {
 
 /** The 95% corrected interval of a row, or null when it has none. */
 export function rowInterval(row: RowCounts, confusion: Confusion, seed: number): { rate: number | null; low: number; high: number } | null {
-  const { rate, posterior } = qualityPosterior({ ...row, confusion }, { seed, draws: DRAWS });
+  const { rate, posterior } = qualityPosterior({ ...row, confusion }, { seed, draws: RANKING_DRAWS });
   if (!posterior) return null;
   return { rate, low: posterior.quantile(0.025), high: posterior.quantile(0.975) };
 }

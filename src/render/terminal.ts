@@ -51,8 +51,14 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
   if (next) lines.push(`  ${next}`);
   if (judge.probes) lines.push(...probeLines(judge.probes));
   if (record.labelNext.length > 0) {
-    lines.push('Label next (aijourney label): these outputs would tell the most about the judge');
+    lines.push('Label next (aijourney label --next 5): the outputs whose labels are expected to narrow the corrected intervals most');
     for (const s of record.labelNext) lines.push(`  example ${s.example} · ${s.provider} · "${oneLine(s.output, 50)}" (${s.why})`);
+    const next = judge.trust.next;
+    // While the judge is untrusted no quality decision (gate, recommendation, baseline) can be made at all.
+    if ((level === 'UNTRUSTED' || level === 'UNCALIBRATED') && next?.level === 'PROVISIONAL' && next.reachable)
+      lines.push(
+        `  a quality decision (gate, recommendation, baseline) needs the judge at least PROVISIONAL: ${next.pass} more pass and ${next.fail} more fail labels${next.assumesAgreement ? ' at least' : ', if it keeps its rates'}`,
+      );
   }
   return lines;
 }

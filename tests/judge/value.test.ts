@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankLabels } from '../../src/judge/label-next.js';
-import { labelValues, passChance, rowCounts, type RowCounts } from '../../src/judge/value.js';
+import { labelValues, passChance, RANKING_DRAWS, rowCounts, type RowCounts } from '../../src/judge/value.js';
 import type { CallResult, Confusion } from '../../src/record/schema.js';
 import { qualityPosterior } from '../../src/stats/index.js';
 import type { Example, Verdict } from '../../src/task/types.js';
@@ -35,7 +35,7 @@ function bruteForce(seed: number): Map<string, number> {
     rowCounts(rs)
       .filter((r) => r.judgedN > 0)
       .reduce((s, r) => {
-        const { posterior } = qualityPosterior({ ...r, confusion: c }, { seed, draws: 4000 });
+        const { posterior } = qualityPosterior({ ...r, confusion: c }, { seed, draws: RANKING_DRAWS });
         return s + posterior!.quantile(0.975) - posterior!.quantile(0.025);
       }, 0);
   const base = width(results, confusion);
