@@ -9,7 +9,7 @@ import { ProviderError } from '../errors.js';
 import type { CompletionRequest, ModelClient } from '../providers/types.js';
 import type { PairwiseResult } from '../record/schema.js';
 import { CallAborted, callModel, type CallContext } from '../run/call.js';
-import { mcnemarExact, wilson } from '../stats/index.js';
+import { mcnemarExact, wilson, wilsonInterval } from '../stats/index.js';
 import type { JudgeCandidate, Message } from '../task/types.js';
 
 /** Which response the judge picked in one order. */
@@ -118,6 +118,9 @@ function winner(pick: Pick | null, aFirst: boolean): 'a' | 'b' | 'tie' | null {
  * order (the same position picked twice). Position bias: the share of decisive picks that chose the
  * response shown first, with a Wilson interval and a two-sided exact binomial test against 1/2. B's
  * win rate over the decisive pairs with a Wilson interval, and the exact sign test on wins vs losses.
+ * The example is the unit: with repeats, the sign test counts examples by the sign of B's net wins
+ * over their repeats, and the win rate's interval is Wilson's at the number of examples decided (its
+ * point estimate stays the per-pair figure).
  */
 export function summarizePairs(row: { provider: string; a: string; b: string; judge: string }, outcomes: PairOutcome[]): PairwiseResult {
   let aWins = 0;
@@ -128,6 +131,7 @@ export function summarizePairs(row: { provider: string; a: string; b: string; ju
   let firstPicks = 0;
   let decisivePicks = 0;
   let cost: number | null = 0;
+  const net = new Map<number, number>();
   for (const o of outcomes) {
     cost = cost === null || o.costUsd === null ? null : cost + o.costUsd;
     for (const pick of [o.ab, o.ba]) {
@@ -139,11 +143,16 @@ export function summarizePairs(row: { provider: string; a: string; b: string; ju
     const x = winner(o.ab, true);
     const y = winner(o.ba, false);
     if (x === null || y === null) errors++;
-    else if (x === y && x !== 'tie') x === 'a' ? aWins++ : bWins++;
-    else if (x === 'tie' || y === 'tie') ties++;
+    else if (x === y && x !== 'tie') {
+      x === 'a' ? aWins++ : bWins++;
+      net.set(o.example, (net.get(o.example) ?? 0) + (x === 'b' ? 1 : -1));
+    } else if (x === 'tie' || y === 'tie') ties++;
     else orderDependent++;
   }
   const decisive = aWins + bWins;
+  const examplesB = [...net.values()].filter((v) => v > 0).length;
+  const examplesA = [...net.values()].filter((v) => v < 0).length;
+  const winInterval = decisive > 0 && net.size < decisive ? wilsonInterval(bWins / decisive, net.size) : wilson(bWins, decisive);
   return {
     ...row,
     pairs: outcomes.length,
@@ -153,8 +162,9 @@ export function summarizePairs(row: { provider: string; a: string; b: string; ju
     orderDependent,
     errors,
     position: { k: firstPicks, n: decisivePicks, ...wilson(firstPicks, decisivePicks), pValue: mcnemarExact(firstPicks, decisivePicks - firstPicks) },
-    winRate: { k: bWins, n: decisive, ...wilson(bWins, decisive) },
-    pValue: mcnemarExact(aWins, bWins),
+    winRate: { k: bWins, n: decisive, ...winInterval },
+    examples: { a: examplesA, b: examplesB },
+    pValue: mcnemarExact(examplesA, examplesB),
     costUsd: cost,
     items: outcomes.map(({ example, repeat, ab, ba }) => ({ example, repeat, ab, ba })),
   };

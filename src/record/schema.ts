@@ -228,7 +228,8 @@ export const pairwiseResultSchema = z
     errors: z.int().describe('Pairs without a readable pick in one order or both.'),
     position: measuredRateSchema.extend({ pValue: num }).describe('Decisive picks that chose the response shown first; exact binomial test against 1/2.'),
     winRate: measuredRateSchema.describe("B's wins over the pairs won in both orders, with a Wilson interval."),
-    pValue: num.describe('Two-sided exact sign test of B wins against A wins.'),
+    examples: z.object({ a: z.int(), b: z.int() }).describe('Examples won on net over their repeats (the sign test counts these).'),
+    pValue: num.describe('Two-sided exact sign test of the examples B won against those A won.'),
     costUsd: nullableNum,
     items: z
       .array(z.object({ example: z.int(), repeat: z.int(), ab: pickSchema, ba: pickSchema }))

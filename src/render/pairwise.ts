@@ -8,13 +8,14 @@ import { interval, pValue, usd } from './format.js';
  */
 export function pairwiseLines(c: PairwiseResult): string[] {
   const decisive = c.aWins + c.bWins;
+  const decided = c.examples.a + c.examples.b;
   const verdict =
     decisive === 0
       ? 'no pair kept its winner when the order was swapped: nothing to decide on'
       : c.pValue < 0.05
         ? `${c.bWins > c.aWins ? `${c.b} better` : `${c.a} better`} (exact sign test ${pValue(c.pValue)})`
-        : decisive < 6
-          ? `too few decided pairs to tell apart (${decisive}; the sign test needs >= 6)`
+        : decided < 6
+          ? `too few examples to tell apart (${decided} decided; the sign test needs >= 6)`
           : `not distinguishable (exact sign test ${pValue(c.pValue)})`;
   const position =
     c.position.n === 0 ? 'no decisive picks' : `picked the response shown first in ${c.position.k} of ${c.position.n} picks ${interval(c.position)}`;

@@ -48,6 +48,19 @@ describe('pairwise outcomes', () => {
     // Decisive picks: 8 of 9 picks, 5 of them of the first position.
     expect(s.position).toMatchObject({ k: 5, n: 8 });
   });
+
+  it('test by example: repeats of one example are one unit of the sign test', () => {
+    const won = (example: number, repeat: number): PairOutcome => ({ example, repeat, ab: 'second', ba: 'first', costUsd: 0 });
+    // Six wins of B, but on two examples only (three repeats each): no sign test on 2 units can tell.
+    const s = summarizePairs(
+      { provider: 'm', a: 'x', b: 'y', judge: 'j' },
+      [0, 1].flatMap((e) => [0, 1, 2].map((r) => won(e, r))),
+    );
+    expect(s).toMatchObject({ bWins: 6, examples: { a: 0, b: 2 } });
+    expect(s.pValue).toBeCloseTo(0.5, 12); // scipy.stats.binomtest(0, 2).pvalue
+    // Wilson at n = 2 examples, not 6 pairs: scipy binomtest(2, 2).proportion_ci(method='wilson').low = 0.34238
+    expect(s.winRate.low).toBeCloseTo(0.3423802275066532, 9);
+  });
 });
 
 describe('judge.mode: pairwise, end to end', () => {
