@@ -169,7 +169,7 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
     await write(io.stdout, 'This task has no judge: add a `judge:` section and your labels will calibrate it.\n');
     return EXIT.ok;
   }
-  return remeasure(file, io, p);
+  return remeasure(file, io, p, record.results);
 }
 
 /**
@@ -199,13 +199,13 @@ function movedText(m: Moved): string {
 }
 
 /** Re-runs calibration on the labels as now written; a failure here leaves the labels saved. */
-async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>): Promise<number> {
+async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>, results: RunRecord['results']): Promise<number> {
   const updated = await loadTask(file, { cwd: io.cwd, env: io.env });
   await write(io.stdout, 'Re-measuring the judge on your labels (judge calls only; cached ones are free)...\n');
   const cache = await openCache(io);
   try {
     const calibration = await recalibrate(updated, { env: io.env, ...(cache ? { cache } : {}) });
-    if (calibration) await write(io.stdout, `${renderCalibration(calibration, p)}\n`);
+    if (calibration) await write(io.stdout, `${renderCalibration(calibration, p, { task: updated, results })}\n`);
     return EXIT.ok;
   } catch (err) {
     if (!(err instanceof AijourneyError)) throw err;

@@ -101,6 +101,9 @@ describe('aijourney label with piped answers', () => {
     expect(res.stdout).toContain('3 new label(s) (1 pass, 2 fail)');
     expect(res.stdout).toMatch(/Judge agreement with your 4 labels/);
     expect(res.stdout).toMatch(/Judge openai:gpt-4o: (UNTRUSTED|PROVISIONAL|TRUSTED)/);
+    // The re-measured judge's bias probes: an OpenAI judge of an OpenAI model is flagged.
+    expect(res.stdout).toContain('Bias probes of openai:gpt-4o');
+    expect(res.stdout).toContain('self-preference: FLAGGED: openai:gpt-4o and openai:gpt-4o-mini are both openai');
     const text = await readFile(join(dir, 'task.yaml'), 'utf8');
     expectCommentsKept(text);
     const task = parse(text);
