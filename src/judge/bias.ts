@@ -92,7 +92,7 @@ function selfPreference(input: ProbeInput): BiasProbes['selfPreference'] {
     (judgeFamilies.includes([...fams][0]!) ? own : other).push(d);
   }
   const base = { judgeFamilies, sameFamily, families, labels: { own: own.length, other: other.length } };
-  if (own.length < 2 || other.length < 2) return { ...base, effect: null, low: null, high: null, shown: false };
+  if (own.length < 2 || other.length < 2) return { ...base, effect: null, low: null, high: null, shown: false, needLabels: null };
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const varianceOfMean = (xs: number[]) => {
     const m = mean(xs);
@@ -105,7 +105,9 @@ function selfPreference(input: ProbeInput): BiasProbes['selfPreference'] {
   const half = Z * Math.sqrt(varianceOfMean(a) + varianceOfMean(b));
   const low = Math.max(-2, Math.min(effect, centre - half));
   const high = Math.min(2, Math.max(effect, centre + half));
-  return { ...base, effect, low, high, shown: low > 0 || high < 0 };
+  const shown = low > 0 || high < 0;
+  const needLabels = shown || effect === 0 ? null : Math.ceil((own.length + other.length) * ((high - low) / 2 / Math.abs(effect)) ** 2);
+  return { ...base, effect, low, high, shown, needLabels };
 }
 
 function consistency(input: ProbeInput): BiasProbes['consistency'] {

@@ -187,6 +187,7 @@ export const biasProbesSchema = z
         sameFamily: z.array(z.object({ judge: z.string(), provider: z.string(), family: z.string() })),
         families: z.int().describe('Known model families under test.'),
         labels: z.object({ own: z.int(), other: z.int() }).describe("Labels on outputs of the judge's family and of other families."),
+        needLabels: z.int().nullable().describe('Labels (at this gap and mix) at which the interval would exclude 0; null when shown, no gap or not measured.'),
         ...probeEffect,
       })
       .describe("Effect: the judge's excess pass rate (judged − human) on its own family's outputs minus on others'."),

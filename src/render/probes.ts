@@ -34,7 +34,7 @@ export function probeLines(probes: BiasProbes): string[] {
     same.length > 0 ? `FLAGGED: ${same.join('; ')}` : self.judgeFamilies.length === 0 ? "judge's family unknown" : 'no model under test shares its family';
   let gap: string;
   if (self.effect !== null)
-    gap = `family gap (judged − human pass rate, own minus other families) ${signed(self.effect)} ${range(self.low, self.high, signed)} on ${self.labels.own} + ${self.labels.other} labels: ${verdict(self.shown)}`;
+    gap = `family gap (judged − human pass rate, own minus other families) ${signed(self.effect)} ${range(self.low, self.high, signed)} on ${self.labels.own} + ${self.labels.other} labels: ${verdict(self.shown)}${self.needLabels === null ? '' : `; about ${self.needLabels} labels at this gap would tell`}`;
   else if (self.families < 2) gap = 'family gap: needs models of two or more families under test';
   else gap = `family gap: needs at least 2 labels on outputs of the judge's family and 2 on others' (has ${self.labels.own} and ${self.labels.other})`;
   lines.push(`  self-preference: ${flag}; ${gap}`);

@@ -100,6 +100,9 @@ describe('bias probes on plain data', () => {
     const few = biasProbes({ ...base, labels: labels.filter((l) => l.example < 4), results });
     expect(few.selfPreference.low).toBeCloseTo(2 / 3 - 1.959963984540054 * Math.sqrt(1 / 9 + 1 / 15), 12);
     expect(few.selfPreference.shown).toBe(false);
+    // At the same gap the half-width shrinks as 1/√labels: (half-width / gap)² times the 8 labels.
+    const half = (few.selfPreference.high! - few.selfPreference.low!) / 2;
+    expect(few.selfPreference.needLabels).toBe(Math.ceil(8 * half ** 2));
     // Consistency is not measured with one sample.
     expect(probes.consistency).toMatchObject({ effect: null, shown: false });
   });
