@@ -180,7 +180,8 @@ function nextQueue(record: RunRecord, task: Task, n: number): { items: LabelItem
   const confusion = record.judge?.candidates.find((c) => c.selected)?.confusion ?? { tp: 0, fn: 0, fp: 0, tn: 0 };
   const known = new Set(task.examples.map((e) => e.index));
   const results = record.results.filter((r) => known.has(r.example));
-  const ranked = rankLabels(task.examples, results, { confusion, seed: record.seed, limit: n });
+  const gate = record.decision.minQualitySource === 'default' ? {} : { minQuality: record.decision.minQuality };
+  const ranked = rankLabels(task.examples, results, { confusion, seed: record.seed, limit: n, ...gate });
   const { items } = buildQueue({ results, labelNext: ranked }, task.examples);
   return { items: items.slice(0, ranked.length), missing: record.results.filter((r) => r.output !== null && !known.has(r.example)).length };
 }

@@ -11,7 +11,10 @@ export interface RankOptions {
   seed: number;
   /** Judge samples split on this output (known during the run only). */
   split?: (r: CallResult) => boolean;
+  /** How many to return. @default 5 */
   limit?: number;
+  /** A min-quality limit set by the task or a flag: labels that make its decisions surer come first. */
+  minQuality?: number;
 }
 
 /**
@@ -41,17 +44,19 @@ export function rankLabels(examples: readonly Example[], results: readonly CallR
     if (unlabeled.has(r.example)) return [3, 'example has no labels yet'];
     return [4, null];
   };
-  const values = labelValues(rowCounts(results), options.confusion, options.seed);
+  const values = labelValues(rowCounts(results), options.confusion, options.seed, options.minQuality);
+  const none = { width: 0, risk: 0 };
   const ranked = judged
-    .map((r, order) => ({ r, order, w: why(r), value: values.get(`${r.prompt}\u0000${r.provider}\u0000${r.judge!.verdict}`) ?? 0 }))
-    .sort((a, b) => b.value - a.value || a.w[0] - b.w[0] || a.order - b.order);
+    .map((r, order) => ({ r, order, w: why(r), v: values.get(`${r.prompt}\u0000${r.provider}\u0000${r.judge!.verdict}`) ?? none }))
+    .sort((a, b) => b.v.risk - a.v.risk || b.v.width - a.v.width || a.w[0] - b.w[0] || a.order - b.order);
   const seen = new Set(labeled);
   const out: LabelSuggestion[] = [];
-  for (const { r, w, value } of ranked) {
+  for (const { r, w, v } of ranked) {
     const key = `${r.example}\u0000${r.output!.trim()}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const shrink = `expected to narrow the corrected intervals by ${(value * 100).toFixed(1)} pts`;
+    const gate = options.minQuality === undefined ? '' : `expected to cut the chance of a wrong min-quality decision by ${(v.risk * 100).toFixed(1)} pts and `;
+    const shrink = `${gate}expected to narrow the corrected intervals by ${(v.width * 100).toFixed(1)} pts`;
     out.push({
       prompt: r.prompt,
       provider: r.provider,
@@ -59,7 +64,8 @@ export function rankLabels(examples: readonly Example[], results: readonly CallR
       repeat: r.repeat,
       output: r.output!,
       why: w[1] ? `${shrink}; ${w[1]}` : shrink,
-      value,
+      value: v.width,
+      ...(options.minQuality === undefined ? {} : { riskValue: v.risk }),
     });
     if (out.length === (options.limit ?? MAX_SUGGESTIONS)) break;
   }

@@ -53,10 +53,28 @@ export function rowInterval(row: RowCounts, confusion: Confusion, seed: number):
   return { rate, low: posterior.quantile(0.025), high: posterior.quantile(0.975) };
 }
 
-const width = (row: RowCounts, confusion: Confusion, seed: number) => {
-  const i = rowInterval(row, confusion, seed);
-  return i ? i.high - i.low : 0;
-};
+/** What a row contributes: its interval's width, and with a quality limit the chance its decision is wrong. */
+interface RowFigures {
+  width: number;
+  risk: number;
+}
+
+/**
+ * The width of a row's 95% interval and, given a limit, min(P(q >= limit), P(q < limit)): the
+ * posterior chance that deciding the gate either way is wrong.
+ */
+function figures(row: RowCounts, confusion: Confusion, seed: number, limit: number | undefined): RowFigures {
+  const { posterior } = qualityPosterior({ ...row, confusion }, { seed, draws: RANKING_DRAWS });
+  if (!posterior) return { width: 0, risk: 0 };
+  const above = limit === undefined ? 0 : 1 - posterior.cdf(limit);
+  return { width: posterior.quantile(0.975) - posterior.quantile(0.025), risk: Math.min(above, 1 - above) };
+}
+
+/** The expected shrink a label brings: of the summed widths, and of the summed decision risks (0 without a limit). */
+export interface LabelValue {
+  width: number;
+  risk: number;
+}
 
 /** P(the human says pass | the judge said `judged`) for an output of `row`. */
 export function passChance(row: RowCounts, confusion: Confusion, judged: Verdict): number {
@@ -88,32 +106,40 @@ export function decided(row: RowCounts, judged: Verdict, human: Verdict): RowCou
 
 /**
  * For each row and judge verdict with outputs to label, the expected shrink of the summed interval
- * widths. Keyed `prompt \0 provider \0 verdict`. Rows other than the labeled one depend only on the
- * (judge, human) pair, so each pair's widths are computed once for all rows.
+ * widths and, given the min-quality limit, of the summed chances of a wrong gate decision (so the
+ * rows closest to the limit count most). Keyed `prompt \0 provider \0 verdict`. Rows other than the
+ * labeled one depend only on the (judge, human) pair, so each pair's figures are computed once for all rows.
  */
-export function labelValues(rows: readonly RowCounts[], confusion: Confusion, seed: number): Map<string, number> {
+export function labelValues(rows: readonly RowCounts[], confusion: Confusion, seed: number, limit?: number): Map<string, LabelValue> {
   const judgedRows = rows.filter((r) => r.judgedN > 0);
-  const base = judgedRows.map((r) => width(r, confusion, seed));
-  const total = base.reduce((s, w) => s + w, 0);
+  const sum = (xs: RowFigures[], skip = -1) =>
+    xs.reduce((s, f, j) => (j === skip ? s : { width: s.width + f.width, risk: s.risk + f.risk }), { width: 0, risk: 0 });
+  const total = sum(judgedRows.map((r) => figures(r, confusion, seed, limit)));
   const verdicts: Verdict[] = ['pass', 'fail'];
-  const moved = new Map<string, number[]>();
+  const moved = new Map<string, RowFigures[]>();
   for (const v of verdicts)
     for (const h of verdicts)
       moved.set(
         v + h,
-        judgedRows.map((r) => width(r, withLabel(confusion, v, h), seed)),
+        judgedRows.map((r) => figures(r, withLabel(confusion, v, h), seed, limit)),
       );
-  const values = new Map<string, number>();
+  const values = new Map<string, LabelValue>();
   judgedRows.forEach((row, i) => {
     for (const v of verdicts) {
       const count = v === 'pass' ? row.judgedPass : row.judgedN - row.judgedPass;
       if (count === 0) continue;
       const p = passChance(row, confusion, v);
       const after = (h: Verdict) => {
-        const others = moved.get(v + h)!.reduce((s, w, j) => (j === i ? s : s + w), 0);
-        return others + width(decided(row, v, h), withLabel(confusion, v, h), seed);
+        const others = sum(moved.get(v + h)!, i);
+        const own = figures(decided(row, v, h), withLabel(confusion, v, h), seed, limit);
+        return { width: others.width + own.width, risk: others.risk + own.risk };
       };
-      values.set(`${row.prompt}\u0000${row.provider}\u0000${v}`, total - (p * after('pass') + (1 - p) * after('fail')));
+      const pass = after('pass');
+      const fail = after('fail');
+      values.set(`${row.prompt}\u0000${row.provider}\u0000${v}`, {
+        width: total.width - (p * pass.width + (1 - p) * fail.width),
+        risk: total.risk - (p * pass.risk + (1 - p) * fail.risk),
+      });
     }
   });
   return values;

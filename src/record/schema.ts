@@ -373,6 +373,9 @@ export const runRecordSchema = z
         output: z.string(),
         why: z.string(),
         value: num.optional().describe("Expected shrink of the summed widths of the rows' 95% corrected intervals from this output's label."),
+        riskValue: num
+          .optional()
+          .describe("With a min-quality limit set: expected shrink of the summed chances that a row's gate decision is wrong (ranked first)."),
       }),
     ),
     seed: z.int(),

@@ -175,7 +175,12 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       judgeCostUsd: task.judge ? judgeCost : null,
       ...(pairwise ? { pairwise } : {}),
       labelNext: task.judge
-        ? rankLabels(task.examples, results, { confusion: selectedConfusion(calibration), seed: options.seed ?? 1, split: (r) => splits.has(r) })
+        ? rankLabels(task.examples, results, {
+            confusion: selectedConfusion(calibration),
+            seed: options.seed ?? 1,
+            split: (r) => splits.has(r),
+            ...gateLimit(task, options),
+          })
         : [],
       seed: options.seed ?? 1,
       decision: decisionSettings(task.gates, options),
@@ -188,6 +193,12 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   );
   if (fatal) throw new RunError(fatal.message, undefined, record);
   return record;
+}
+
+/** The min-quality limit when the task or a flag sets one (the default 0.8 is no gate to rank for). */
+function gateLimit(task: Task, options: EvalOptions): { minQuality?: number } {
+  const settings = decisionSettings(task.gates, options);
+  return settings.minQualitySource === 'default' ? {} : { minQuality: settings.minQuality };
 }
 
 /** The confusion the corrected quality uses: the selected judge's (none without labels). */

@@ -29,28 +29,38 @@ const results = [
 ];
 const examples: Example[] = [0, 1, 2].map((index) => ({ index, vars: {}, labels: [] }));
 
-/** Brute force: every output on its own, both human verdicts, every row's interval recomputed from scratch. */
-function bruteForce(seed: number): Map<string, number> {
-  const width = (rs: CallResult[], c: Confusion) =>
+/**
+ * Brute force: every output on its own, both human verdicts, every row's interval (and, given a
+ * limit, its chance of a wrong gate decision) recomputed from scratch.
+ */
+function bruteForce(seed: number, limit?: number): Map<string, { width: number; risk: number }> {
+  const figures = (rs: CallResult[], c: Confusion) =>
     rowCounts(rs)
       .filter((r) => r.judgedN > 0)
-      .reduce((s, r) => {
-        const { posterior } = qualityPosterior({ ...r, confusion: c }, { seed, draws: RANKING_DRAWS });
-        return s + posterior!.quantile(0.975) - posterior!.quantile(0.025);
-      }, 0);
-  const base = width(results, confusion);
-  const out = new Map<string, number>();
+      .reduce(
+        (s, r) => {
+          const { posterior } = qualityPosterior({ ...r, confusion: c }, { seed, draws: RANKING_DRAWS });
+          const above = limit === undefined ? 0 : 1 - posterior!.cdf(limit);
+          return { width: s.width + posterior!.quantile(0.975) - posterior!.quantile(0.025), risk: s.risk + Math.min(above, 1 - above) };
+        },
+        { width: 0, risk: 0 },
+      );
+  const base = figures(results, confusion);
+  const out = new Map<string, { width: number; risk: number }>();
   for (const target of results.filter((r) => r.judge)) {
     const v = target.judge!.verdict;
     const row = rowCounts(results).find((r) => r.provider === target.provider)!;
-    const expected = (['pass', 'fail'] as const).reduce((s, h) => {
+    const expected = { width: 0, risk: 0 };
+    for (const h of ['pass', 'fail'] as const) {
       const c = { ...confusion };
       c[h === 'pass' ? (v === 'pass' ? 'tp' : 'fn') : v === 'pass' ? 'fp' : 'tn']++;
       const rs = results.map((r) => (r === target ? { ...r, pass: h === 'pass', judge: { ...r.judge!, source: 'label' as const } } : r));
       const p = passChance(row, confusion, v);
-      return s + (h === 'pass' ? p : 1 - p) * width(rs, c);
-    }, 0);
-    out.set(target.output!, base - expected);
+      const f = figures(rs, c);
+      expected.width += (h === 'pass' ? p : 1 - p) * f.width;
+      expected.risk += (h === 'pass' ? p : 1 - p) * f.risk;
+    }
+    out.set(target.output!, { width: base.width - expected.width, risk: base.risk - expected.risk });
   }
   return out;
 }
@@ -71,13 +81,28 @@ describe('value of a label', () => {
     const brute = bruteForce(5);
     const values = labelValues(rowCounts(results), confusion, 5);
     for (const r of results.filter((x) => x.judge)) {
-      expect(values.get(`p\u0000${r.provider}\u0000${r.judge!.verdict}`)).toBeCloseTo(brute.get(r.output!)!, 12);
+      expect(values.get(`p\u0000${r.provider}\u0000${r.judge!.verdict}`)!.width).toBeCloseTo(brute.get(r.output!)!.width, 12);
     }
     // The ranking offers the outputs in the brute force's order of value.
     const ranked = rankLabels(examples, results, { confusion, seed: 5, limit: 10 });
-    const order = [...brute.entries()].sort((x, y) => y[1] - x[1]).map(([o]) => brute.get(o)!);
-    expect(ranked.map((s) => brute.get(s.output)!)).toEqual(order);
+    const order = [...brute.values()].map((b) => b.width).sort((x, y) => y - x);
+    expect(ranked.map((s) => brute.get(s.output)!.width)).toEqual(order);
     expect(ranked).toHaveLength(5); // b2 failed a check: decided exactly, nothing to learn
     expect(ranked[0]!.value).toBeGreaterThan(0);
+  });
+
+  it('with a min-quality limit, ranks first the labels that make the gate decisions surer', () => {
+    const brute = bruteForce(5, 0.6);
+    const values = labelValues(rowCounts(results), confusion, 5, 0.6);
+    for (const r of results.filter((x) => x.judge)) {
+      const v = values.get(`p\u0000${r.provider}\u0000${r.judge!.verdict}`)!;
+      expect(v.risk).toBeCloseTo(brute.get(r.output!)!.risk, 12);
+      expect(v.width).toBeCloseTo(brute.get(r.output!)!.width, 12);
+    }
+    const ranked = rankLabels(examples, results, { confusion, seed: 5, limit: 10, minQuality: 0.6 });
+    const order = [...brute.values()].sort((x, y) => y.risk - x.risk || y.width - x.width).map((b) => b.risk);
+    expect(ranked.map((s) => brute.get(s.output)!.risk)).toEqual(order);
+    expect(ranked[0]!.riskValue).toBeGreaterThan(0);
+    expect(ranked[0]!.why).toMatch(/^expected to cut the chance of a wrong min-quality decision by \d+\.\d pts and expected to narrow/);
   });
 });
