@@ -1,7 +1,8 @@
 import type { BiasProbes } from '../record/schema.js';
 import { pct } from './format.js';
 
-const signed = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(2)}`;
+// A bound just off 0 keeps a third digit, so a shown bias never reads as an interval reaching 0.
+const signed = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(v !== 0 && Math.abs(v) < 0.01 ? 3 : 2)}`;
 const range = (low: number | null, high: number | null, show: (v: number) => string) =>
   `[${low === null ? '?' : show(low)}, ${high === null ? '?' : show(high)}]`;
 const verdict = (shown: boolean) => (shown ? 'BIAS SHOWN' : 'not shown');
