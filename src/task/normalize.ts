@@ -227,7 +227,8 @@ function normalizeJudge(judge: NonNullable<TaskInput['judge']>): JudgeSpec {
     }
     return { id, provider, rubric: entry.rubric ?? '' };
   });
-  return { candidates, samples: judge.samples, mode: judge.mode, ...(judge.panel ? { panel: memberAt.map((i) => candidates[i]!.id) } : {}) };
+  const panel = judge.panel ? memberAt.map((i) => candidates[i]!.id) : judge.combine === 'panel' ? candidates.map((c) => c.id) : undefined;
+  return { candidates, samples: judge.samples, mode: judge.mode, ...(panel ? { panel } : {}) };
 }
 
 function normalizeGates(gates: NonNullable<TaskInput['gates']>): Gates {

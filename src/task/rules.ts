@@ -209,6 +209,14 @@ function judgeRules(input: TaskInput): DraftIssue[] {
   if (judge.model === undefined && judge.candidates === undefined && judge.panel === undefined) {
     return [{ path: ['judge'], message: 'needs `model` and `rubric`, a `candidates` list, or a `panel`' }];
   }
+  if (judge.combine === 'panel' && (judge.panel !== undefined || (judge.candidates?.length ?? 0) < 2)) {
+    return [
+      {
+        path: ['judge', 'combine'],
+        message: judge.panel !== undefined ? 'use either `combine: panel` or `panel`, not both' : '`combine: panel` needs two or more `candidates`',
+      },
+    ];
+  }
   const prompts = input.prompts?.length ?? 1;
   const modeIssues: DraftIssue[] =
     judge.mode === 'pairwise' && prompts < 2
@@ -225,7 +233,7 @@ function judgeRules(input: TaskInput): DraftIssue[] {
     if (idOf(c) === PANEL_ID)
       issues.push({ path: ['judge', list, i, 'id'], message: `"${PANEL_ID}" names the panel's own row: give this judge another \`id\`` });
   };
-  if (judge.panel) {
+  if (judge.panel || judge.combine === 'panel') {
     candidates.forEach(reserved('candidates'));
     panel.forEach(reserved('panel'));
   }

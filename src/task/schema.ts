@@ -247,6 +247,10 @@ const judgeSchema = strict({
     .describe(
       "Judges asked together, 2 to 10, their verdicts combined by log-odds weights from each member's leave-one-out TPR/TNR (majority vote while labels are too few). Calibrated as a unit next to its members (row `panel`) and used only if its J beats the best single judge. Each is `<provider>:<model>` or a mapping; with `candidates` they are calibrated too.",
     ),
+  combine: z
+    .enum(['best', 'panel'])
+    .optional()
+    .describe('With `candidates`: `panel` makes them all one panel (as `panel:` would), calibrated next to them. @default `best`'),
   samples: z.int().min(1).max(25).default(1).describe('Ask each question this many times and take the majority, 1 to 25.'),
   mode: z
     .enum(['pointwise', 'pairwise'])

@@ -127,6 +127,13 @@ describe('valid task files', () => {
     expect(task.judge!.panel).toEqual(['openai:gpt-4o', 'anthropic:claude-haiku-4-5', 'strict']);
   });
 
+  test('combine: panel makes the candidates one panel', async () => {
+    const text = `${INLINE}judge:\n  rubric: Same urgency.\n  combine: panel\n  candidates: [openai:gpt-4o, anthropic:claude-haiku-4-5]\n`;
+    const task = await parseTask(text, 'mem.yaml', '.');
+    expect(task.judge!.panel).toEqual(['openai:gpt-4o', 'anthropic:claude-haiku-4-5']);
+    expect(task.judge!.candidates).toHaveLength(2);
+  });
+
   test('judge model in object form with params', async () => {
     const text = `${INLINE}judge:\n  model: { id: strict, type: openai, model: gpt-4o, params: { temperature: 0 } }\n  rubric: Same urgency.\n`;
     const task = await parseTask(text, 'mem.yaml', '.');
