@@ -12,7 +12,8 @@ import { judgeInput } from './prompt.js';
  * `judge.mode: pairwise`: every prompt variant after the first against the first, on each provider,
  * on every (example, repeat) both answered. The judge is the selected one, or the best single judge
  * when a panel grades (a pick is not a vote to weigh). The input shown is the first variant's, as in
- * calibration. A stop (interrupt, rejected key) ends the comparison: it is then left out.
+ * calibration. Its calls are new spending, so the budget and interrupts apply: a stop (the budget,
+ * an interrupt, a rejected key) leaves the unfinished comparison out, its finished calls' cost counted.
  */
 export async function comparePrompts(
   task: Task,
@@ -55,12 +56,14 @@ export async function comparePrompts(
           b,
         });
       }
-      let outcomes: PairOutcome[];
-      try {
-        outcomes = await Promise.all(pairs.map((pair) => limit(() => askPair(client, judge, pair, ctx))));
-      } catch (err) {
-        if (stopsComparison(err)) return { comparisons, costUsd };
-        throw err;
+      const settled = await Promise.allSettled(pairs.map((pair) => limit(() => askPair(client, judge, pair, ctx))));
+      const outcomes: PairOutcome[] = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) {
+        if (!stopsComparison(failed.reason)) throw failed.reason;
+        // Stopped part-way: this comparison is left out, what its finished pairs cost is still counted.
+        const spent = outcomes.reduce<number | null>((s, o) => (s === null || o.costUsd === null ? null : s + o.costUsd), 0);
+        return { comparisons, costUsd: costUsd === null || spent === null ? null : costUsd + spent };
       }
       const row = summarizePairs({ provider: provider.id, a: first!.id, b: other.id, judge: judge.id }, outcomes);
       costUsd = costUsd === null || row.costUsd === null ? null : costUsd + row.costUsd;

@@ -94,7 +94,8 @@ export async function askPair(client: ModelClient, judge: JudgeCandidate, pair: 
       params: judge.provider.params,
       structured: { name: 'record_choice', description: 'Record which response is better.', schema: PICK_SCHEMA },
     };
-    const outcome = await callModel(client, request, 0, { ...ctx, continuing: true });
+    // New spending, not the grading of an output already paid for: the budget and interrupts apply.
+    const outcome = await callModel(client, request, 0, ctx);
     return { pick: outcome.completion ? parsePick(outcome.completion) : null, cost: outcome.costUsd };
   };
   const ab = await ask(pair.a, pair.b);
