@@ -143,6 +143,13 @@ function program(io: Io, setCode: (code: number) => void): Command {
         opt.count,
       ),
     )
+    .addOption(
+      opt.option(
+        '--next <n>',
+        'label the N outputs whose labels are expected to narrow the corrected-quality intervals most (value of information under the corrected-quality model)',
+        opt.count,
+      ),
+    )
     .option('--prompt <id>', "with --random: the row's prompt variant (default: the first row the judge graded)")
     .option('--provider <id>', "with --random: the row's provider")
     .addOption(opt.option('--seed <n>', 'with --random: seed of the draw', opt.seed).default(1))

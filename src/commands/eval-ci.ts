@@ -20,6 +20,7 @@ export interface CiFlags {
   maxCost?: number;
   maxP95Ms?: number;
   maxErrorRate?: number;
+  maxJudgeBias?: number;
   confidence?: Confidence;
   baseline?: string;
   maxRegression?: number;

@@ -13,7 +13,10 @@ import { randomDraw } from '../label/random.js';
 import { lineReader, parseAnswer, type Answer, type LineReader } from '../label/answers.js';
 import { findLatestRun } from '../label/find-run.js';
 import { readRunRecord } from '../record/io.js';
-import { buildQueue } from '../label/queue.js';
+import { buildQueue, type LabelItem } from '../label/queue.js';
+import { moveTracker, type Moved } from '../label/moved.js';
+import { rankLabels } from '../judge/label-next.js';
+import { pct } from '../render/format.js';
 import { recalibrate, renderCalibration } from '../label/recalibrate.js';
 import { showItem } from '../label/show.js';
 import { writeLabel } from '../label/write.js';
@@ -25,6 +28,8 @@ export interface LabelFlags {
   color: boolean;
   /** Draw this many outputs at random from one row's judged outputs (a random sample). */
   random?: number;
+  /** Offer the N outputs whose labels are expected to narrow the corrected intervals most. */
+  next?: number;
   prompt?: string;
   provider?: string;
   seed?: number;
@@ -94,8 +99,14 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
   io.secrets?.add(taskSecrets(task, io.env));
   const { path: runPath, record: saved } = await pickRun(file, task, flags, io);
   const record = io.secrets ? io.secrets.deep(saved) : saved; // labels copy outputs into the task file
+  if (flags.random !== undefined && flags.next !== undefined) throw new UsageError('use either --random or --next, not both');
   const random = flags.random === undefined ? null : drawRandom(record, task.examples, flags);
-  const { items, missing } = random ? { items: random.items, missing: 0 } : buildQueue(record, task.examples);
+  const { items, missing } = random
+    ? { items: random.items, missing: 0 }
+    : flags.next !== undefined
+      ? nextQueue(record, task, flags.next)
+      : buildQueue(record, task.examples);
+  const tracker = task.judge && record.judge ? moveTracker(record) : null;
   const p = palette(flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY));
   const terminal = Boolean(io.stdin.isTTY);
   const taskPath = resolve(io.cwd, file);
@@ -137,6 +148,8 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
       });
       counts[answer.decision]++;
       await write(io.stdout, `  saved: ${answer.decision}${label.critique ? ` (${displayText(label.critique)})` : ''}\n`);
+      const moved = tracker?.label({ ...item, example: item.example.index }, answer.decision);
+      if (moved) await write(io.stdout, `${movedText(moved)}\n`);
     }
   } finally {
     reader?.close();
@@ -156,17 +169,44 @@ export async function runLabelCommand(file: string, flags: LabelFlags, io: Io): 
     await write(io.stdout, 'This task has no judge: add a `judge:` section and your labels will calibrate it.\n');
     return EXIT.ok;
   }
-  return remeasure(file, io, p);
+  return remeasure(file, io, p, record.results);
+}
+
+/**
+ * `--next N`: the N judged outputs whose labels are expected to narrow the corrected intervals most
+ * (judge/value.ts), under the run's judge and seed, leaving out outputs labeled since.
+ */
+function nextQueue(record: RunRecord, task: Task, n: number): { items: LabelItem[]; missing: number } {
+  const confusion = record.judge?.candidates.find((c) => c.selected)?.confusion ?? { tp: 0, fn: 0, fp: 0, tn: 0 };
+  const known = new Set(task.examples.map((e) => e.index));
+  const results = record.results.filter((r) => known.has(r.example));
+  const gate = record.decision.minQualitySource === 'default' ? {} : { minQuality: record.decision.minQuality };
+  const ranked = rankLabels(task.examples, results, { confusion, seed: record.seed, limit: n, ...gate });
+  const { items } = buildQueue({ results, labelNext: ranked }, task.examples);
+  return { items: items.slice(0, ranked.length), missing: record.results.filter((r) => r.output !== null && !known.has(r.example)).length };
+}
+
+/** The movement in words: the row's interval before → after, and the trust level with the rate that moved. */
+function movedText(m: Moved): string {
+  const span = (i: Moved['before']) => (i ? `${i.rate === null ? '' : `${pct(i.rate)} `}[${pct(i.low)}, ${pct(i.high)}]` : 'none');
+  const width = (i: Moved['before']) => (i ? `${((i.high - i.low) * 100).toFixed(0)}` : '?');
+  const rate = (t: Moved['trustBefore'], which: 'tpr' | 'tnr') => `${t[which].k}/${t[which].n}`;
+  const moved = (['tpr', 'tnr'] as const).filter((w) => m.trustBefore[w].n !== m.trustAfter[w].n);
+  const rates = moved.map((w) => `${w.toUpperCase()} ${rate(m.trustBefore, w)} → ${rate(m.trustAfter, w)}`).join(', ');
+  return (
+    `  corrected quality of ${displayText(rowName(m.row))}: ${span(m.before)} → ${span(m.after)} (width ${width(m.before)} → ${width(m.after)} pts); ` +
+    `judge: ${m.trustBefore.level} → ${m.trustAfter.level}${rates ? ` (${rates})` : ''} — from this run's verdicts, re-measured at the end`
+  );
 }
 
 /** Re-runs calibration on the labels as now written; a failure here leaves the labels saved. */
-async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>): Promise<number> {
+async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>, results: RunRecord['results']): Promise<number> {
   const updated = await loadTask(file, { cwd: io.cwd, env: io.env });
   await write(io.stdout, 'Re-measuring the judge on your labels (judge calls only; cached ones are free)...\n');
   const cache = await openCache(io);
   try {
     const calibration = await recalibrate(updated, { env: io.env, ...(cache ? { cache } : {}) });
-    if (calibration) await write(io.stdout, `${renderCalibration(calibration, p)}\n`);
+    if (calibration) await write(io.stdout, `${renderCalibration(calibration, p, { task: updated, results })}\n`);
     return EXIT.ok;
   } catch (err) {
     if (!(err instanceof AijourneyError)) throw err;

@@ -111,4 +111,12 @@ export const GATE_FLAGS = [
     parse: rate,
     help: "gate: fail when a row's share of errored calls is above RATE, 0-1",
   },
+  {
+    name: 'max-judge-bias',
+    key: 'maxJudgeBias',
+    flag: '--max-judge-bias <size>',
+    field: 'maxJudgeBias',
+    parse: rate,
+    help: 'gate: fail when a bias probe of the judge (length, self-preference, consistency) shows an effect above SIZE at its 95% interval, 0-1 (0: any bias shown); overrides gates.max_judge_bias',
+  },
 ] as const;

@@ -9,13 +9,14 @@ export interface GateFlags {
   maxCostUsd?: number;
   maxP95LatencyMs?: number;
   maxErrorRate?: number;
+  maxJudgeBias?: number;
   confidence?: Confidence;
 }
 
 /** The task's gates with the flags laid over them. */
 export function resolveGates(task: Gates, flags: GateFlags): Gates {
   const out: Gates = { ...task };
-  for (const key of ['minQuality', 'maxCostUsd', 'maxP95LatencyMs', 'maxErrorRate', 'confidence'] as const) {
+  for (const key of ['minQuality', 'maxCostUsd', 'maxP95LatencyMs', 'maxErrorRate', 'maxJudgeBias', 'confidence'] as const) {
     if (flags[key] !== undefined) (out as Record<string, unknown>)[key] = flags[key];
   }
   return out;
@@ -65,7 +66,29 @@ export function checkGates(record: RunRecord, gates: Gates): GateCheck[] {
     }
     checks.push(c);
   }
+  if (gates.maxJudgeBias !== undefined) checks.push(...judgeBiasChecks(record, gates.maxJudgeBias));
   return checks;
+}
+
+/**
+ * One check per bias probe: `actual` is how far the probe's 95% interval lies from 0 (0 when it
+ * holds 0), failing beyond `limit`. A probe that could not measure passes, marked inconclusive.
+ */
+function judgeBiasChecks(record: RunRecord, limit: number): GateCheck[] {
+  const probes = record.judge?.probes;
+  if (!probes) return [{ name: 'max-judge-bias', row: 'judge', limit, actual: null, pass: true, inconclusive: true, why: { code: 'probe-not-measured' } }];
+  const rows: Array<[string, { low: number | null; high: number | null }]> = [
+    ['length', probes.length],
+    ['self-preference', probes.selfPreference],
+    ['consistency', probes.consistency],
+  ];
+  return rows.map(([probe, { low, high }]) => {
+    const row = `judge ${probes.judge}: ${probe}`;
+    if (low === null || high === null)
+      return { name: 'max-judge-bias', row, limit, actual: null, pass: true, inconclusive: true, why: { code: 'probe-not-measured' } };
+    const actual = low > 0 ? low : high < 0 ? -high : 0;
+    return { name: 'max-judge-bias', row, limit, actual, pass: actual <= limit };
+  });
 }
 
 export function gatesResult(checks: GateCheck[]): GatesResult {

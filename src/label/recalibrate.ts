@@ -3,6 +3,9 @@ import { RunError } from '../errors.js';
 import { labeledItems } from '../judge/labeled.js';
 import { calibrate, type Calibration } from '../judge/calibrate.js';
 import { trustLevel } from '../judge/trust.js';
+import { biasProbes, probeInputOf } from '../judge/bias.js';
+import { probeLines } from '../render/probes.js';
+import type { CallResult } from '../record/schema.js';
 import { createClient as defaultCreateClient } from '../providers/registry.js';
 import type { ClientOptions } from '../providers/types.js';
 import { Scrubber, taskSecrets } from '../providers/secrets.js';
@@ -45,8 +48,11 @@ export async function recalibrate(task: Task, options: RecalibrateOptions): Prom
   }
 }
 
-/** The new agreement figures, one line per candidate, and the selected judge's trust level. */
-export function renderCalibration(calibration: Calibration, p: Palette): string {
+/**
+ * The new agreement figures, one line per candidate, the selected judge's trust level and, given
+ * the run's outputs (which tell which model wrote a labeled output), its bias probes.
+ */
+export function renderCalibration(calibration: Calibration, p: Palette, probes?: { task: Task; results: readonly CallResult[] }): string {
   const lines = [p.bold(`Judge agreement with your ${calibration.items.length} labels (leave-one-out):`)];
   for (const c of calibration.candidates) {
     lines.push(
@@ -59,5 +65,7 @@ export function renderCalibration(calibration: Calibration, p: Palette): string 
   lines.push(`Judge ${displayText(calibration.selected.id)}: ${colour(p.bold(trust.level))} (${displayText(trustReason(trust))})`);
   const next = trustNext(trust);
   if (next) lines.push(`  ${displayText(next)}`);
+  const input = probes ? probeInputOf(calibration, probes.task, probes.results, probes.task.judge?.samples ?? 1) : null;
+  if (input) lines.push(...probeLines(biasProbes(input)).map((line) => displayText(line)));
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { callCost, resolvePrice } from '../cost/prices.js';
 import { labeledItems } from '../judge/labeled.js';
 import { leaveOneOut, toFewShot } from '../judge/calibrate.js';
 import { judgeInput, judgeMessages } from '../judge/prompt.js';
+import { pairMessages } from '../judge/pairwise.js';
 import type { PlannedCall } from './plan.js';
 import type { Message, PromptVariant, ProviderSpec, Task } from '../task/types.js';
 
@@ -172,17 +173,58 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
     }
   }
 
+  // Pairwise (judge.mode: pairwise): each prompt after the first against it, two calls per pair, by
+  // the dearest candidate (any may be the one selected); the outputs compared are at most max_tokens each.
+  let pairCalls = 0;
+  let pairUsd: number | null = 0;
+  if (task.judge?.mode === 'pairwise') {
+    const first = task.prompts[0]!;
+    const others = plan.filter((c) => c.prompt.id !== first.id).length;
+    pairCalls = 2 * others;
+    for (const call of plan) {
+      if (call.prompt.id === first.id) continue;
+      let dearest: number | null = 0;
+      for (const candidate of task.judge.candidates) {
+        const input =
+          messageTokens(count, pairMessages(candidate.rubric, { input: judgeInput(call.messages), expected: call.example.expected, first: '', second: '' })) +
+          2 * maxTokens(call.provider);
+        const c = cost(candidate.provider, input, maxTokens(candidate.provider));
+        dearest = dearest === null || c === null ? null : Math.max(dearest, c);
+      }
+      pairUsd = add(pairUsd, times(2, dearest));
+    }
+  }
+
   const rowList = [...rows.values()];
   const calibrationCalls = judge.reduce((s, j) => s + j.calibrationCalls, 0);
-  const maxGrading = judge.reduce((m, j) => Math.max(m, j.gradingCalls.high), 0);
+  // What may grade: each candidate alone, or the panel (every member asked about every output).
+  const members = new Set(task.judge?.panel ?? []);
+  const panel = judge.filter((j) => members.has(j.candidate));
+  const graders =
+    panel.length > 0
+      ? [
+          ...judge,
+          {
+            gradingCalls: { high: panel.reduce((s, j) => s + j.gradingCalls.high, 0) },
+            gradingUsd: { high: panel.reduce<number | null>((s, j) => add(s, j.gradingUsd.high), 0) },
+          },
+        ]
+      : judge;
+  const maxGrading = graders.reduce((m, j) => Math.max(m, j.gradingCalls.high), 0);
   const lows = [...rowList.map((r) => r.costUsd.low), ...judge.map((j) => j.calibrationUsd.low)];
   const low = lows.reduce<number | null>((s, v) => add(s, v), 0);
   const knownLow = lows.reduce<number>((s, v) => s + (v ?? 0), 0);
   // Every candidate is calibrated; only the selected one grades, so the dearest grading bounds it.
-  const grading = judge.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
-  const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading].reduce<number | null>((s, v) => add(s, v), 0);
-  const knownGrading = judge.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
-  const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading].reduce<number>((s, v) => s + (v ?? 0), 0);
+  const grading = graders.reduce<number | null>((m, j) => (m === null || j.gradingUsd.high === null ? null : Math.max(m, j.gradingUsd.high)), 0);
+  const high = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), grading, pairUsd].reduce<number | null>(
+    (s, v) => add(s, v),
+    0,
+  );
+  const knownGrading = graders.reduce((m, j) => Math.max(m, j.gradingUsd.high ?? 0), 0);
+  const knownHigh = [...rowList.map((r) => r.costUsd.high), ...judge.map((j) => j.calibrationUsd.high), knownGrading, pairUsd].reduce<number>(
+    (s, v) => s + (v ?? 0),
+    0,
+  );
 
   const unknownPrices = [
     ...new Set([...task.providers, ...(task.judge?.candidates.map((c) => c.provider) ?? [])].filter((p) => !resolvePrice(p)).map((p) => p.id)),
@@ -194,14 +236,17 @@ export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?:
     'input tokens: counted with the o200k_base tokenizer (GPT-4o/GPT-5 family) plus chat formatting overhead; for Anthropic models this is an approximation',
     'low: every call succeeds with a 1-token reply and no output reaches the judge; high: every reply is max_tokens long and every output is judged',
   ];
+  if (pairCalls > 0) assumptions.push(`pairwise: ${pairCalls} judge calls at most (each pair of outputs asked in both orders)`);
   if (noMax.length > 0)
     assumptions.push(`max_tokens not set for ${noMax.join(', ')}: the high end assumes ${DEFAULT_MAX_TOKENS} output tokens per call (a model may write more)`);
   if (judge.length > 0)
-    assumptions.push('judge: every candidate is calibrated (candidates x labels x samples calls); only the selected one grades (calls x samples at most)');
+    assumptions.push(
+      `judge: every candidate is calibrated (candidates x labels x samples calls); only the selected one grades (calls x samples at most)${panel.length > 0 ? `, or the panel: each of its ${panel.length} members grades every output` : ''}`,
+    );
   return {
     rows: rowList,
     judge,
-    calls: { low: plan.length + calibrationCalls, high: plan.length + calibrationCalls + maxGrading },
+    calls: { low: plan.length + calibrationCalls, high: plan.length + calibrationCalls + maxGrading + pairCalls },
     costUsd: { low, high, knownLow, knownHigh },
     unknownPrices,
     assumptions,

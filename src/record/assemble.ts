@@ -28,7 +28,7 @@ export function judgeRecord(calibration: Calibration): JudgeRecord {
   return {
     selected: calibration.selected.id,
     trust: trustLevel(selected?.confusion),
-    candidates: calibration.candidates.map(({ verdicts: _verdicts, ...rest }) => rest),
+    candidates: calibration.candidates.map(({ verdicts: _verdicts, itemLatencyMs: _latency, failed: _failed, ...rest }) => rest),
     labels: calibration.items.map((item, i) => ({
       example: item.example.index,
       output: item.label.output,

@@ -51,6 +51,7 @@ export const judgeVerdictSchema = z.object({
   source: z.enum(['judge', 'label']).optional().describe('The LLM judge, or a human label on this exact output.'),
   unparseable: z.boolean().optional(),
   retries: z.int().min(0).optional().describe("SDK retries the judge's calls for this verdict took."),
+  members: z.record(z.string(), verdict.nullable()).optional().describe("A panel's verdict: each member's own (null: it gave none)."),
 });
 
 export const callResultSchema = z
@@ -148,9 +149,54 @@ export const candidateSchema = z.object({
   costUsd: nullableNum,
   latencyP50Ms: nullableNum,
   selected: z.boolean(),
+  panel: z
+    .object({
+      members: z.array(z.string()).describe('Ids of the members (their own rows in this table).'),
+      combine: z
+        .enum(['weighted', 'majority'])
+        .describe('How the outputs under test were graded: log-odds weights from the labels, or majority vote while labels are too few.'),
+      weights: z.array(z.object({ id: z.string(), pass: num, fail: num })).describe("Each member's log-odds added for a pass or a fail vote, from all labels."),
+    })
+    .optional()
+    .describe('Set on the row of `judge.panel`: its figures are the combined verdicts, leave-one-out (the weights of each label from the others).'),
 });
 
 export const labelSampleSchema = z.object({ prompt: z.string(), provider: z.string(), frame: z.string() });
+
+const probeEffect = {
+  effect: nullableNum.describe('The measured effect, 0 = no bias; null: not measured.'),
+  low: nullableNum,
+  high: nullableNum,
+  shown: z.boolean().describe('The 95% interval excludes 0: bias shown (what `gates.max_judge_bias` fails on beyond its size).'),
+};
+
+export const biasProbesSchema = z
+  .object({
+    judge: z.string().describe('The judge probed: the selected one (or `panel`).'),
+    length: z
+      .object({
+        labels: z.int().describe('Labels compared: those of a human verdict under which the judge both passed and failed outputs.'),
+        pairs: z.int(),
+        auc: nullableNum.describe('P(an output the judge passed is longer than one it failed, same human verdict).'),
+        needLabels: z.int().nullable().describe('Labels (at this effect and mix) at which the interval would exclude 0; null when shown or no effect.'),
+        ...probeEffect,
+      })
+      .describe('Effect: rank-biserial 2·AUC − 1 of output length between judged-pass and judged-fail outputs.'),
+    selfPreference: z
+      .object({
+        judgeFamilies: z.array(z.string()),
+        sameFamily: z.array(z.object({ judge: z.string(), provider: z.string(), family: z.string() })),
+        families: z.int().describe('Known model families under test.'),
+        labels: z.object({ own: z.int(), other: z.int() }).describe("Labels on outputs of the judge's family and of other families."),
+        needLabels: z.int().nullable().describe('Labels (at this gap and mix) at which the interval would exclude 0; null when shown, no gap or not measured.'),
+        ...probeEffect,
+      })
+      .describe("Effect: the judge's excess pass rate (judged − human) on its own family's outputs minus on others'."),
+    consistency: z
+      .object({ samples: z.int(), labels: z.int(), flips: z.int(), ...probeEffect })
+      .describe('Effect: the share of labeled outputs whose judge samples did not all agree.'),
+  })
+  .describe('Bias probes of the selected judge on the labels (leave-one-out verdicts).');
 
 export const judgeRecordSchema = z.object({
   selected: z.string(),
@@ -165,7 +211,33 @@ export const judgeRecordSchema = z.object({
       sample: labelSampleSchema.optional(),
     }),
   ),
+  probes: biasProbesSchema.optional(),
 });
+
+const pickSchema = z.enum(['first', 'second', 'tie']).nullable();
+
+export const pairwiseResultSchema = z
+  .object({
+    provider: z.string(),
+    a: z.string().describe('The prompt variant compared against (the first).'),
+    b: z.string().describe('The challenger prompt variant.'),
+    judge: z.string(),
+    pairs: z.int().describe('Examples (and repeats) where both variants answered.'),
+    aWins: z.int(),
+    bWins: z.int().describe('Pairs B won in both orders.'),
+    ties: z.int(),
+    orderDependent: z.int().describe('Pairs whose winner changed with the order (the same position picked twice).'),
+    errors: z.int().describe('Pairs without a readable pick in one order or both.'),
+    position: measuredRateSchema.extend({ pValue: num }).describe('Decisive picks that chose the response shown first; exact binomial test against 1/2.'),
+    winRate: measuredRateSchema.describe("B's wins over the pairs won in both orders, with a Wilson interval."),
+    examples: z.object({ a: z.int(), b: z.int() }).describe('Examples won on net over their repeats (the sign test counts these).'),
+    pValue: num.describe('Two-sided exact sign test of the examples B won against those A won.'),
+    costUsd: nullableNum,
+    items: z
+      .array(z.object({ example: z.int(), repeat: z.int(), ab: pickSchema, ba: pickSchema }))
+      .describe('Each pick with A shown first (`ab`), then B first (`ba`).'),
+  })
+  .describe('`judge.mode: pairwise`: one prompt variant against the first on one provider, each pair asked in both orders.');
 
 const confidenceSchema = z.union([z.literal('estimate'), z.number()]);
 
@@ -207,13 +279,14 @@ export const gateWhySchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('budget-stop'), finished: z.int(), planned: z.int() }),
   z.object({ code: z.literal('row-missing') }),
   z.object({ code: z.literal('no-pairs') }),
+  z.object({ code: z.literal('probe-not-measured') }),
   z.object({ code: z.literal('significant-drop'), pValue: num, worse: z.int(), better: z.int() }),
   z.object({ code: z.literal('not-significant'), pValue: num }),
   z.object({ code: z.literal('undetectable'), examples: z.int(), needed: z.int() }),
 ]);
 
 export const gateCheckSchema = z.object({
-  name: z.enum(['min-quality', 'max-cost', 'max-p95-ms', 'max-error-rate', 'max-regression']),
+  name: z.enum(['min-quality', 'max-cost', 'max-p95-ms', 'max-error-rate', 'max-regression', 'max-judge-bias']),
   row: z.string(),
   limit: num,
   actual: nullableNum.describe('null: could not be measured, and the gate fails.'),
@@ -291,7 +364,21 @@ export const runRecordSchema = z
     judge: judgeRecordSchema.nullable(),
     judgeCostUsd: nullableNum,
     costUsd: z.object({ models: nullableNum, judge: nullableNum, total: nullableNum, spentNow: num }),
-    labelNext: z.array(z.object({ prompt: z.string(), provider: z.string(), example: z.int(), repeat: z.int(), output: z.string(), why: z.string() })),
+    pairwise: z.array(pairwiseResultSchema).optional(),
+    labelNext: z.array(
+      z.object({
+        prompt: z.string(),
+        provider: z.string(),
+        example: z.int(),
+        repeat: z.int(),
+        output: z.string(),
+        why: z.string(),
+        value: num.optional().describe("Expected shrink of the summed widths of the rows' 95% corrected intervals from this output's label."),
+        riskValue: num
+          .optional()
+          .describe("With a min-quality limit set: expected shrink of the summed chances that a row's gate decision is wrong (ranked first)."),
+      }),
+    ),
     seed: z.int(),
     decision: decisionSettingsSchema,
     recommendation: recommendationSchema,
@@ -324,6 +411,8 @@ export type Confusion = z.infer<typeof confusionSchema>;
 export type CandidateSummary = z.infer<typeof candidateSchema>;
 export type LabelSample = z.infer<typeof labelSampleSchema>;
 export type JudgeRecord = z.infer<typeof judgeRecordSchema>;
+export type BiasProbes = z.infer<typeof biasProbesSchema>;
+export type PairwiseResult = z.infer<typeof pairwiseResultSchema>;
 export type DecisionSettings = z.infer<typeof decisionSettingsSchema>;
 export type MinQualitySource = DecisionSettings['minQualitySource'];
 export type Recommendation = z.infer<typeof recommendationSchema>;

@@ -17,6 +17,8 @@ export function gateValue(name: GateCheck['name'], value: number | null): string
       return ms(value);
     case 'max-regression':
       return `${(value * 100).toFixed(1)} pts`;
+    case 'max-judge-bias':
+      return value.toFixed(2);
     default:
       return pct(value, 1);
   }
@@ -28,6 +30,7 @@ const RELATION: Record<GateCheck['name'], string> = {
   'max-p95-ms': '≤',
   'max-error-rate': '≤',
   'max-regression': 'drop ≤',
+  'max-judge-bias': 'bias ≤',
 };
 
 export function gateVerdict(c: GateCheck): string {

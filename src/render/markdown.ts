@@ -2,7 +2,9 @@ import type { RunRecord } from '../record/schema.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { rowName } from '../summary/summarize.js';
-import { baselineCells, calibrationCells, gateLines, reasonsOf, resultNotes } from './report-data.js';
+import { baselineCells, calibrationCells, gateLines, panelNote, reasonsOf, resultNotes } from './report-data.js';
+import { probeLines } from './probes.js';
+import { pairwiseLines } from './pairwise.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 
 /**
@@ -51,10 +53,28 @@ function calibration(record: RunRecord): string[] {
       ),
       '',
     );
+    const note = panelNote(record);
+    if (note) out.push(mdCell(note), '');
   }
   const next = trustNext(judge.trust);
   out.push(`**Judge ${mdCell(judge.selected)}: ${judge.trust.level}** (${mdCell(trustReason(judge.trust))})${next ? `  \n${mdCell(next)}` : ''}`, '');
+  if (judge.probes) {
+    const [head, ...items] = probeLines(judge.probes);
+    out.push(mdCell(head!), '', ...items.map((line) => `- ${mdCell(line.trim())}`), '');
+  }
   return out;
+}
+
+function pairwise(record: RunRecord): string[] {
+  if (!record.pairwise?.length) return [];
+  return [
+    '### Pairwise comparison',
+    '',
+    ...record.pairwise.flatMap((c) => {
+      const [head, ...rest] = pairwiseLines(c);
+      return [mdCell(head!), '', ...rest.map((l) => `- ${mdCell(l.trim())}`), ''];
+    }),
+  ];
 }
 
 function results(record: RunRecord): string[] {
@@ -129,7 +149,14 @@ export function renderMarkdown(record: RunRecord, options: MarkdownOptions = {})
   );
   if (!record.complete)
     out.push(`> [!WARNING]\n> Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${mdCell(stopText(record.stopReason))}).`, '');
-  out.push(...gates(record), ...calibration(record), ...results(record), ...baseline(record), ...failures(record, options.maxFailures ?? 20));
+  out.push(
+    ...gates(record),
+    ...calibration(record),
+    ...results(record),
+    ...pairwise(record),
+    ...baseline(record),
+    ...failures(record, options.maxFailures ?? 20),
+  );
   const data = record.priceData;
   out.push(
     `Cost: ${costBreakdown(record.costUsd, record.judge !== null)}. Prices: ${mdCell(`${data.source} ${data.version}`)}${data.date ? ` (data of ${data.date})` : ''}.`,

@@ -109,6 +109,26 @@ export function calibrationCells(record: RunRecord): { head: string[]; rows: str
   return { head, rows };
 }
 
+/**
+ * What the panel row is, under the calibration table: its members, how it combined their votes and
+ * with which weights, and why it was or was not selected.
+ */
+export function panelNote(record: RunRecord): string | null {
+  const rows = record.judge?.candidates ?? [];
+  const panel = rows.find((c) => c.panel);
+  if (!panel?.panel) return null;
+  const singles = rows.filter((c) => !c.panel);
+  const bestJ = singles.reduce<number | null>((m, c) => (c.j === null ? m : m === null ? c.j : Math.max(m, c.j)), null);
+  const how =
+    panel.panel.combine === 'weighted'
+      ? `votes weighted by log-odds from each member's TPR/TNR on the labels (${panel.panel.weights.map((w) => `${w.id}: pass ${logOdds(w.pass)}, fail ${logOdds(w.fail)}`).join('; ')})`
+      : 'majority vote (too few labels of each verdict to weight the members)';
+  const why = panel.selected ? `its J beats the best single judge's (${num(bestJ)})` : `selected only when its J beats the best single judge's (${num(bestJ)})`;
+  return `panel = ${panel.panel.members.join(' + ')}: ${how}; ${why}; its cost counts every member's calls, its latency the slowest member's.`;
+}
+
+const logOdds = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
+
 /** The notes under the results table, the same in every format. */
 export function resultNotes(record: RunRecord): string[] {
   const repeated = record.summary.some((row) => row.flipRate !== null);

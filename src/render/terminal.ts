@@ -4,8 +4,10 @@ import { monthlyCost } from '../summary/recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
 import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
-import { calibrationCells, resultNotes } from './report-data.js';
+import { calibrationCells, panelNote, resultNotes } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
+import { probeLines } from './probes.js';
+import { pairwiseLines } from './pairwise.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
 import { rowName } from '../summary/summarize.js';
 
@@ -30,6 +32,8 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
     const t = table(cells.head, p.enabled);
     t.push(...cells.rows);
     lines.push(p.bold(`Judge calibration (leave-one-out on ${judge.labels.length} labeled outputs; ▶ = selected)`), t.toString());
+    const note = panelNote(record);
+    if (note) lines.push(note);
     const sel = judge.candidates.find((c) => c.selected);
     if (sel) {
       const m = sel.confusion;
@@ -45,9 +49,16 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
   lines.push(`Judge ${judge.selected}: ${colour(p.bold(level))} (${trustReason(judge.trust)})`);
   const next = trustNext(judge.trust);
   if (next) lines.push(`  ${next}`);
+  if (judge.probes) lines.push(...probeLines(judge.probes));
   if (record.labelNext.length > 0) {
-    lines.push('Label next (aijourney label): these outputs would tell the most about the judge');
+    lines.push('Label next (aijourney label --next 5): the outputs whose labels are expected to narrow the corrected intervals most');
     for (const s of record.labelNext) lines.push(`  example ${s.example} · ${s.provider} · "${oneLine(s.output, 50)}" (${s.why})`);
+    const next = judge.trust.next;
+    // While the judge is untrusted no quality decision (gate, recommendation, baseline) can be made at all.
+    if ((level === 'UNTRUSTED' || level === 'UNCALIBRATED') && next?.level === 'PROVISIONAL' && next.reachable)
+      lines.push(
+        `  a quality decision (gate, recommendation, baseline) needs the judge at least PROVISIONAL: ${next.pass} more pass and ${next.fail} more fail labels${next.assumesAgreement ? ' at least' : ', if it keeps its rates'}`,
+      );
   }
   return lines;
 }
@@ -142,6 +153,7 @@ export function renderRun(saved: RunRecord, options: RenderOptions): string {
   sections.push(
     calibrationSection(record, p),
     summarySection(record, p, options.volumePerDay),
+    (record.pairwise ?? []).length > 0 ? [p.bold('Pairwise comparison'), ...(record.pairwise ?? []).flatMap(pairwiseLines)] : [],
     failureSection(record, p, options.maxFailures ?? 20),
     costLine(record),
   );

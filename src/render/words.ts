@@ -123,6 +123,8 @@ function gateWhyText(why: GateWhy): string {
       return 'row missing from this run';
     case 'no-pairs':
       return 'no paired outputs to compare';
+    case 'probe-not-measured':
+      return 'inconclusive: the labels could not measure this probe (see the bias probes under the calibration)';
     case 'significant-drop':
       return `significant drop (${pValue(why.pValue)}; ${why.worse} examples worse, ${why.better} better)`;
     case 'not-significant':
@@ -144,6 +146,7 @@ export function gateNote(c: GateCheck): string {
     if (decides && c.pAtLeast !== undefined && c.pAtLeast !== null) parts.push(`P(q ≥ limit) ${pct(c.pAtLeast)}`);
   } else if (c.basis === 'errors-over-planned') parts.push('errors / planned calls');
   else if (c.basis === 'whole-run') parts.push('whole run, models + judge');
+  else if (c.name === 'max-judge-bias' && !c.why) parts.push("how far the probe's 95% interval lies from no bias");
   else if (c.basis === 'paired-drop') parts.push(`drop vs baseline on ${c.examples} paired examples`);
   if (c.why) parts.push(gateWhyText(c.why));
   return parts.filter(Boolean).join('; ');

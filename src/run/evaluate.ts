@@ -9,7 +9,7 @@ import type * as Prices from '../cost/prices.js';
 import { RunError, type ProviderError } from '../errors.js';
 import { calibrate, toFewShot, type Calibration } from '../judge/calibrate.js';
 import { labeledItems } from '../judge/labeled.js';
-import { suggestLabels } from '../judge/label-next.js';
+import { rankLabels } from '../judge/label-next.js';
 import { createBudget } from '../plan/budget.js';
 import { planRun, type ExampleSelection } from '../plan/select.js';
 import { exampleFingerprint, planInfo } from '../plan/shard.js';
@@ -18,7 +18,9 @@ import { Scrubber, taskSecrets } from '../providers/secrets.js';
 import { createTransport } from '../providers/transport.js';
 import type { ClientOptions, ModelClient, SdkLogger } from '../providers/types.js';
 import { assembleRecord, judgeRecord, providerInfo, recordInputs } from '../record/assemble.js';
-import type { CallResult, ProviderInfo, RunRecord, Shard, StopReason } from '../record/schema.js';
+import type { CallResult, JudgeRecord, PairwiseResult, ProviderInfo, RunRecord, Shard, StopReason } from '../record/schema.js';
+import { comparePrompts } from '../judge/compare.js';
+import { biasProbes, probeInputOf } from '../judge/bias.js';
 import { prepareChecks } from '../score/checks.js';
 import type { ScorerConfig } from '../score/score.js';
 import { decisionSettings } from '../summary/decide.js';
@@ -123,8 +125,8 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   const scorer: ScorerConfig = { checks };
   if (task.judge && calibration && !stopped) {
     scorer.judge = {
-      client: clients.get(calibration.selected.provider.id)!,
-      candidate: calibration.selected,
+      clientOf: (candidate) => clients.get(candidate.provider.id)!,
+      grader: calibration.selected,
       fewShot: calibration.items.map(toFewShot),
       samples: task.judge.samples,
     };
@@ -148,6 +150,14 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   fatal ??= outcome.fatal;
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
 
+  // Compare: with `judge.mode: pairwise`, each prompt variant against the first, in both orders.
+  let pairwise: PairwiseResult[] | undefined;
+  if (task.judge?.mode === 'pairwise' && calibration && !stopped && !fatal && !outcome.stoppedBy) {
+    const compared = await comparePrompts(plan.runTask, plan.calls, results, calibration, clients, ctx, limit);
+    pairwise = compared.comparisons;
+    judgeCost = addCost(judgeCost, compared.costUsd);
+  }
+
   // Assemble: summary, decisions, recommendation, costs; every secret masked.
   const fingerprints = new Map(task.examples.map((e) => [e.index, exampleFingerprint(e)]));
   const record = secrets.deep(
@@ -161,9 +171,17 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       priceData: prices.priceDataInfo(),
       results,
       inputs: recordInputs(plan.calls, results),
-      judge: calibration ? judgeRecord(calibration) : null,
+      judge: calibration ? withProbes(judgeRecord(calibration), calibration, task, results) : null,
       judgeCostUsd: task.judge ? judgeCost : null,
-      labelNext: task.judge ? suggestLabels(task, results, splits) : [],
+      ...(pairwise ? { pairwise } : {}),
+      labelNext: task.judge
+        ? rankLabels(task.examples, results, {
+            confusion: selectedConfusion(calibration),
+            seed: options.seed ?? 1,
+            split: (r) => splits.has(r),
+            ...gateLimit(task, options),
+          })
+        : [],
       seed: options.seed ?? 1,
       decision: decisionSettings(task.gates, options),
       plan: planInfo(plan.selected),
@@ -175,6 +193,23 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   );
   if (fatal) throw new RunError(fatal.message, undefined, record);
   return record;
+}
+
+/** The min-quality limit when the task or a flag sets one (the default 0.8 is no gate to rank for). */
+function gateLimit(task: Task, options: EvalOptions): { minQuality?: number } {
+  const settings = decisionSettings(task.gates, options);
+  return settings.minQualitySource === 'default' ? {} : { minQuality: settings.minQuality };
+}
+
+/** The confusion the corrected quality uses: the selected judge's (none without labels). */
+function selectedConfusion(calibration: Calibration | null) {
+  return calibration?.candidates.find((c) => c.selected)?.confusion ?? { tp: 0, fn: 0, fp: 0, tn: 0 };
+}
+
+/** The judge's record with its bias probes, when it was calibrated on labels. */
+function withProbes(judge: JudgeRecord, calibration: Calibration, task: Task, results: CallResult[]): JudgeRecord {
+  const input = probeInputOf(calibration, task, results, task.judge?.samples ?? 1);
+  return input ? { ...judge, probes: biasProbes(input) } : judge;
 }
 
 /**

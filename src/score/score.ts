@@ -1,4 +1,6 @@
-import { askJudge, type JudgeOutcome } from '../judge/ask.js';
+import type { JudgeOutcome } from '../judge/ask.js';
+import { askGrader } from '../judge/grade.js';
+import type { Grader } from '../judge/panel.js';
 import type { FewShot } from '../judge/prompt.js';
 import type { ProviderError } from '../errors.js';
 import { CallAborted, type CallContext } from '../run/call.js';
@@ -26,7 +28,7 @@ export interface Score {
 export interface ScorerConfig {
   /** The task's checks (prepareChecks); the checks each prompt implies (replyChecks) run before them. */
   checks: AnyCheck[];
-  judge?: { client: ModelClient; candidate: JudgeCandidate; fewShot: FewShot[]; samples: number };
+  judge?: { clientOf: (candidate: JudgeCandidate) => ModelClient; grader: Grader; fewShot: FewShot[]; samples: number };
 }
 
 /**
@@ -55,9 +57,9 @@ export async function scoreOutput(call: PlannedCall, answer: Answer, config: Sco
     const reason = `human label${label.critique ? `: ${label.critique}` : ''}`;
     return { checks, judge: { verdict: label.verdict, reason, source: 'label' }, pass: label.verdict === 'pass', error: null, judgeOutcome: null };
   }
-  const { client, candidate, fewShot, samples } = config.judge;
+  const { clientOf, grader, fewShot, samples } = config.judge;
   // Grading an output already paid for finishes even once the budget is reached.
-  const outcome = await askJudge(client, candidate, { input: judgeInput(call.messages), expected: call.example.expected, output }, fewShot, samples, {
+  const outcome = await askGrader(grader, clientOf, { input: judgeInput(call.messages), expected: call.example.expected, output }, fewShot, samples, {
     ...ctx,
     continuing: true,
   });
@@ -69,5 +71,6 @@ export async function scoreOutput(call: PlannedCall, answer: Answer, config: Sco
   }
   const judge: JudgeVerdict = { verdict: outcome.verdict, reason: outcome.reason, source: 'judge', retries: outcome.retries };
   if (outcome.unparseable > 0) judge.unparseable = true;
+  if (outcome.members) judge.members = outcome.members;
   return { checks, judge, pass: outcome.verdict === 'pass', error: null, judgeOutcome: outcome };
 }

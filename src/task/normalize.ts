@@ -203,12 +203,19 @@ function normalizeCheck(check: CheckInput, baseDir: string): CheckSpec {
  * Ids default to the provider id, suffixed `#2`, `#3` when a model appears again.
  */
 function normalizeJudge(judge: NonNullable<TaskInput['judge']>): JudgeSpec {
-  const entries =
-    judge.model !== undefined
-      ? [{ id: undefined, model: judge.model, rubric: judge.rubric }]
-      : (judge.candidates ?? []).map((c) =>
-          typeof c === 'string' ? { id: undefined, model: c, rubric: judge.rubric } : { id: c.id, model: c.model, rubric: c.rubric ?? judge.rubric },
-        );
+  type Entry = { id: string | undefined; model: ProviderRefInput; rubric: string | undefined };
+  const entry = (c: NonNullable<NonNullable<TaskInput['judge']>['panel']>[number]): Entry =>
+    typeof c === 'string' ? { id: undefined, model: c, rubric: judge.rubric } : { id: c.id, model: c.model, rubric: c.rubric ?? judge.rubric };
+  const entries: Entry[] = judge.model !== undefined ? [{ id: undefined, model: judge.model, rubric: judge.rubric }] : (judge.candidates ?? []).map(entry);
+  // A panel member written exactly as a candidate is that candidate; any other is calibrated as one more.
+  const same = (a: Entry, b: Entry) => JSON.stringify([a.id, a.model, a.rubric]) === JSON.stringify([b.id, b.model, b.rubric]);
+  const memberAt = (judge.panel ?? []).map((c) => {
+    const e = entry(c);
+    const at = entries.findIndex((other) => same(other, e));
+    if (at >= 0) return at;
+    entries.push(e);
+    return entries.length - 1;
+  });
   const used = new Set(entries.flatMap((e) => (e.id === undefined ? [] : [e.id])));
   const candidates: JudgeCandidate[] = entries.map((entry) => {
     const provider = normalizeProvider(entry.model);
@@ -220,7 +227,8 @@ function normalizeJudge(judge: NonNullable<TaskInput['judge']>): JudgeSpec {
     }
     return { id, provider, rubric: entry.rubric ?? '' };
   });
-  return { candidates, samples: judge.samples };
+  const panel = judge.panel ? memberAt.map((i) => candidates[i]!.id) : judge.combine === 'panel' ? candidates.map((c) => c.id) : undefined;
+  return { candidates, samples: judge.samples, mode: judge.mode, ...(panel ? { panel } : {}) };
 }
 
 function normalizeGates(gates: NonNullable<TaskInput['gates']>): Gates {
@@ -230,6 +238,7 @@ function normalizeGates(gates: NonNullable<TaskInput['gates']>): Gates {
   if (gates.max_p95_latency_ms !== undefined) out.maxP95LatencyMs = gates.max_p95_latency_ms;
   if (gates.max_error_rate !== undefined) out.maxErrorRate = gates.max_error_rate;
   if (gates.confidence !== undefined) out.confidence = gates.confidence;
+  if (gates.max_judge_bias !== undefined) out.maxJudgeBias = gates.max_judge_bias;
   if (gates.allow_untrusted_judge !== undefined) out.allowUntrustedJudge = gates.allow_untrusted_judge;
   return out;
 }

@@ -3,7 +3,7 @@
  * unique ids, prompt variants both APIs take (prompt-rules.ts), template variables present in the
  * examples, checks that can pass (check-rules.ts), a rubric for every judge candidate.
  */
-import type { Example, Label, Task } from './types.js';
+import { PANEL_ID, type Example, type Label, type Task } from './types.js';
 import { varsKey, type Origin, type Origins } from './normalize.js';
 import { malformedPlaceholders, templateVars } from './template.js';
 import type { DraftIssue, Path } from './issues.js';
@@ -33,8 +33,8 @@ function paramRules(input: TaskInput): DraftIssue[] {
   const refs: Array<{ ref: unknown; path: Path }> = input.providers.map((ref, i) => ({ ref, path: ['providers', i] }));
   if (input.judge?.model !== undefined) refs.push({ ref: input.judge.model, path: ['judge', 'model'] });
   // A candidate in the short form (`openai:gpt-4o`) carries no params.
-  for (const [i, c] of (input.judge?.candidates ?? []).entries())
-    if (typeof c !== 'string') refs.push({ ref: c.model, path: ['judge', 'candidates', i, 'model'] });
+  for (const list of ['candidates', 'panel'] as const)
+    for (const [i, c] of (input.judge?.[list] ?? []).entries()) if (typeof c !== 'string') refs.push({ ref: c.model, path: ['judge', list, i, 'model'] });
   const issues: DraftIssue[] = [];
   for (const { ref, path } of refs) {
     const params = typeof ref === 'object' && ref !== null ? (ref as { params?: Record<string, unknown> }).params : undefined;
@@ -127,8 +127,15 @@ function idRules(input: TaskInput, task: Task): DraftIssue[] {
   // One client serves each provider id, so a judge model with the id of a differently configured
   // provider (another api_key_env, base_url or params) would silently be called as that provider.
   const byId = new Map(task.providers.map((p, i) => [p.id, { spec: JSON.stringify(p), at: `providers.${i}` }]));
+  const written = input.judge?.candidates?.length ?? 0;
   (task.judge?.candidates ?? []).forEach((c, i) => {
-    const path: Path = input.judge?.model !== undefined ? ['judge', 'model'] : ['judge', 'candidates', i, 'model'];
+    // Candidates past the written ones came from the panel (normalize.ts appends them).
+    const path: Path =
+      input.judge?.model !== undefined && i === 0
+        ? ['judge', 'model']
+        : i < written
+          ? ['judge', 'candidates', i, 'model']
+          : ['judge', 'panel', task.judge!.panel?.indexOf(c.id) ?? 0, 'model'];
     const spec = JSON.stringify(c.provider);
     const seen = byId.get(c.provider.id);
     if (seen && seen.spec !== spec)
@@ -196,24 +203,70 @@ function judgeRules(input: TaskInput): DraftIssue[] {
   if (judge.model !== undefined && judge.candidates !== undefined) {
     return [{ path: ['judge', 'candidates'], message: 'use either `model` or `candidates`, not both' }];
   }
-  if (judge.model === undefined && judge.candidates === undefined) {
-    return [{ path: ['judge'], message: 'needs `model` and `rubric`, or a `candidates` list' }];
+  if (judge.model !== undefined && judge.panel !== undefined) {
+    return [{ path: ['judge', 'panel'], message: 'use either `model` or `panel`, not both (`candidates` may sit beside a panel)' }];
   }
-  if (judge.model !== undefined) return judge.rubric === undefined ? [{ path: ['judge', 'rubric'], message: 'required' }] : [];
+  if (judge.model === undefined && judge.candidates === undefined && judge.panel === undefined) {
+    return [{ path: ['judge'], message: 'needs `model` and `rubric`, a `candidates` list, or a `panel`' }];
+  }
+  if (judge.combine === 'panel' && (judge.panel !== undefined || (judge.candidates?.length ?? 0) < 2)) {
+    return [
+      {
+        path: ['judge', 'combine'],
+        message: judge.panel !== undefined ? 'use either `combine: panel` or `panel`, not both' : '`combine: panel` needs two or more `candidates`',
+      },
+    ];
+  }
+  const prompts = input.prompts?.length ?? 1;
+  const modeIssues: DraftIssue[] =
+    judge.mode === 'pairwise' && prompts < 2
+      ? [{ path: ['judge', 'mode'], message: `pairwise compares prompt variants: needs two or more \`prompts\` (has ${prompts})` }]
+      : [];
+  if (judge.model !== undefined) return [...modeIssues, ...(judge.rubric === undefined ? [{ path: ['judge', 'rubric'], message: 'required' }] : [])];
+  const issues = [...modeIssues, ...judgeListRules(judge, 'candidates'), ...judgeListRules(judge, 'panel')];
+  const idOf = (c: string | { id?: string | undefined }) => (typeof c === 'string' ? undefined : c.id);
+  const candidates = judge.candidates ?? [];
+  const panel = judge.panel ?? [];
+  issues.push(...duplicates(candidates.map(idOf), 'candidate id', 'judge.candidates', (i) => ['judge', 'candidates', i, 'id']));
+  issues.push(...duplicates(panel.map(idOf), 'panel member id', 'judge.panel', (i) => ['judge', 'panel', i, 'id']));
+  const reserved = (list: 'candidates' | 'panel') => (c: (typeof candidates)[number], i: number) => {
+    if (idOf(c) === PANEL_ID)
+      issues.push({ path: ['judge', list, i, 'id'], message: `"${PANEL_ID}" names the panel's own row: give this judge another \`id\`` });
+  };
+  if (judge.panel || judge.combine === 'panel') {
+    candidates.forEach(reserved('candidates'));
+    panel.forEach(reserved('panel'));
+  }
+  // A member written exactly as a candidate is that candidate (normalize.ts); any other must not take a candidate's id.
+  panel.forEach((m, i) => {
+    const at = candidates.findIndex((c) => idOf(c) !== undefined && idOf(c) === idOf(m));
+    const resolved = (c: (typeof candidates)[number]) => (typeof c === 'string' ? [undefined, c, judge.rubric] : [c.id, c.model, c.rubric ?? judge.rubric]);
+    if (at >= 0 && JSON.stringify(resolved(candidates[at]!)) !== JSON.stringify(resolved(m)))
+      issues.push({
+        path: ['judge', 'panel', i, 'id'],
+        message: `duplicate judge id "${idOf(m)}" (also judge.candidates.${at}, configured differently); give each an \`id\``,
+      });
+  });
+  return issues;
+}
+
+/** Each judge of `judge.candidates` or `judge.panel` needs a rubric, and no two of one list may be the same judge. */
+function judgeListRules(judge: NonNullable<TaskInput['judge']>, list: 'candidates' | 'panel'): DraftIssue[] {
   const issues: DraftIssue[] = [];
   const seen = new Map<string, number>();
-  const candidates = (judge.candidates ?? []).map((c) => (typeof c === 'string' ? { model: c, id: undefined, rubric: undefined } : c));
-  candidates.forEach((c, i) => {
+  const entries = (judge[list] ?? []).map((c) => (typeof c === 'string' ? { model: c, id: undefined, rubric: undefined } : c));
+  entries.forEach((c, i) => {
     if (c.rubric === undefined && judge.rubric === undefined) {
-      issues.push({ path: ['judge', 'candidates', i], message: 'needs a `rubric` (here, or `judge.rubric` for all candidates)' });
+      issues.push({
+        path: ['judge', list, i],
+        message: `needs a \`rubric\` (here, or \`judge.rubric\` for all ${list === 'panel' ? 'members' : 'candidates'})`,
+      });
     }
     if (c.id !== undefined) return;
     const key = JSON.stringify([c.model, c.rubric ?? judge.rubric]);
     const first = seen.get(key);
-    if (first !== undefined) issues.push({ path: ['judge', 'candidates', i], message: `same model and rubric as judge.candidates.${first}` });
+    if (first !== undefined) issues.push({ path: ['judge', list, i], message: `same model and rubric as judge.${list}.${first}` });
     else seen.set(key, i);
   });
-  const ids = candidates.map((c) => c.id);
-  issues.push(...duplicates(ids, 'candidate id', 'judge.candidates', (i) => ['judge', 'candidates', i, 'id']));
   return issues;
 }

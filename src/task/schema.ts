@@ -239,8 +239,26 @@ const judgeSchema = strict({
     .max(10)
     .optional()
     .describe('Judges to calibrate against the labels (at most 10); the best one grades the outputs. Each is `<provider>:<model>` or a mapping.'),
+  panel: z
+    .array(z.union([providerString, judgeCandidateSchema]))
+    .min(2)
+    .max(10)
+    .optional()
+    .describe(
+      "Judges asked together, 2 to 10, their verdicts combined by log-odds weights from each member's leave-one-out TPR/TNR (majority vote while labels are too few). Calibrated as a unit next to its members (row `panel`) and used only if its J beats the best single judge. Each is `<provider>:<model>` or a mapping; with `candidates` they are calibrated too.",
+    ),
+  combine: z
+    .enum(['best', 'panel'])
+    .optional()
+    .describe('With `candidates`: `panel` makes them all one panel (as `panel:` would), calibrated next to them. @default `best`'),
   samples: z.int().min(1).max(25).default(1).describe('Ask each question this many times and take the majority, 1 to 25.'),
-}).describe('Optional LLM judge: `model` + `rubric`, or `candidates`.');
+  mode: z
+    .enum(['pointwise', 'pairwise'])
+    .default('pointwise')
+    .describe(
+      '`pairwise`: besides grading each output, the judge compares each prompt variant with the first, example by example, asked in both orders (needs two or more prompts). @default `pointwise`',
+    ),
+}).describe('Optional LLM judge: `model` + `rubric`, `candidates`, or a `panel`.');
 
 const gatesSchema = strict({
   min_quality: z.number().min(0).max(1).optional().describe("Fail (exit 1) when a row's quality is below this, 0 to 1."),
@@ -259,6 +277,14 @@ const gatesSchema = strict({
     .optional()
     .describe(
       'How quality is decided (gate, recommendation, baseline): `estimate` compares the point estimate with the limit; a level such as `0.95` compares the one-sided lower bound at that level. @default `estimate`',
+    ),
+  max_judge_bias: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      'Fail (exit 1) when a bias probe of the judge shows, at its 95% interval, an effect larger than this (0: any bias shown): length (rank-biserial of output length), self-preference (family gap in pass rate) or consistency (flip rate across `judge.samples`), 0 to 1.',
     ),
   allow_untrusted_judge: z
     .boolean()

@@ -135,10 +135,18 @@ export interface JudgeCandidate {
   rubric: string;
 }
 
+/** The id of the panel's row in the calibration table and of its verdicts in the record. */
+export const PANEL_ID = 'panel';
+
 export interface JudgeSpec {
+  /** Every judge calibrated on its own, panel members included. */
   candidates: JudgeCandidate[];
+  /** Ids (in `candidates`) of the members of `judge.panel`, when there is one. */
+  panel?: string[];
   /** Ask each question k times and take the majority. @default 1 */
   samples: number;
+  /** `pairwise`: also compare each prompt variant with the first, in both orders. @default 'pointwise' */
+  mode: 'pointwise' | 'pairwise';
 }
 
 /** `estimate`: decide on the point estimate; a level such as 0.95: on the one-sided lower bound at that level. */
@@ -151,6 +159,8 @@ export interface Gates {
   maxErrorRate?: number;
   /** How quality decisions (gate, recommendation, baseline) are made. @default 'estimate' */
   confidence?: Confidence;
+  /** Fail when a bias probe's 95% interval lies wholly beyond this effect size (judge/bias.ts). */
+  maxJudgeBias?: number;
   /** Decide on the raw votes of an untrusted or uncalibrated judge anyway (said loudly). @default false */
   allowUntrustedJudge?: boolean;
 }

@@ -86,11 +86,13 @@ describe('aijourney label with piped answers', () => {
   it('writes each answer under its example, keeps the comments, and re-measures only the judge', async () => {
     const dir = await evaluated();
     server.reset();
-    // Queue: the run's "label next" (unlabeled examples: Rome, Barcelona), then the rest (Paris).
-    const res = await runCli(['label', 'task.yaml'], { env, cwd: dir, input: 'p\nf Barcelona is not the capital\nfail\n' });
-    expect(res.stdout.indexOf('Output:\n    Rome')).toBeLessThan(res.stdout.indexOf('Output:\n    Barcelona'));
-    expect(res.stdout.indexOf('Output:\n    Barcelona')).toBeLessThan(res.stdout.indexOf('Output:\n    Paris'));
-    expect(res.stdout).toContain('(label next: example has no labels yet)');
+    // Queue: the run's "label next" by value of information. With one fail label (Lyon, judged
+    // fail) a judged-fail output (Barcelona) is worth slightly more than a judged-pass one; of the
+    // two judged-pass outputs, worth the same, Rome's example has no label yet.
+    const res = await runCli(['label', 'task.yaml'], { env, cwd: dir, input: 'f Barcelona is not the capital\np\nfail\n' });
+    expect(res.stdout.indexOf('Output:\n    Barcelona')).toBeLessThan(res.stdout.indexOf('Output:\n    Rome'));
+    expect(res.stdout.indexOf('Output:\n    Rome')).toBeLessThan(res.stdout.indexOf('Output:\n    Paris'));
+    expect(res.stdout).toMatch(/\(label next: expected to narrow the corrected intervals by \d+\.\d pts; example has no labels yet\)/);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('Output:\n    Paris');
     expect(res.stdout).toContain('Reference answer:\n    Paris');
@@ -99,6 +101,9 @@ describe('aijourney label with piped answers', () => {
     expect(res.stdout).toContain('3 new label(s) (1 pass, 2 fail)');
     expect(res.stdout).toMatch(/Judge agreement with your 4 labels/);
     expect(res.stdout).toMatch(/Judge openai:gpt-4o: (UNTRUSTED|PROVISIONAL|TRUSTED)/);
+    // The re-measured judge's bias probes: an OpenAI judge of an OpenAI model is flagged.
+    expect(res.stdout).toContain('Bias probes of openai:gpt-4o');
+    expect(res.stdout).toContain('self-preference: FLAGGED: openai:gpt-4o and openai:gpt-4o-mini are both openai');
     const text = await readFile(join(dir, 'task.yaml'), 'utf8');
     expectCommentsKept(text);
     const task = parse(text);
@@ -121,19 +126,19 @@ describe('aijourney label with piped answers', () => {
     expect(first.stdout).toContain('Stopped: 1 new label(s)');
     expect(first.stdout).toContain('2 not shown');
     let task = parse(await readFile(join(dir, 'task.yaml'), 'utf8'));
-    expect(task.examples[1].labels).toEqual([{ output: 'Rome', verdict: 'pass', critique: 'good' }]);
-    expect(task.examples[2].labels).toBeUndefined();
+    expect(task.examples[2].labels).toEqual([{ output: 'Barcelona', verdict: 'pass', critique: 'good' }]);
+    expect(task.examples[1].labels).toBeUndefined();
 
     // EOF is a quit too: nothing is written for the unanswered output.
     const second = await runCli(['label', 'task.yaml'], { env, cwd: dir, input: 'nonsense\ns\n' });
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('"nonsense" is not an answer');
     expect(second.stdout).toContain('Labeling 2 output(s)');
-    expect(second.stdout).toContain('Output:\n    Barcelona');
+    expect(second.stdout).toContain('Output:\n    Rome');
     expect(second.stdout).toContain('Output:\n    Paris');
-    expect(second.stdout).not.toContain('Output:\n    Rome');
+    expect(second.stdout).not.toContain('Output:\n    Barcelona');
     task = parse(await readFile(join(dir, 'task.yaml'), 'utf8'));
-    expect(task.examples[2].labels).toBeUndefined();
+    expect(task.examples[1].labels).toBeUndefined();
 
     const third = await runCli(['label', 'task.yaml'], { env, cwd: dir, input: 'p\np\n' });
     expect(third.stdout).toContain('Labeling 2 output(s)');
@@ -142,8 +147,32 @@ describe('aijourney label with piped answers', () => {
       { output: 'Lyon', verdict: 'fail' },
       { output: 'Paris', verdict: 'pass' },
     ]);
-    expect(task.examples[2].labels).toEqual([{ output: 'Barcelona', verdict: 'pass' }]);
+    expect(task.examples[1].labels).toEqual([{ output: 'Rome', verdict: 'pass' }]);
+    expect(task.examples[2].labels).toEqual([{ output: 'Barcelona', verdict: 'pass', critique: 'good' }]);
     expectCommentsKept(await readFile(join(dir, 'task.yaml'), 'utf8'));
+  });
+
+  it('--next N offers the N outputs worth most and shows how each label moved the interval and the trust level', async () => {
+    const dir = await evaluated();
+    const [run] = await readdir(join(dir, '.aijourney/runs'));
+    const record = JSON.parse(await readFile(join(dir, '.aijourney/runs', run!), 'utf8'));
+    const best = record.labelNext[0];
+    server.reset();
+    const res = await runCli(['label', 'task.yaml', '--next', '1'], { env, cwd: dir, input: 'f\n' });
+    expect(res.code, res.stderr).toBe(0);
+    // Only the first of the run's "label next" list, which the eval ranked the same way.
+    expect(res.stdout).toContain('Labeling 1 output(s)');
+    expect(res.stdout).toContain(`Output:\n    ${best.output}`);
+    expect(best.output).toBe('Barcelona');
+    // Barcelona was judged fail and the human says fail: TNR 1/1 → 2/2.
+    expect(res.stdout).toMatch(
+      /corrected quality of p1 × openai:gpt-4o-mini: \[\d+%, \d+%\] → \[\d+%, \d+%\] \(width \d+ → \d+ pts\); judge: UNTRUSTED → UNTRUSTED \(TNR 1\/1 → 2\/2\)/,
+    );
+    const widths = /width (\d+) → (\d+) pts/.exec(res.stdout)!;
+    expect(Number(widths[2])).toBeLessThan(Number(widths[1]));
+    const both = await runCli(['label', 'task.yaml', '--next', '1', '--random', '1'], { env, cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('use either --random or --next');
   });
 
   it('labels the run given with --run, and refuses a task without runs', async () => {
@@ -189,8 +218,8 @@ function inPty(args: string[], cwd: string, answers: string[]): Promise<{ code: 
 describe('aijourney label on a terminal', () => {
   it('asks for a critique after pass/fail, writes at once, and quits cleanly', async () => {
     const dir = await evaluated();
-    // Rome: pass, critique left out; Barcelona: fail + critique on the second question; then quit.
-    const { code, screen } = await inPty(['label', 'task.yaml'], dir, ['p', '', 'f', 'Not the capital', 'quit']);
+    // Barcelona: fail + critique on the second question; Rome: pass, critique left out; then quit.
+    const { code, screen } = await inPty(['label', 'task.yaml'], dir, ['f', 'Not the capital', 'p', '', 'quit']);
     expect(code).toBe(0);
     expect(screen).toContain('critique (optional; Enter to leave it out) > ');
     expect(screen).toContain('Stopped: 2 new label(s) (1 pass, 1 fail)');

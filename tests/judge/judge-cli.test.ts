@@ -144,6 +144,11 @@ describe('judge calibration, end to end', () => {
     expect(res.stdout).toContain('UNTRUSTED (not shown better than chance: J = 0.33 but its 95% lower bound is -0.32 (3 pass and 3 fail labels))');
     expect(res.stdout).toMatch(/to reach PROVISIONAL: \d+ more pass labels and \d+ more fail labels \(if the judge keeps its TPR 67% and TNR 67%\)/);
     expect(res.stdout).toContain('Recommendation: none can be made');
+    // The label-next list says what a decision needs: the same counts as the trust line's.
+    const [, pass, fail] = /to reach PROVISIONAL: (\d+) more pass labels and (\d+) more fail labels/.exec(res.stdout)!;
+    expect(res.stdout).toContain(
+      `a quality decision (gate, recommendation, baseline) needs the judge at least PROVISIONAL: ${pass} more pass and ${fail} more fail labels, if it keeps its rates`,
+    );
     expect(res.stdout).toContain('corrected [95% CI]');
   });
 

@@ -97,7 +97,13 @@ describe('calibration', () => {
       ['openai:perfect', perfect],
       ['openai:lenient', lenient],
     ]);
-    const cal = await calibrate({ candidates: [candidate('lenient'), candidate('perfect')], samples: 3 }, clients, items(), ctx, createLimiter(2));
+    const cal = await calibrate(
+      { candidates: [candidate('lenient'), candidate('perfect')], samples: 3, mode: 'pointwise' },
+      clients,
+      items(),
+      ctx,
+      createLimiter(2),
+    );
     expect(cal.selected.id).toBe('openai:perfect');
     const [len, per] = cal.candidates;
     expect(len).toMatchObject({ tpr: 1, tnr: 0, j: 0, selected: false, confusion: { tp: 2, fn: 0, fp: 2, tn: 0 }, flipRate: 0 });

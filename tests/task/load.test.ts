@@ -112,7 +112,26 @@ describe('valid task files', () => {
     expect(task.judge).toEqual({
       candidates: [{ id: 'openai:gpt-4o', provider: { id: 'openai:gpt-4o', type: 'openai', model: 'gpt-4o', params: {} }, rubric: 'Same urgency.' }],
       samples: 1,
+      mode: 'pointwise',
     });
+  });
+
+  test('a panel member written as a candidate is that candidate; the others are calibrated too', async () => {
+    const text = `${INLINE}judge:\n  rubric: Same urgency.\n  candidates: [openai:gpt-4o]\n  panel: [openai:gpt-4o, anthropic:claude-haiku-4-5, { id: strict, model: openai:gpt-4o, rubric: Exactly. }]\n`;
+    const task = await parseTask(text, 'mem.yaml', '.');
+    expect(task.judge!.candidates.map((c) => [c.id, c.rubric])).toEqual([
+      ['openai:gpt-4o', 'Same urgency.'],
+      ['anthropic:claude-haiku-4-5', 'Same urgency.'],
+      ['strict', 'Exactly.'],
+    ]);
+    expect(task.judge!.panel).toEqual(['openai:gpt-4o', 'anthropic:claude-haiku-4-5', 'strict']);
+  });
+
+  test('combine: panel makes the candidates one panel', async () => {
+    const text = `${INLINE}judge:\n  rubric: Same urgency.\n  combine: panel\n  candidates: [openai:gpt-4o, anthropic:claude-haiku-4-5]\n`;
+    const task = await parseTask(text, 'mem.yaml', '.');
+    expect(task.judge!.panel).toEqual(['openai:gpt-4o', 'anthropic:claude-haiku-4-5']);
+    expect(task.judge!.candidates).toHaveLength(2);
   });
 
   test('judge model in object form with params', async () => {
