@@ -21,6 +21,17 @@ import type { Task, Verdict } from '../task/types.js';
 import type { Calibration } from './calibrate.js';
 import { modelFamily } from './family.js';
 
+/**
+ * At the same effect and mix an interval narrows as 1/√labels: the label count at which the side
+ * of the interval facing 0 (not the half-width: near ±1 the interval is lopsided) would stop
+ * reaching it; always more than the labels there are. Null when there is no effect to tell.
+ */
+function labelsToTell(labels: number, effect: number, low: number, high: number): number | null {
+  if (effect === 0) return null;
+  const towardZero = effect > 0 ? effect - low : high - effect;
+  return Math.max(labels + 1, Math.ceil(labels * (towardZero / Math.abs(effect)) ** 2));
+}
+
 export interface ProbeInput {
   /** Id of the selected judge (or `panel`). */
   judge: string;
@@ -59,8 +70,7 @@ function lengthProbe(input: ProbeInput): BiasProbes['length'] {
   const low = 2 * auc.low! - 1;
   const high = 2 * auc.high! - 1;
   const shown = low > 0 || high < 0;
-  // At the same effect and mix, the interval narrows as 1/√labels: the count at which it would exclude 0.
-  const needLabels = shown || effect === 0 ? null : Math.ceil(labels * ((high - low) / 2 / Math.abs(effect)) ** 2);
+  const needLabels = shown ? null : labelsToTell(labels, effect, low, high);
   return { labels, pairs: auc.pairs, auc: auc.rate, effect, low, high, shown, needLabels };
 }
 
@@ -106,7 +116,7 @@ function selfPreference(input: ProbeInput): BiasProbes['selfPreference'] {
   const low = Math.max(-2, Math.min(effect, centre - half));
   const high = Math.min(2, Math.max(effect, centre + half));
   const shown = low > 0 || high < 0;
-  const needLabels = shown || effect === 0 ? null : Math.ceil((own.length + other.length) * ((high - low) / 2 / Math.abs(effect)) ** 2);
+  const needLabels = shown ? null : labelsToTell(own.length + other.length, effect, low, high);
   return { ...base, effect, low, high, shown, needLabels };
 }
 

@@ -138,7 +138,9 @@ export function labelValues(rows: readonly RowCounts[], confusion: Confusion, se
       const fail = after('fail');
       values.set(`${row.prompt}\u0000${row.provider}\u0000${v}`, {
         width: total.width - (p * pass.width + (1 - p) * fail.width),
-        risk: total.risk - (p * pass.risk + (1 - p) * fail.risk),
+        // A label cannot raise the expected chance of a wrong decision (min(P, 1 − P) is concave);
+        // a negative figure is the approximations' (plug-in prediction, finite draws): none.
+        risk: Math.max(0, total.risk - (p * pass.risk + (1 - p) * fail.risk)),
       });
     }
   });

@@ -5,7 +5,7 @@ import { pct } from './format.js';
 const signed = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(v !== 0 && Math.abs(v) < 0.01 ? 3 : 2)}`;
 const range = (low: number | null, high: number | null, show: (v: number) => string) =>
   `[${low === null ? '?' : show(low)}, ${high === null ? '?' : show(high)}]`;
-const verdict = (shown: boolean) => (shown ? 'BIAS SHOWN' : 'not shown');
+const verdict = (shown: boolean) => (shown ? 'BIAS SHOWN' : 'no bias shown');
 
 /**
  * The bias probes in words, one line each: what was measured, on how many labels, the effect with

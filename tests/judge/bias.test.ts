@@ -54,9 +54,11 @@ describe('bias probes on plain data', () => {
     const few = biasProbes({ ...base, labels: labels.filter((l) => l.example < 4), results });
     expect(few.selfPreference.low).toBeCloseTo(2 / 3 - 1.959963984540054 * Math.sqrt(1 / 9 + 1 / 15), 12);
     expect(few.selfPreference.shown).toBe(false);
-    // At the same gap the half-width shrinks as 1/√labels: (half-width / gap)² times the 8 labels.
-    const half = (few.selfPreference.high! - few.selfPreference.low!) / 2;
-    expect(few.selfPreference.needLabels).toBe(Math.ceil(8 * half ** 2));
+    // At the same gap the interval shrinks as 1/√labels: (distance from the gap to the bound facing 0 / gap)²
+    // times the 8 labels (here 1 − low = 1.20…, so 12), and always more labels than there are.
+    const towardZero = few.selfPreference.effect! - few.selfPreference.low!;
+    expect(few.selfPreference.needLabels).toBe(Math.ceil(8 * (towardZero / few.selfPreference.effect!) ** 2));
+    expect(few.selfPreference.needLabels).toBeGreaterThan(8);
     // Consistency is not measured with one sample.
     expect(probes.consistency).toMatchObject({ effect: null, shown: false });
   });
