@@ -189,5 +189,7 @@ export function stopText(reason: StopReason | null): string {
           .filter(Boolean)
           .join('; ') || 'some calls are missing'
       );
+    case 'batch-pending':
+      return `waiting for ${reason.batches.length === 1 ? 'a batch' : `${reason.batches.length} batches`} (${reason.batches.join(', ')}): run the same command again to collect`;
   }
 }

@@ -28,6 +28,7 @@ import { executePlan, type Progress } from './execute.js';
 import { requireKeys } from './keys.js';
 import { createLimiter } from './limiter.js';
 import { addCost } from '../cost/sum.js';
+import { createBatcher, type BatchEvent, type BatchSettings } from './batch.js';
 
 export interface EvalOptions {
   /** Environment to read keys and base URLs from (never process.env behind the caller's back). */
@@ -62,6 +63,10 @@ export interface EvalOptions {
   minQuality?: number;
   /** How quality is decided when the command line says (else the task's gates, else 'estimate'). */
   confidence?: Confidence;
+  /** Send the calls through the providers' batch APIs (`--batch`, `settings.batch`), resumably (run/batch.ts). */
+  batch?: BatchSettings;
+  /** Told what happens to batches (submitted, attached, progress, ended, left running). */
+  onBatch?: (event: BatchEvent) => void;
 }
 
 /**
@@ -87,9 +92,21 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   const secrets = new Scrubber(taskSecrets(task, options.env));
   // Script checks are imported before any call (validation has, so Node hands back the same module).
   const checks = await prepareChecks(task.checks);
-  const { clients, roles, prices } = await connect(task, options, fetch, now, secrets);
+  const connected = await connect(task, options, fetch, now, secrets);
+  const { roles, prices } = connected;
   const items = labeledItems(task);
-  requireKeys(plan.runTask, plan.calls, items, clients, options.cache);
+  requireKeys(plan.runTask, plan.calls, items, connected.clients, options.cache);
+  const concurrency = options.concurrency ?? task.settings.concurrency;
+  const batcher = options.batch
+    ? await createBatcher(options.batch, {
+        clock: () => clock().getTime(),
+        concurrency,
+        ...(options.interrupted ? { interrupted: options.interrupted } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onBatch ? { onEvent: options.onBatch } : {}),
+      })
+    : null;
+  const clients = batcher ? new Map([...connected.clients].map(([id, c]) => [id, batcher.wrap(c)])) : connected.clients;
 
   const budget = createBudget(options.maxCostUsd);
   const ctx: CallContext = {
@@ -104,7 +121,8 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     secrets,
     ...(options.cache ? { inflight: new Map() } : {}),
   };
-  const limit = createLimiter(options.concurrency ?? task.settings.concurrency);
+  // Batched, every call of a wave is asked at once (a provider without a batch API keeps its own limit, run/batch.ts).
+  const limit = createLimiter(batcher ? Number.MAX_SAFE_INTEGER : concurrency);
 
   // Calibrate: stopped early (a rejected judge key, Ctrl-C, the budget), it still reports the calls
   // that finished, with their cost; no model under test is then called.
@@ -147,6 +165,11 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   });
   fatal ??= outcome.fatal;
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
+  if (batcher) {
+    await batcher.saved();
+    if (batcher.pending.length > 0) options.onBatch?.({ kind: 'left-running', ids: batcher.pending, reason: options.interrupted?.() ? 'interrupted' : 'wait' });
+  }
+  const stoppedBy = stopped ?? (fatal ? { kind: 'fatal', message: fatal.message } : outcome.stoppedBy) ?? { kind: 'interrupted', signal: null };
 
   // Assemble: summary, decisions, recommendation, costs; every secret masked.
   const fingerprints = new Map(task.examples.map((e) => [e.index, exampleFingerprint(e)]));
@@ -155,7 +178,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       task: { name: task.name, file: task.file },
       startedAt,
       finishedAt: clock().toISOString(),
-      stopReason: stopped ?? (fatal ? { kind: 'fatal', message: fatal.message } : outcome.stoppedBy) ?? { kind: 'interrupted', signal: null },
+      stopReason: stoppedBy.kind === 'batch-pending' ? { kind: 'batch-pending', batches: batcher?.pending ?? [] } : stoppedBy,
       plannedCalls: plan.calls.length,
       providers: [...clients.values()].map((c) => providerInfo(c, roles.get(c.spec.id)!, prices.resolvePrice)),
       priceData: prices.priceDataInfo(),

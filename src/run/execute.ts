@@ -52,6 +52,7 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         costUsd: outcome.costUsd,
         latencyMs: outcome.latencyMs,
         cached: outcome.cached,
+        ...(outcome.batched ? { batched: true } : {}),
         retries: outcome.retries,
         retryMs: outcome.retryMs,
       };

@@ -1,0 +1,48 @@
+/** The words of batch runs (`--batch`): one line per thing that happened to a batch. */
+import type { BatchEvent } from '../run/batch.js';
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Elapsed time in the largest sensible unit: 45 s, 12 min, 3.5 h. */
+export function elapsedText(ms: number): string {
+  const s = ms / 1000;
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+export function batchEventText(e: BatchEvent): string {
+  switch (e.kind) {
+    case 'unsupported':
+      return `${e.provider}: the server has no batch API (${e.message}); its calls run synchronously`;
+    case 'submitted':
+      return `${e.provider}: submitted batch ${e.id} (${plural(e.lines, 'request')})`;
+    case 'attached':
+      return `${e.provider}: attached to batch ${e.id} submitted earlier (${plural(e.lines, 'request')})`;
+    case 'progress':
+      return `${e.provider}: batch ${e.id} ${e.status}: ${e.succeeded}/${e.total} done${e.failed ? `, ${e.failed} failed` : ''}, ${elapsedText(e.elapsedMs)} since submission`;
+    case 'ended': {
+      const bad = [e.failed ? `${e.failed} failed` : '', e.expired ? `${e.expired} expired` : '', e.cancelled ? `${e.cancelled} cancelled` : ''].filter(
+        Boolean,
+      );
+      return `${e.provider}: batch ${e.id} ended after ${elapsedText(e.elapsedMs)}: ${e.succeeded} answered${bad.length ? `, ${bad.join(', ')}` : ''}`;
+    }
+    case 'resubmitting':
+      return `${e.provider}: ${plural(e.lines, 'request')} expired or cancelled: submitting them once more`;
+    case 'left-running':
+      return `${plural(e.ids.length, 'batch')} left running (${e.ids.join(', ')})${e.reason === 'interrupted' ? '' : ': --batch-wait ran out'}; run the same command again to collect the results`;
+  }
+}
+
+/** A printer of batch events that says a batch's progress only when it changed. */
+export function batchNotes(say: (line: string) => void): (e: BatchEvent) => void {
+  const last = new Map<string, string>();
+  return (e) => {
+    if (e.kind === 'progress') {
+      const key = `${e.status} ${e.succeeded} ${e.failed}`;
+      if (last.get(e.id) === key) return;
+      last.set(e.id, key);
+    }
+    say(batchEventText(e));
+  };
+}
