@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, workdir } from '../helpers/cli.js';
+import { BIN, runCli, workdir } from '../helpers/cli.js';
 import { startWireServer, type WireRequestView, type WireServer } from '../server/wire-server.mjs';
 
 // Models say whether a number is even; the judge passes "even" and fails "odd" (so its verdicts on
@@ -183,4 +184,39 @@ describe('--batch', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--batch-wait: only with --batch/);
   });
+});
+
+describe('--batch, interrupted', () => {
+  it('Ctrl-C after submission exits 130 and leaves the batch running; the re-run attaches and finishes without a second batch for the same calls', async () => {
+    server.setOptions({ batch: { polls: 1_000_000 } }); // never ends while the first run waits
+    const dir = await workdir({ 'task.yaml': task(10) });
+    const state = join(dir, '.aijourney/runs/batches.json');
+    const child = spawn(process.execPath, [BIN, 'eval', 'task.yaml', '--batch'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // Interrupted once its first batch is saved (and so running on the server).
+    for (let i = 0; i < 400 && !(await readFile(state, 'utf8').catch(() => '')).includes('"id"'); i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    const code = await exited;
+    clearTimeout(killer);
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/1 batch left running \((batch_\w+)\); run the same command again/);
+    const first = server.batches();
+    expect(first).toHaveLength(1);
+    expect(first[0]!.status).toBe('running');
+    expect(JSON.parse(await readFile(state, 'utf8')).batches[0].id).toBe(first[0]!.id);
+
+    server.setOptions({ batch: { polls: 1 } });
+    const again = await runCli(['eval', 'task.yaml', '--json', '--batch'], { env, cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`attached to batch ${first[0]!.id} submitted earlier`);
+    const all = server.batches();
+    const ids = all.flatMap((b) => b.customIds);
+    expect(new Set(ids).size).toBe(ids.length); // no call in two batches
+    expect(all.filter((b) => b.protocol === 'openai' && b.customIds.some((id) => first[0]!.customIds.includes(id)))).toHaveLength(1);
+    expect(synchronous()).toEqual([]);
+    expect(JSON.parse(again.stdout).results).toHaveLength(20);
+  }, 60_000);
 });
