@@ -113,6 +113,11 @@ export const summaryRowSchema = z.object({
   retryMs: num.optional(),
   refusals: z.int().optional(),
   cached: z.int(),
+  batched: z.int().optional().describe('Calls of the row made through a provider batch (`--batch`); their turnaround is not in `latencyMs`.'),
+  batchTurnaroundMs: z
+    .object({ p50: nullableNum, max: nullableNum })
+    .optional()
+    .describe("Submission to results of the row's batched calls, ms; present when `batched` > 0."),
   pareto: z.boolean().optional(),
 });
 
@@ -206,6 +211,7 @@ export const gateWhySchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('untrusted-judge'), trust: z.string() }),
   z.object({ code: z.literal('not-measured') }),
   z.object({ code: z.literal('no-latency') }),
+  z.object({ code: z.literal('batched') }),
   z.object({ code: z.literal('unknown-cost'), providers: z.array(z.string()) }),
   z.object({ code: z.literal('budget-stop'), finished: z.int(), planned: z.int() }),
   z.object({ code: z.literal('row-missing') }),

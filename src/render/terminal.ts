@@ -68,7 +68,7 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
     if (record.judge) cells.push(correctedCell(row.corrected, record.judge.trust));
     if (repeated) cells.push(row.flipRate === null ? 'n/a' : pct(row.flipRate));
     if (record.summary.length > 1) cells.push(vsFirstText(row, i));
-    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
+    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ...latencyCells(row));
     if (hasPareto) cells.push(row.pareto ? p.green('◆ pareto') : row.quality.rate === null ? 'n/a' : row.costUsd.per1kCalls === null ? 'cost unknown' : '');
     if (volume) cells.push(usd(monthlyCost(row, volume)));
     t.push(cells);
@@ -77,8 +77,17 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   lines.push(...resultNotes(record).map((note) => p.dim(note)));
   const retries = retryNote(record.summary);
   if (retries) lines.push(p.dim(retries));
+  const batched = record.summary.reduce((n, row) => n + (row.batched ?? 0), 0);
+  if (batched > 0) lines.push(p.dim(batchedNote(batched, record.results.length)));
   lines.push(...recommendationLines(record, p));
   return lines;
+}
+
+/** p50, p95 and max of the row's calls; a batched row's are its batch turnaround, marked so. */
+function latencyCells(row: RunRecord['summary'][number]): string[] {
+  const t = row.batchTurnaroundMs;
+  if (row.latencyMs.p50 !== null || !t) return [ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max)];
+  return [`batch ${ms(t.p50)}`, '-', `batch ${ms(t.max)}`];
 }
 
 /** The Pareto note and the one-line pick (recommend.ts); nothing for records written before them. */
@@ -114,6 +123,11 @@ function failureSection(record: RunRecord, p: Palette, max: number): string[] {
   }
   const more = failing.length > max ? ` (first ${max} of ${failing.length}; all in the run record)` : '';
   return [p.bold(`Failing calls${more}`), t.toString()];
+}
+
+/** Says which calls were batched, at which price, and what their latency columns show. */
+function batchedNote(batched: number, total: number): string {
+  return `${batched === total ? 'every call' : `${batched} of ${total} calls`} went through a provider batch, priced at the batch rate (half price: src/cost/batch.ts); latency columns marked "batch" are the batch's turnaround (submission to results), not a per-call latency`;
 }
 
 function costLine(record: RunRecord): string[] {

@@ -115,6 +115,8 @@ function gateWhyText(why: GateWhy): string {
       return 'no call returned an output to score';
     case 'no-latency':
       return 'no latency measured';
+    case 'batched':
+      return "does not apply: the calls were batched, and a batch's turnaround is no per-call latency";
     case 'unknown-cost':
       return `cost unknown (unknown price: ${why.providers.join(', ') || 'usage not reported'})`;
     case 'budget-stop':
