@@ -238,3 +238,23 @@ describe('--batch, reported', () => {
     ]);
   }, 60_000);
 });
+
+describe('--dry-run --batch', () => {
+  it('shows both the synchronous and the batch estimate, the batch one half of it, and calls nothing', async () => {
+    const dir = await workdir({ 'task.yaml': task(6) });
+    const text = await runCli(['eval', 'task.yaml', '--dry-run', '--batch'], { env, cwd: dir });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Estimated cost: \$[\d.]+ – \$[\d.]+\./);
+    expect(text.stdout).toMatch(
+      /With --batch \(the providers' batch rate, src\/cost\/batch\.ts\): \$[\d.]+ – \$[\d.]+; the line above is the synchronous price/,
+    );
+    const r = await runCli(['eval', 'task.yaml', '--dry-run', '--batch', '--json'], { env, cwd: dir });
+    const plan = JSON.parse(r.stdout);
+    expect(plan.batch.costUsd.low).toBeCloseTo(plan.costUsd.low / 2, 12);
+    expect(plan.batch.costUsd.high).toBeCloseTo(plan.costUsd.high / 2, 12);
+    expect(plan.batch.rows.map((x: any) => x.costUsd.high)).toEqual(plan.rows.map((x: any) => expect.closeTo(x.costUsd.high / 2, 12)));
+    expect(server.requests).toEqual([]);
+    const plain = JSON.parse((await runCli(['eval', 'task.yaml', '--dry-run', '--json'], { env, cwd: dir })).stdout);
+    expect(plain.batch).toBeUndefined();
+  });
+});
