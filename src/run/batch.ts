@@ -151,8 +151,10 @@ export async function createBatcher(settings: BatchSettings, deps: BatcherDeps):
     // Lines already in a batch of an earlier run: attached to, never submitted again.
     const byBatch = new Map<SavedBatch, Pending[]>();
     const fresh: Pending[] = [];
+    const known = new Map<string, SavedBatch>();
+    for (const s of saved) if (s.provider === client.spec.id && s.baseUrl === baseUrl) for (const id of s.customIds) known.set(id, s);
     for (const e of entries) {
-      const b = saved.find((s) => s.provider === client.spec.id && s.baseUrl === baseUrl && s.customIds.includes(e.line.customId));
+      const b = known.get(e.line.customId);
       if (b) byBatch.set(b, [...(byBatch.get(b) ?? []), e]);
       else fresh.push(e);
     }
