@@ -132,6 +132,19 @@ function program(io: Io, setCode: (code: number) => void): Command {
     });
 
   cmd
+    .command('batch')
+    .description('provider batches of --batch runs')
+    .command('status')
+    .description('the batches a --batch run left running (saved in the runs directory), with their status at the provider')
+    .argument('<task>', 'task file (YAML)')
+    .option('--runs-dir <dir>', 'where run records and batches.json are saved', '.aijourney/runs')
+    .option('--json', 'print JSON')
+    .action(async (task: string, opts) => {
+      const { runBatchStatusCommand } = await import('./commands/batch.js');
+      setCode(await runBatchStatusCommand(task, opts, io));
+    });
+
+  cmd
     .command('models')
     .description('list the models with known prices (bundled price data): $ per million tokens, context window')
     .argument('[filter]', 'case-insensitive part of a provider or model name')

@@ -1,5 +1,5 @@
 /** The words of batch runs (`--batch`): one line per thing that happened to a batch. */
-import type { BatchEvent } from '../run/batch.js';
+import type { BatchEvent, BatchStatusRow } from '../run/batch.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -45,4 +45,21 @@ export function batchNotes(say: (line: string) => void): (e: BatchEvent) => void
     }
     say(batchEventText(e));
   };
+}
+
+/** `aijourney batch status`: one line per saved batch, and what to do next. */
+export function batchStatusText(file: string, rows: BatchStatusRow[], now: number): string {
+  if (rows.length === 0) return `No batches waiting (${file}).`;
+  const lines = [`Batches waiting to be collected (${file}):`];
+  for (const r of rows) {
+    const age = elapsedText(now - Date.parse(r.submittedAt));
+    const head = `  ${r.id} · ${r.provider} · ${plural(r.requests, 'request')} of this run · submitted ${age} ago`;
+    if (r.state === 'known') {
+      const s = r.status;
+      lines.push(`${head} · ${s.ended ? 'ended' : s.status}: ${s.succeeded}/${s.total} done${s.failed ? `, ${s.failed} failed` : ''}`);
+    } else if (r.state === 'error') lines.push(`${head} · status unknown: ${r.message}`);
+    else lines.push(`${head} · not a provider of this task`);
+  }
+  lines.push('Run the same `aijourney eval ... --batch` again to collect what has ended and submit what is missing.');
+  return lines.join('\n');
 }

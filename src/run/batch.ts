@@ -11,7 +11,7 @@
  */
 import { ProviderError } from '../errors.js';
 import type { StopReason } from '../record/schema.js';
-import type { BatchLine, BatchLineOutcome, Completion, CompletionRequest, ModelClient } from '../providers/types.js';
+import type { BatchLine, BatchLineOutcome, BatchStatus, Completion, CompletionRequest, ModelClient } from '../providers/types.js';
 import { CallAborted } from './call.js';
 import { createLimiter, type Limiter } from './limiter.js';
 
@@ -53,6 +53,13 @@ export type BatchEvent =
   | { kind: 'ended'; provider: string; id: string; succeeded: number; failed: number; expired: number; cancelled: number; elapsedMs: number }
   | { kind: 'resubmitting'; provider: string; lines: number }
   | { kind: 'left-running'; ids: string[]; reason: 'interrupted' | 'wait' };
+
+/** One saved batch as `aijourney batch status` reports it. */
+export type BatchStatusRow = { id: string; provider: string; submittedAt: string; requests: number } & (
+  | { state: 'known'; status: BatchStatus }
+  | { state: 'error'; message: string }
+  | { state: 'other-task' }
+);
 
 export interface BatcherDeps {
   /** Wall clock (ms since the epoch): turnaround spans processes. */

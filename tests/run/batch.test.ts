@@ -258,3 +258,24 @@ describe('--dry-run --batch', () => {
     expect(plain.batch).toBeUndefined();
   });
 });
+
+describe('aijourney batch status', () => {
+  it('lists the batches a run left running with their status at the provider, and none once collected', async () => {
+    server.setOptions({ batch: { polls: 10 } }); // every retrieve, ours included, counts
+    const dir = await workdir({ 'task.yaml': task(4) });
+    const first = await runCli(['eval', 'task.yaml', '--batch', '--batch-wait', '0'], { env, cwd: dir });
+    expect(first.code, first.stderr).toBe(4);
+    const [b] = server.batches();
+    const s = await runCli(['batch', 'status', 'task.yaml'], { env, cwd: dir });
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stdout).toContain(`${b!.id} · openai:gpt-4o · 8 requests of this run`);
+    expect(s.stdout).toMatch(/in_progress: 0\/8 done/);
+    expect(s.stdout).toMatch(/Run the same `aijourney eval \.\.\. --batch` again/);
+    const json = JSON.parse((await runCli(['batch', 'status', 'task.yaml', '--json'], { env, cwd: dir })).stdout);
+    expect(json.batches).toEqual([expect.objectContaining({ id: b!.id, state: 'known', status: expect.objectContaining({ ended: false, total: 8 }) })]);
+    server.setOptions({ batch: { polls: 1 } });
+    expect((await runCli(['eval', 'task.yaml', '--batch'], { env, cwd: dir })).code).toBe(0);
+    expect((await runCli(['batch', 'status', 'task.yaml'], { env, cwd: dir })).stdout).toMatch(/^No batches waiting/);
+    expect(synchronous()).toEqual([]);
+  }, 60_000);
+});
