@@ -1,7 +1,7 @@
 /** The words of batch runs (`--batch`): one line per thing that happened to a batch. */
 import type { BatchEvent, BatchStatusRow } from '../run/batch.js';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 /** Elapsed time in the largest sensible unit: 45 s, 12 min, 3.5 h. */
 export function elapsedText(ms: number): string {
@@ -30,7 +30,7 @@ export function batchEventText(e: BatchEvent): string {
     case 'resubmitting':
       return `${e.provider}: ${plural(e.lines, 'request')} expired or cancelled: submitting them once more`;
     case 'left-running':
-      return `${plural(e.ids.length, 'batch')} left running (${e.ids.join(', ')})${e.reason === 'interrupted' ? '' : ': --batch-wait ran out'}; run the same command again to collect the results`;
+      return `${plural(e.ids.length, 'batch', 'batches')} left running (${e.ids.join(', ')})${e.reason === 'interrupted' ? '' : ': --batch-wait ran out'}; run the same command again to collect the results`;
   }
 }
 

@@ -181,6 +181,12 @@ export async function createBatcher(settings: BatchSettings, deps: BatcherDeps):
     for (let i = 0; i < entries.length; i += api.maxLines) chunks.push(entries.slice(i, i + api.maxLines));
     await Promise.all(
       chunks.map(async (chunk) => {
+        // Asked to stop before this batch went out: nothing is submitted, the re-run will.
+        const halt = stopReason();
+        if (halt) {
+          for (const e of chunk) e.reject(new CallAborted(halt));
+          return;
+        }
         let id: string;
         try {
           id = await api.submit(chunk.map((e) => e.line));

@@ -125,28 +125,29 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   const limit = createLimiter(batcher ? Number.MAX_SAFE_INTEGER : concurrency);
 
   // Calibrate: stopped early (a rejected judge key, Ctrl-C, the budget), it still reports the calls
-  // that finished, with their cost; no model under test is then called.
-  let calibration: Calibration | null = null;
+  // that finished, with their cost; no model under test is then called. Batched, the models' calls
+  // go in the same wave as calibration (they do not depend on it) and only their scoring waits.
+  let calibration = null as Calibration | null;
   let judgeCost: number | null = 0;
-  let stopped: StopReason | null = null;
-  let fatal: ProviderError | null = null;
+  let stopped = null as StopReason | null;
+  let fatal = null as ProviderError | null;
+  const scorer: ScorerConfig = { checks };
+  let calibrated: Promise<void> | undefined;
   if (task.judge) {
-    calibration = await calibrate(task.judge, clients, items, ctx, limit);
-    for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
-    fatal = calibration.stopped?.fatal ?? null;
-    stopped = fatal ? { kind: 'fatal', message: fatal.message } : (calibration.stopped?.reason ?? null);
+    const judge = task.judge;
+    calibrated = calibrate(judge, clients, items, ctx, limit).then((c) => {
+      calibration = c;
+      for (const cand of c.candidates) judgeCost = addCost(judgeCost, cand.costUsd);
+      fatal = c.stopped?.fatal ?? null;
+      stopped = fatal ? { kind: 'fatal', message: fatal.message } : (c.stopped?.reason ?? null);
+      if (!stopped) {
+        scorer.judge = { client: clients.get(c.selected.provider.id)!, candidate: c.selected, fewShot: c.items.map(toFewShot), samples: judge.samples };
+      }
+    });
+    if (!batcher) await calibrated;
   }
 
   // Execute: every planned call under the shared limit, scored as it lands.
-  const scorer: ScorerConfig = { checks };
-  if (task.judge && calibration && !stopped) {
-    scorer.judge = {
-      client: clients.get(calibration.selected.provider.id)!,
-      candidate: calibration.selected,
-      fewShot: calibration.items.map(toFewShot),
-      samples: task.judge.samples,
-    };
-  }
   const splits = new Set<CallResult>();
   let done = 0;
   let errors = 0;
@@ -155,6 +156,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     scorer,
     limit,
     ctx,
+    ...(batcher && calibrated ? { beforeScoring: () => calibrated.then(() => stopped) } : {}),
     onResult: (result, extra) => {
       done++;
       if (result.pass === null) errors++;
@@ -163,6 +165,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       options.onProgress?.({ done, total: plan.calls.length, errors, spentUsd: budget.spentUsd });
     },
   });
+  if (calibrated) await calibrated; // batched, calibration may outlast every call (all errors)
   fatal ??= outcome.fatal;
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
   if (batcher) {
