@@ -40,7 +40,7 @@ export interface BatchSettings {
   pollMs?: number;
   /** @default 60000 */
   maxPollMs?: number;
-  /** Quiet time that closes a wave, ms. @default 25 */
+  /** Quiet time that closes a wave, ms (nothing next to a batch's turnaround). @default 100 */
   gatherMs?: number;
 }
 
@@ -119,7 +119,7 @@ export async function createBatcher(settings: BatchSettings, deps: BatcherDeps):
   function schedule() {
     const seen = size;
     clearTimeout(timer);
-    timer = setTimeout(() => (size === seen ? flush() : schedule()), settings.gatherMs ?? 25);
+    timer = setTimeout(() => (size === seen ? flush() : schedule()), settings.gatherMs ?? 100);
   }
 
   function flush() {

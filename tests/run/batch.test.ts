@@ -82,12 +82,12 @@ describe('--batch', () => {
     expect(syncLines.filter((l) => !lines.includes(l)).slice(0, 2)).toEqual([]);
     expect(server.stats().batchLines).toBe(syncCalls);
     // Two waves: calibration (the judge) with the models under test, one batch per model; then grading.
-    expect(
-      server
-        .batches()
-        .map((x) => x.protocol)
-        .sort(),
-    ).toEqual(['anthropic', 'openai', 'openai', 'openai']);
+    // (A wave is what was asked before the run went quiet for a moment: a loaded machine may split one.)
+    const made = server.batches();
+    expect(made.filter((x) => x.protocol === 'anthropic')).toHaveLength(1);
+    expect(made.filter((x) => x.protocol === 'openai').length).toBeGreaterThanOrEqual(3);
+    const ids = made.flatMap((x) => x.customIds);
+    expect(new Set(ids).size).toBe(ids.length);
 
     expect(record.results.map(outcome)).toEqual(syncRecord.results.map(outcome));
     expect(record.judge.candidates).toEqual(
