@@ -178,6 +178,19 @@ describe('--batch', () => {
     expect(synchronous().length).toBeGreaterThan(8);
   }, 60_000);
 
+  it('a key the batch API rejects stops the run with exit 3, naming the variable and no key', async () => {
+    server.setOptions({ apiKey: 'the-right-key' });
+    try {
+      const dir = await workdir({ 'task.yaml': task(2) });
+      const r = await runCli(['eval', 'task.yaml', '--batch'], { env, cwd: dir });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/authentication failed for openai:gpt-4o: the key in OPENAI_API_KEY was rejected/);
+      expect(r.stderr + r.stdout).not.toContain('sk-test-wire');
+    } finally {
+      server.setOptions({ apiKey: undefined });
+    }
+  });
+
   it('--batch-wait without --batch is a usage error', async () => {
     const dir = await workdir({ 'task.yaml': task(2) });
     const r = await runCli(['eval', 'task.yaml', '--batch-wait', '0'], { env, cwd: dir });

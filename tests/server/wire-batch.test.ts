@@ -103,6 +103,16 @@ describe('OpenAI Files and Batch API', () => {
     );
   });
 
+  it('checks the key on batch routes when apiKey is set', async () => {
+    server.setOptions({ apiKey: 'right' });
+    try {
+      await expect(upload(openai(), [chatLine('a', 'x')])).rejects.toMatchObject({ status: 401 });
+      await expect(anthropic().messages.batches.list()).rejects.toMatchObject({ status: 401 });
+    } finally {
+      server.setOptions({ apiKey: undefined });
+    }
+  });
+
   it('has no batch routes when batch is false, as a plain compatible server', async () => {
     server.setOptions({ batch: false });
     await expect(upload(openai(), [chatLine('a', 'x')])).rejects.toMatchObject({ status: 404 });

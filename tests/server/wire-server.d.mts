@@ -33,7 +33,8 @@
  * `stats().total`. Input is validated as the APIs do: an OpenAI file with a bad line, a duplicate
  * `custom_id` or two models fails the batch (`status: "failed"`, `errors`); an Anthropic request
  * with a bad or duplicate `custom_id` (1-64 of `[a-zA-Z0-9_-]`) or without model, max_tokens and
- * messages is a 400. Cancelling ends a running batch at once, every line cancelled.
+ * messages is a 400. Cancelling ends a running batch at once, every line cancelled. With `apiKey`
+ * set, the batch routes check the key as the synchronous ones do (401 otherwise).
  */
 
 /** A tool as sent, the same for both APIs (OpenAI `function.parameters`, Anthropic `input_schema`). */

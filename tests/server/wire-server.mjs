@@ -300,6 +300,12 @@ export async function startWireServer(options = {}) {
 
   function handle(req, res, raw) {
     const [path, query = ''] = (req.url ?? '').split('?');
+    if (/^\/v1\/(files|batches|messages\/batches)(\/|$)/.test(path) && opts.apiKey !== undefined) {
+      const protocol = path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+      const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      const given = protocol === 'anthropic' ? (req.headers['x-api-key'] ?? bearer) : bearer;
+      if (given !== opts.apiKey) return send(res, 401, errorBody(protocol, 401, 'authentication_error', 'invalid key (batch route)'));
+    }
     if (batch.handle(req, res, path, raw, new URLSearchParams(query))) return;
     const redirect = /^\/redirect\/(30[1278])(\/.*)$/.exec(path);
     if (redirect) {
