@@ -121,7 +121,13 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       warn: (message) => (progress ? progress.note(`aijourney: warning: ${message}`) : void io.stderr.write(`aijourney: warning: ${message}\n`)),
       onProgress: (p) => progress?.update(p),
       ...(batch
-        ? { batch, onBatch: batchNotes((line) => (progress ? progress.note(`aijourney: ${line}`) : void io.stderr.write(`aijourney: ${line}\n`))) }
+        ? {
+            batch,
+            onBatch: batchNotes(
+              (line) => (progress ? progress.note(`aijourney: ${line}`) : void io.stderr.write(`aijourney: ${line}\n`)),
+              progress?.tty === true,
+            ),
+          }
         : {}),
       // SDK debug logs (OPENAI_LOG=debug) go to stderr, so --json stays JSON.
       log: (line) => void io.stderr.write(`${line}\n`),

@@ -34,15 +34,24 @@ export function batchEventText(e: BatchEvent): string {
   }
 }
 
-/** A printer of batch events that says a batch's progress only when it changed. */
-export function batchNotes(say: (line: string) => void): (e: BatchEvent) => void {
+/**
+ * A printer of batch events. Plain output says a batch's progress only when it changed; on a
+ * terminal (`tty`: the line is a spinner's, rewritten in place) progress is one line for every
+ * batch still running: counts by status and time since submission.
+ */
+export function batchNotes(say: (line: string) => void, tty = false): (e: BatchEvent) => void {
   const last = new Map<string, string>();
+  const running = new Map<string, string>();
   return (e) => {
-    if (e.kind === 'progress') {
-      const key = `${e.status} ${e.succeeded} ${e.failed}`;
-      if (last.get(e.id) === key) return;
-      last.set(e.id, key);
+    if (e.kind === 'ended') running.delete(e.id);
+    if (e.kind !== 'progress') return say(batchEventText(e));
+    if (tty) {
+      running.set(e.id, `${e.id} ${e.status} ${e.succeeded}/${e.total}${e.failed ? ` (${e.failed} failed)` : ''} ${elapsedText(e.elapsedMs)}`);
+      return say(`batches: ${[...running.values()].join(' · ')}`);
     }
+    const key = `${e.status} ${e.succeeded} ${e.failed}`;
+    if (last.get(e.id) === key) return;
+    last.set(e.id, key);
     say(batchEventText(e));
   };
 }
