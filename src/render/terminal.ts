@@ -3,7 +3,7 @@ import type { RunRecord } from '../record/schema.js';
 import { monthlyCost } from '../summary/recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
-import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
+import { costBreakdown, errorCount, interval, latencyCells, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
 import { calibrationCells, resultNotes } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
 import { correctedCell, recommendationText, stopText, trustNext, trustReason, vsFirstText } from './words.js';
@@ -81,13 +81,6 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   if (batched > 0) lines.push(p.dim(batchedNote(batched, record.results.length)));
   lines.push(...recommendationLines(record, p));
   return lines;
-}
-
-/** p50, p95 and max of the row's calls; a batched row's are its batch turnaround, marked so. */
-function latencyCells(row: RunRecord['summary'][number]): string[] {
-  const t = row.batchTurnaroundMs;
-  if (row.latencyMs.p50 !== null || !t) return [ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max)];
-  return [`batch ${ms(t.p50)}`, '-', `batch ${ms(t.max)}`];
 }
 
 /** The Pareto note and the one-line pick (recommend.ts); nothing for records written before them. */

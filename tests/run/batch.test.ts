@@ -241,11 +241,12 @@ describe('--batch, interrupted', () => {
 describe('--batch, reported', () => {
   it('the tables say which calls were batched, show batch turnaround for latency, and latency gates do not apply', async () => {
     const dir = await workdir({ 'task.yaml': task(6) });
-    const r = await runCli(['eval', 'task.yaml', '--batch', '--max-p95-ms', '1', '-o', 'run.json'], { env, cwd: dir });
+    const r = await runCli(['eval', 'task.yaml', '--batch', '--max-p95-ms', '1', '-o', 'run.json', '-o', 'run.md'], { env, cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/every call went through a provider batch, priced at the batch rate/);
     expect(r.stdout).toMatch(/batch \d+ ms/);
     expect(r.stdout).toMatch(/does not apply: the calls were batched/);
+    expect(await readFile(join(dir, 'run.md'), 'utf8')).toMatch(/\| batch \d+ ms \| - \|/);
     const record = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
     expect(record.summary[0]).toMatchObject({ batched: 6, latencyMs: { p50: null, p95: null, max: null } });
     expect(record.summary[0].batchTurnaroundMs.max).toBeGreaterThanOrEqual(0);
