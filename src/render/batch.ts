@@ -29,6 +29,8 @@ export function batchEventText(e: BatchEvent): string {
     }
     case 'resubmitting':
       return `${e.provider}: ${plural(e.lines, 'request')} expired or cancelled: submitting them once more`;
+    case 'unsaved':
+      return `warning: the batch state could not be saved (${e.message}): a stopped run would submit its batches again`;
     case 'left-running':
       return `${plural(e.ids.length, 'batch', 'batches')} left running (${e.ids.join(', ')})${e.reason === 'interrupted' ? '' : ': --batch-wait ran out'}; run the same command again to collect the results`;
   }

@@ -52,7 +52,8 @@ export type BatchEvent =
   | { kind: 'progress'; provider: string; id: string; status: string; total: number; succeeded: number; failed: number; elapsedMs: number }
   | { kind: 'ended'; provider: string; id: string; succeeded: number; failed: number; expired: number; cancelled: number; elapsedMs: number }
   | { kind: 'resubmitting'; provider: string; lines: number }
-  | { kind: 'left-running'; ids: string[]; reason: 'interrupted' | 'wait' };
+  | { kind: 'left-running'; ids: string[]; reason: 'interrupted' | 'wait' }
+  | { kind: 'unsaved'; message: string };
 
 /** One saved batch as `aijourney batch status` reports it. */
 export type BatchStatusRow = { id: string; provider: string; submittedAt: string; requests: number } & (
@@ -110,7 +111,16 @@ export async function createBatcher(settings: BatchSettings, deps: BatcherDeps):
   let size = 0;
   let saving: Promise<void> = Promise.resolve();
 
-  const persist = () => (saving = saving.then(() => settings.store.save(saved.filter((b) => b.customIds.length > 0))));
+  // A save that fails (a full disk) is said once and the run goes on: the batches are paid for, and
+  // collecting them now is worth more than the record of them.
+  let unsaved = false;
+  const persist = () =>
+    (saving = saving
+      .then(() => settings.store.save(saved.filter((b) => b.customIds.length > 0)))
+      .catch((err: unknown) => {
+        if (!unsaved) deps.onEvent?.({ kind: 'unsaved', message: (err as Error)?.message ?? String(err) });
+        unsaved = true;
+      }));
   const stopReason = (): StopReason | null => {
     const signal = deps.signal?.aborted ? 'abort' : deps.interrupted?.();
     return signal ? { kind: 'interrupted', signal: signal === 'abort' ? null : signal } : null;

@@ -60,6 +60,17 @@ function memoryStore(initial: SavedBatch[] = []) {
 const deps = (events: BatchEvent[] = []) => ({ clock: () => Date.now(), concurrency: 2, onEvent: (e: BatchEvent) => events.push(e), sleep: async () => {} });
 
 describe('the batch engine', () => {
+  it('a state that cannot be saved is said once, and the batches are still collected', async () => {
+    const { api } = fakeApi();
+    const events: BatchEvent[] = [];
+    const store = { load: async () => [], save: async () => Promise.reject(new Error('ENOSPC: no space left on device')) };
+    const batcher = await createBatcher({ store, gatherMs: 5 }, deps(events));
+    const c = batcher.wrap(client(api));
+    expect((await Promise.all([ask(c, 'a'), ask(c, 'b')])).map((r) => r.text)).toEqual(['re: a', 're: b']);
+    await batcher.saved();
+    expect(events.filter((e) => e.kind === 'unsaved')).toEqual([{ kind: 'unsaved', message: 'ENOSPC: no space left on device' }]);
+  });
+
   it('splits a wave into batches of at most maxLines, asks each identical call once, and forgets collected lines', async () => {
     const { api, batches } = fakeApi({ maxLines: 3 });
     const store = memoryStore();
