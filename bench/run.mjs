@@ -68,7 +68,7 @@ function taskYaml({ name, examples, providers, judge = false, repeat = 1 }) {
 
 async function latestRecord(dir) {
   const runs = join(dir, 'runs');
-  const files = (await readdir(runs)).sort();
+  const files = (await readdir(runs)).filter((f) => f !== 'batches.json').sort();
   return JSON.parse(await readFile(join(runs, files.at(-1)), 'utf8'));
 }
 
@@ -78,12 +78,15 @@ const server = await startWireServer({
 const env = { OPENAI_BASE_URL: server.openaiBaseUrl, ANTHROPIC_BASE_URL: server.anthropicBaseUrl, OPENAI_API_KEY: 'bench-key', ANTHROPIC_API_KEY: 'bench-key' };
 
 /** One eval of a generated task in its own directory (own cache and runs); returns timings and the record. */
-async function evalRun(label, task, flags, { latencyMs, faults = null, dir } = {}) {
+async function evalRun(label, task, flags, { latencyMs, faults = null, dir, env: extra = {} } = {}) {
   dir ??= await mkdtemp(join(tmp, `${label}-`));
   await writeFile(join(dir, 'task.yaml'), task);
   server.setOptions({ latencyMs, faults: faults ?? { rate: 0, kinds: [] } });
   server.reset();
-  const res = await runCli(['eval', 'task.yaml', '--no-color', '--runs-dir', 'runs', '--cache-dir', 'cache', ...flags], { env, cwd: dir });
+  const res = await runCli(['eval', 'task.yaml', '--no-color', '--runs-dir', 'runs', '--cache-dir', 'cache', ...flags], {
+    env: { ...env, ...extra },
+    cwd: dir,
+  });
   if (res.code !== 0) throw new Error(`${label}: exit ${res.code}\n${res.stderr.slice(0, 2000)}`);
   const record = await latestRecord(dir);
   const errors = record.results.filter((r) => r.pass === null).length;
@@ -170,6 +173,34 @@ if (wanted('big')) {
     'ms',
     2000,
     `${Math.round(warm.wallMs)} ms in all, peak ${(warm.usage.maxRssKb / MiB).toFixed(0)} MiB`,
+  );
+}
+
+if (wanted('batch')) {
+  console.log('\n10,000 calls through the batch APIs (--batch): 2,000 examples x 5 providers, against the same run synchronously (-j 16)');
+  const providers = ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:gpt-4.1-mini', 'anthropic:claude-haiku-4-5', 'anthropic:claude-sonnet-4-6'];
+  const task = taskYaml({ name: 'batch', examples: 2000, providers });
+  const sync = await evalRun('batch-sync', task, ['-j', '16', '--yes'], { latencyMs: 0 });
+  const batched = await evalRun('batch', task, ['--batch', '--yes'], { latencyMs: 0, env: { AIJOURNEY_BATCH_POLL_MS: '5' } });
+  const calls = batched.record.results.length;
+  if (calls !== 10_000 || batched.errors || batched.requests !== 0)
+    throw new Error(`batch: ${calls} results, ${batched.errors} errors, ${batched.requests} synchronous requests`);
+  const cost = (r) => r.record.costUsd.total;
+  const cpu = (r) => r.usage.userMs + r.usage.systemMs;
+  report('batched cost / synchronous cost', cost(batched) / cost(sync), 'x', 0.5, `$${cost(batched).toFixed(4)} vs $${cost(sync).toFixed(4)}`);
+  report(
+    'CPU (user+sys) per batched call',
+    cpu(batched) / calls,
+    'ms',
+    1.5,
+    `synchronous: ${(cpu(sync) / calls).toFixed(3)} ms; ${server.stats().batchLines} batch lines`,
+  );
+  report(
+    'peak RSS, batched',
+    batched.usage.maxRssKb / MiB,
+    'MiB',
+    250,
+    `wall ${Math.round(batched.wallMs)} ms; synchronous: ${(sync.usage.maxRssKb / MiB).toFixed(0)} MiB, ${Math.round(sync.wallMs)} ms`,
   );
 }
 

@@ -60,6 +60,17 @@ function program(io: Io, setCode: (code: number) => void): Command {
     )
     .option('--dry-run', 'print the planned calls and an estimated cost range, call nothing, exit 0')
     .option('--yes', 'run a plan over the default ceilings (10,000 calls, or an estimated $10 without --max-cost); without it such a plan is refused, exit 2')
+    .option(
+      '--batch',
+      "send the models' and the judge's calls through the providers' batch APIs (OpenAI Batch, Anthropic Message Batches) at half price; resumable",
+    )
+    .addOption(
+      opt.option(
+        '--batch-wait <seconds>',
+        'with --batch: wait at most this long for batches to end; 0 submits and exits with code 4, and the same command collects later',
+        opt.amount,
+      ),
+    )
     .addOption(opt.option('--shard <K/N>', 'run shard K of N (whole examples, round-robin); join the records with aijourney merge', opt.shard))
     .addOption(new Option('--no-color', 'no ANSI colours (NO_COLOR is respected too)'))
     .action(async (task: string, opts) => {
@@ -118,6 +129,19 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .action(async (name: string) => {
       const { runInitCommand } = await import('./commands/init.js');
       setCode(await runInitCommand(name, io));
+    });
+
+  cmd
+    .command('batch')
+    .description('provider batches of --batch runs')
+    .command('status')
+    .description('the batches a --batch run left running (saved in the runs directory), with their status at the provider')
+    .argument('<task>', 'task file (YAML)')
+    .option('--runs-dir <dir>', 'where run records and batches.json are saved', '.aijourney/runs')
+    .option('--json', 'print JSON')
+    .action(async (task: string, opts) => {
+      const { runBatchStatusCommand } = await import('./commands/batch.js');
+      setCode(await runBatchStatusCommand(task, opts, io));
     });
 
   cmd

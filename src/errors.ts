@@ -8,6 +8,8 @@ export const EXIT = {
   gateFailed: 1,
   badInput: 2,
   runFailed: 3,
+  /** `--batch-wait` ran out with provider batches still running: the same command collects them later. */
+  batchPending: 4,
   interrupted: 130,
 } as const;
 

@@ -28,6 +28,8 @@ export interface CiFlags {
   shard?: Shard;
   /** Accept a plan over the default ceilings (run/ceiling.ts). */
   yes?: boolean;
+  /** Through the providers' batch APIs: estimates and budgets at the batch rate. */
+  batch?: boolean;
 }
 
 export interface CiOptions {
@@ -43,6 +45,8 @@ export interface CiOptions {
   shard?: Shard;
   /** Stop issuing calls at this spend (the effective max-cost gate). */
   budget?: number;
+  /** `--batch` or `settings.batch`: the plan is priced at the batch rate (the dry run shows both). */
+  batch: boolean;
 }
 
 const LIMITS = GATE_FLAGS.map((g) => g.field);
@@ -60,7 +64,13 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
   const gates = resolveGates(task.gates, gateFlagsOf(flags));
   const maxRegression = flags.maxRegression;
   if (maxRegression !== undefined && !flags.baseline) throw new UsageError('--max-regression needs --baseline FILE');
-  const options: CiOptions = { gates, gated: LIMITS.some((key) => gates[key] !== undefined), dryRun: flags.dryRun === true, yes: flags.yes === true };
+  const options: CiOptions = {
+    gates,
+    gated: LIMITS.some((key) => gates[key] !== undefined),
+    dryRun: flags.dryRun === true,
+    yes: flags.yes === true,
+    batch: flags.batch === true || task.settings.batch,
+  };
   if (flags.shard !== undefined) options.shard = flags.shard;
   if (flags.baseline) {
     options.baselineFile = flags.baseline;
@@ -72,9 +82,9 @@ export async function ciOptions(task: Task, flags: CiFlags, io: Io): Promise<CiO
 }
 
 /** The estimate as a table; the table library loads only when a plan is printed. */
-async function planText(estimate: RunEstimate, color: boolean, header: string): Promise<string> {
+async function planText(estimate: RunEstimate, color: boolean, header: string, batched: RunEstimate | null = null): Promise<string> {
   const { renderEstimate } = await import('../render/estimate.js');
-  return renderEstimate(estimate, palette(color), header);
+  return renderEstimate(estimate, palette(color), header, batched);
 }
 
 /**
@@ -96,16 +106,21 @@ export async function preflight(task: Task, ci: CiOptions, select: ExampleSelect
   const plan = planCalls(runTask);
   if (ci.dryRun) {
     const estimate = await estimateRun(task, plan);
+    // With --batch, both: what the plan costs synchronously and at the batch rate.
+    const batched = ci.batch ? await estimateRun(task, plan, undefined, true) : null;
     const shard = ci.shard ? ` (shard ${ci.shard.index}/${ci.shard.count})` : '';
+    const batch = batched
+      ? { batch: { rows: batched.rows.map(({ prompt, provider, costUsd }) => ({ prompt, provider, costUsd })), costUsd: batched.costUsd } }
+      : {};
     const text = json
-      ? JSON.stringify({ task: task.name, dryRun: true, ...estimate }, null, 2)
-      : await planText(estimate, color, `Plan for ${task.name}${shard}`);
+      ? JSON.stringify({ task: task.name, dryRun: true, ...estimate, ...batch }, null, 2)
+      : await planText(estimate, color, `Plan for ${task.name}${shard}`, batched);
     await write(io.stdout, `${text}\n`);
     return EXIT.ok;
   }
-  const quick = budget === undefined ? await estimateRun(task, plan, BYTES_AS_TOKENS) : null;
+  const quick = budget === undefined ? await estimateRun(task, plan, BYTES_AS_TOKENS, ci.batch) : null;
   if (quick && !overCeiling(checkCeilings(quick, { budget: false }))) return null;
-  const estimate = await estimateRun(task, plan);
+  const estimate = await estimateRun(task, plan, undefined, ci.batch);
   const refusal = budget === undefined ? null : overBudget(estimate, budget);
   const ceilings = refusal || ci.yes ? null : checkCeilings(estimate, { budget: budget !== undefined });
   if (!refusal && !(ceilings && overCeiling(ceilings))) return null;

@@ -14,6 +14,8 @@ import { taskSecrets } from '../providers/secrets.js';
 import { loadTask } from '../task/load.js';
 import { applyCi, ciExitCode, ciOptions, preflight, tooManyErrors, type CiFlags } from './eval-ci.js';
 import { startProgress } from './progress.js';
+import type { BatchSettings } from '../run/batch.js';
+import { batchNotes } from '../render/batch.js';
 
 /** The flags of `eval`, as parsed by commander (commands/options.ts). */
 export interface EvalFlags extends CiFlags {
@@ -33,6 +35,10 @@ export interface EvalFlags extends CiFlags {
   cache?: boolean;
   /** Response cache directory (relative to the cwd). */
   cacheDir?: string;
+  /** Send the calls through the providers' batch APIs (also `settings.batch`). */
+  batch?: boolean;
+  /** Seconds to wait for batches to end; 0 submits and exits (EXIT.batchPending). */
+  batchWait?: number;
 }
 
 /** How long calls in flight may finish after Ctrl-C before they are cancelled. */
@@ -44,6 +50,17 @@ async function openCache(flags: EvalFlags, io: Io): Promise<SqliteCache | null> 
   const { openSqliteCache, DEFAULT_CACHE_DIR } = await import('../run/cache.js');
   const dir = resolve(io.cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR);
   return openSqliteCache(dir, { warn: (message) => void io.stderr.write(`aijourney: warning: ${message}\n`) });
+}
+
+/** Where batches are saved, how long to wait; AIJOURNEY_BATCH_POLL_MS sets the first poll interval (tests, impatient users). */
+async function batchSettings(runsDir: string, flags: EvalFlags, io: Io): Promise<BatchSettings> {
+  const { fileBatchStore } = await import('./batch-store.js');
+  const poll = Number(io.env.AIJOURNEY_BATCH_POLL_MS);
+  return {
+    store: fileBatchStore(runsDir),
+    ...(flags.batchWait === undefined ? {} : { waitMs: flags.batchWait * 1000 }),
+    ...(Number.isFinite(poll) && poll > 0 ? { pollMs: poll, maxPollMs: Math.max(poll, 1000) } : {}),
+  };
 }
 
 export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Promise<number> {
@@ -81,6 +98,9 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const batched = flags.batch === true || task.settings.batch;
+  if (flags.batchWait !== undefined && !batched) throw new UsageError('--batch-wait: only with --batch (or settings.batch: true)');
+  const batch = batched ? await batchSettings(runsDir, flags, io) : undefined;
   const cache = await openCache(flags, io);
   let record: RunRecord;
   let failure: RunError | null = null;
@@ -100,6 +120,15 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
       ...(ci.budget !== undefined ? { maxCostUsd: ci.budget } : {}),
       warn: (message) => (progress ? progress.note(`aijourney: warning: ${message}`) : void io.stderr.write(`aijourney: warning: ${message}\n`)),
       onProgress: (p) => progress?.update(p),
+      ...(batch
+        ? {
+            batch,
+            onBatch: batchNotes(
+              (line) => (progress ? progress.note(`aijourney: ${line}`) : void io.stderr.write(`aijourney: ${line}\n`)),
+              progress?.tty === true,
+            ),
+          }
+        : {}),
       // SDK debug logs (OPENAI_LOG=debug) go to stderr, so --json stays JSON.
       log: (line) => void io.stderr.write(`${line}\n`),
     });
@@ -132,6 +161,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
 
   if (failure) throw failure;
   if (interrupted) return EXIT.interrupted;
+  if (record.stopReason?.kind === 'batch-pending') return EXIT.batchPending;
   if (unsaved.length > 0) {
     throw new RunError(
       `the run finished but ${unsaved.length === 1 ? 'a file' : `${unsaved.length} files`} could not be written (above)`,

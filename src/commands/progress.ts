@@ -4,6 +4,8 @@ import { usd } from '../render/format.js';
 import { overlay } from '../render/output-stream.js';
 
 export interface ProgressView {
+  /** True when this is a spinner on a terminal (a note replaces its line). */
+  readonly tty: boolean;
   update(p: Progress): void;
   note(text: string): void;
   stop(): void;
@@ -46,7 +48,7 @@ export function startProgress(io: Io, taskName: string): ProgressView | null {
   const stderr = io.stderr as Tty;
   const width = widthOf(stderr);
   if (!stderr.isTTY || width === null || width < MIN_SPINNER_COLUMNS) {
-    return { update() {}, note: (text) => void io.stderr.write(`${text}\n`), stop() {} };
+    return { tty: false, update() {}, note: (text) => void io.stderr.write(`${text}\n`), stop() {} };
   }
   let spinner: { text: string; stop(): void; start(): unknown } | null = null;
   let stopped = false;
@@ -56,6 +58,7 @@ export function startProgress(io: Io, taskName: string): ProgressView | null {
     spinner.start();
   });
   return {
+    tty: true,
     update(p) {
       if (spinner) spinner.text = fit(`${taskName}: ${p.done}/${p.total} calls${p.errors ? `, ${p.errors} errors` : ''}, spent ${usd(p.spentUsd)}`, stderr);
     },

@@ -10,6 +10,7 @@ import { calcPrice, waitForUpdate } from '@pydantic/genai-prices';
 import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices';
 import type { ProviderSpec } from '../task/types.js';
 import type { Usage } from '../record/schema.js';
+import { batchPrice } from './batch.js';
 
 const PACKAGE = '@pydantic/genai-prices';
 
@@ -124,13 +125,17 @@ export function resolvePrice(spec: ProviderSpec): ResolvedPrice | null {
   return memo.get(key) ?? null;
 }
 
-/** USD for one call, or null when usage or price is unknown. The judge's cost uses this too. */
-export function callCost(spec: ProviderSpec, usage: Usage | null): number | null {
+/**
+ * USD for one call, or null when usage or price is unknown. The judge's cost uses this too.
+ * `batched`: the call went through the provider's batch API, at its batch rate (cost/batch.ts).
+ */
+export function callCost(spec: ProviderSpec, usage: Usage | null, batched = false): number | null {
   if (!usage) return null;
   const price = resolvePrice(spec);
   if (!price) return null;
   try {
-    const usd = price.calc(usage);
+    const sync = price.calc(usage);
+    const usd = batched ? batchPrice(spec.type, sync) : sync;
     return Number.isFinite(usd) && usd >= 0 ? usd : null;
   } catch {
     return null;

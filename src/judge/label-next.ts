@@ -55,7 +55,10 @@ export function rankLabels(examples: readonly Example[], results: readonly CallR
     const key = `${r.example}\u0000${r.output!.trim()}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const gate = options.minQuality === undefined || v.risk < 0.0005 ? '' : `expected to cut the chance of a wrong min-quality decision by ${(v.risk * 100).toFixed(1)} pts and `;
+    const gate =
+      options.minQuality === undefined || v.risk < 0.0005
+        ? ''
+        : `expected to cut the chance of a wrong min-quality decision by ${(v.risk * 100).toFixed(1)} pts and `;
     const shrink = `${gate}expected to narrow the corrected intervals by ${(v.width * 100).toFixed(1)} pts`;
     out.push({
       prompt: r.prompt,

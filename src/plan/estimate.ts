@@ -74,11 +74,12 @@ function messageTokens(count: Count, messages: Message[]): number {
 const maxTokens = (spec: ProviderSpec) => spec.params.max_tokens ?? DEFAULT_MAX_TOKENS;
 /** The price of one call of these token counts; memoized, since most calls of a plan repeat counts. */
 const costMemo = new WeakMap<ProviderSpec, Map<string, number | null>>();
-function cost(spec: ProviderSpec, input: number, output: number): number | null {
+/** `batched`: at the batch rate (cost/batch.ts). */
+function costOf(spec: ProviderSpec, input: number, output: number, batched: boolean): number | null {
   const memo = costMemo.get(spec) ?? new Map<string, number | null>();
   costMemo.set(spec, memo);
-  const key = `${input}/${output}`;
-  if (!memo.has(key)) memo.set(key, callCost(spec, { inputTokens: input, outputTokens: output }));
+  const key = `${input}/${output}/${batched}`;
+  if (!memo.has(key)) memo.set(key, callCost(spec, { inputTokens: input, outputTokens: output }, batched));
   return memo.get(key)!;
 }
 const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
@@ -94,8 +95,9 @@ export const BYTES_AS_TOKENS: Count = (text) => Buffer.byteLength(text);
  * Estimates the calls in `plan` (a shard's, or the whole task's) plus the judge's calls. Input tokens
  * are counted with `countTokens` when given (BYTES_AS_TOKENS for a quick upper bound), else o200k.
  */
-export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?: Count): Promise<RunEstimate> {
+export async function estimateRun(task: Task, plan: PlannedCall[], countTokens?: Count, batched = false): Promise<RunEstimate> {
   const count = countTokens ?? (await tokenCounter());
+  const cost = (spec: ProviderSpec, input: number, output: number) => costOf(spec, input, output, batched);
   const inputMemo = new Map<Message[], number>();
   const tokensOf = (messages: Message[]) => {
     const known = inputMemo.get(messages);

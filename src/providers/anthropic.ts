@@ -12,7 +12,8 @@ import { endOfLife } from './deprecations.js';
 import type { AdapterConfig } from './types.js';
 import { ANTHROPIC_OFFICIAL_URL, isOfficialHost, targetParams, type Target } from './target.js';
 import { anthropicToolChoice, anthropicTools, readToolCall } from './tool-calls.js';
-import { badResponse, cutOff, quietSdk, refused, sdkCall } from './translate.js';
+import { badResponse, cutOff, quietSdk, refused, sdkCall, type CallFacts } from './translate.js';
+import { anthropicBatch } from './anthropic-batch.js';
 
 /** The Messages API requires max_tokens; this is what we send when the task sets none. */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -96,41 +97,53 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
 
   async function complete(request: CompletionRequest): Promise<Completion> {
     const body = buildAnthropicBody(spec, request, target);
-    const { reply: res, call } = await sdkCall(counting, Anthropic, errors, (fetchOptions) =>
+    const { reply, call } = await sdkCall(counting, Anthropic, errors, (fetchOptions) =>
       quietSdk(warned, config.warn, alreadySaid, () =>
         sdk.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal: request.signal, fetchOptions }),
       ),
     );
-    const reply = res as Partial<Anthropic.Message> | string | null | undefined;
-    if (!reply || typeof reply !== 'object' || !Array.isArray(reply.content)) {
-      const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no content';
-      throw badResponse(spec.id, `not a Messages API reply (${got})`, call);
-    }
-    const usage = usageOf(reply.usage);
-    const billed = { ...call, usage };
-    const text = reply.content
-      .filter((b): b is Anthropic.TextBlock => b.type === 'text' && typeof b.text === 'string') // a number is no text
-      .map((b) => b.text)
-      .join('');
-    if (reply.stop_reason === 'refusal') throw refused(spec.id, refusalReason(reply, text), billed);
-    const tool = request.structured
-      ? reply.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === request.structured?.name)
-      : undefined;
-    const toolInput: unknown = tool?.input;
-    const toolCalls = reply.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b !== tool).map((b) => readToolCall(b.name, b.input));
-    if (!text && toolInput === undefined && toolCalls.length === 0) {
-      if (reply.stop_reason === 'max_tokens') throw cutOff(spec.id, 'stop_reason=max_tokens', billed);
-      throw badResponse(spec.id, `empty completion, stop_reason=${reply.stop_reason ?? 'none'}`, billed);
-    }
-    return {
-      text: text || (toolInput === undefined ? '' : JSON.stringify(toolInput)),
-      usage,
-      attempts: call.attempts,
-      ...(call.timing ? { timing: call.timing } : {}),
-      ...(toolInput !== undefined ? { toolInput } : {}),
-      ...(toolCalls.length > 0 ? { toolCalls } : {}),
-    };
+    return readAnthropicReply(spec.id, request, reply, call);
   }
 
-  return { spec, baseUrl: baseURL, complete };
+  const batch = anthropicBatch({
+    sdk,
+    counting,
+    errors,
+    body: (request) => buildAnthropicBody(spec, request, target),
+    read: (request, reply) => readAnthropicReply(spec.id, request, reply, { attempts: 1 }),
+  });
+  return { spec, baseUrl: baseURL, complete, batch };
+}
+
+/** A Messages API reply (from a synchronous call or a batch line) -> our Completion, or the ProviderError it amounts to. */
+export function readAnthropicReply(providerId: string, request: CompletionRequest, res: unknown, call: CallFacts): Completion {
+  const reply = res as Partial<Anthropic.Message> | string | null | undefined;
+  if (!reply || typeof reply !== 'object' || !Array.isArray(reply.content)) {
+    const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no content';
+    throw badResponse(providerId, `not a Messages API reply (${got})`, call);
+  }
+  const usage = usageOf(reply.usage);
+  const billed = { ...call, usage };
+  const text = reply.content
+    .filter((b): b is Anthropic.TextBlock => b.type === 'text' && typeof b.text === 'string') // a number is no text
+    .map((b) => b.text)
+    .join('');
+  if (reply.stop_reason === 'refusal') throw refused(providerId, refusalReason(reply, text), billed);
+  const tool = request.structured
+    ? reply.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === request.structured?.name)
+    : undefined;
+  const toolInput: unknown = tool?.input;
+  const toolCalls = reply.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b !== tool).map((b) => readToolCall(b.name, b.input));
+  if (!text && toolInput === undefined && toolCalls.length === 0) {
+    if (reply.stop_reason === 'max_tokens') throw cutOff(providerId, 'stop_reason=max_tokens', billed);
+    throw badResponse(providerId, `empty completion, stop_reason=${reply.stop_reason ?? 'none'}`, billed);
+  }
+  return {
+    text: text || (toolInput === undefined ? '' : JSON.stringify(toolInput)),
+    usage,
+    attempts: call.attempts,
+    ...(call.timing ? { timing: call.timing } : {}),
+    ...(toolInput !== undefined ? { toolInput } : {}),
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+  };
 }

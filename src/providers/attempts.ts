@@ -61,6 +61,8 @@ export function countingFetch(base: typeof fetch, now: () => number): CountingFe
     log.repliedMs = undefined;
     return base(input, init);
   }) as typeof fetch;
+  // The SDK asks the fetch it is given which Response class reads its uploads (transport.ts).
+  if ('Response' in base) Object.defineProperty(wrapped, 'Response', { value: (base as { Response: unknown }).Response });
   return {
     fetch: wrapped,
     fetchOptions: (log) => ({ [LOG]: log }),

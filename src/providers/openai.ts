@@ -10,7 +10,8 @@ import { countingFetch } from './attempts.js';
 import type { AdapterConfig } from './types.js';
 import { isOfficialHost, OPENAI_OFFICIAL_URL, targetParams, type Target } from './target.js';
 import { openAITools, openAIToolCalls } from './tool-calls.js';
-import { badResponse, cutOff, refused, sdkCall } from './translate.js';
+import { badResponse, cutOff, refused, sdkCall, type CallFacts } from './translate.js';
+import { openAIBatch } from './openai-batch.js';
 
 /**
  * The request body for one call. Params pass through as written, renamed where the target takes
@@ -97,38 +98,50 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
 
   async function complete(request: CompletionRequest): Promise<Completion> {
     const body = buildOpenAIBody(spec, request, target);
-    const { reply: res, call } = await sdkCall(counting, OpenAI, errors, (fetchOptions) =>
+    const { reply, call } = await sdkCall(counting, OpenAI, errors, (fetchOptions) =>
       sdk.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: request.signal, fetchOptions }),
     );
-    const reply = res as Partial<OpenAI.ChatCompletion> | string | null | undefined;
-    if (!reply || typeof reply !== 'object' || !Array.isArray(reply.choices)) {
-      const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no choices';
-      throw badResponse(spec.id, `not a chat completion (${got})`, call);
-    }
-    const usage = usageOf(reply.usage);
-    const billed = { ...call, usage };
-    const choice = reply.choices[0];
-    const message = choice?.message;
-    const text = contentText(message?.content);
-    const toolCalls = openAIToolCalls(message?.tool_calls);
-    const finish = choice?.finish_reason;
-    if (!text && toolCalls.length === 0) {
-      // A reply with text is an answer; without, the model's refusal or the filter's is the outcome.
-      if (typeof message?.refusal === 'string' && message.refusal) throw refused(spec.id, message.refusal, billed);
-      if (finish === 'content_filter') throw refused(spec.id, "stopped by the provider's content filter (finish_reason=content_filter)", billed);
-      if (finish === 'length') throw cutOff(spec.id, 'finish_reason=length', billed);
-      throw badResponse(spec.id, `empty completion, finish_reason=${finish ?? 'none'}`, billed);
-    }
-    const toolInput = request.structured ? parseJsonObject(text) : undefined;
-    return {
-      text,
-      usage,
-      attempts: call.attempts,
-      ...(call.timing ? { timing: call.timing } : {}),
-      ...(toolInput !== undefined ? { toolInput } : {}),
-      ...(toolCalls.length > 0 ? { toolCalls } : {}),
-    };
+    return readOpenAIReply(spec.id, request, reply, call);
   }
 
-  return { spec, baseUrl: baseURL, complete };
+  const batch = openAIBatch({
+    sdk,
+    counting,
+    errors,
+    body: (request) => buildOpenAIBody(spec, request, target),
+    read: (request, reply) => readOpenAIReply(spec.id, request, reply, { attempts: 1 }),
+  });
+  return { spec, baseUrl: baseURL, complete, batch };
+}
+
+/** A chat completion (from a synchronous call or a batch line) -> our Completion, or the ProviderError it amounts to. */
+export function readOpenAIReply(providerId: string, request: CompletionRequest, res: unknown, call: CallFacts): Completion {
+  const reply = res as Partial<OpenAI.ChatCompletion> | string | null | undefined;
+  if (!reply || typeof reply !== 'object' || !Array.isArray(reply.choices)) {
+    const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no choices';
+    throw badResponse(providerId, `not a chat completion (${got})`, call);
+  }
+  const usage = usageOf(reply.usage);
+  const billed = { ...call, usage };
+  const choice = reply.choices[0];
+  const message = choice?.message;
+  const text = contentText(message?.content);
+  const toolCalls = openAIToolCalls(message?.tool_calls);
+  const finish = choice?.finish_reason;
+  if (!text && toolCalls.length === 0) {
+    // A reply with text is an answer; without, the model's refusal or the filter's is the outcome.
+    if (typeof message?.refusal === 'string' && message.refusal) throw refused(providerId, message.refusal, billed);
+    if (finish === 'content_filter') throw refused(providerId, "stopped by the provider's content filter (finish_reason=content_filter)", billed);
+    if (finish === 'length') throw cutOff(providerId, 'finish_reason=length', billed);
+    throw badResponse(providerId, `empty completion, finish_reason=${finish ?? 'none'}`, billed);
+  }
+  const toolInput = request.structured ? parseJsonObject(text) : undefined;
+  return {
+    text,
+    usage,
+    attempts: call.attempts,
+    ...(call.timing ? { timing: call.timing } : {}),
+    ...(toolInput !== undefined ? { toolInput } : {}),
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+  };
 }

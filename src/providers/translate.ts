@@ -196,3 +196,9 @@ export async function sdkCall(
     throw translateError(err, classes, { ...ctx, ...factsOf() });
   }
 }
+
+/** A batch line's HTTP error (its status and the API's error body), worded as a synchronous call's would be. */
+export function lineFailure(ctx: Pick<ErrorContext, 'providerId' | 'keyEnv' | 'secrets'>, status: number, body: unknown): ProviderCallError {
+  const err = Object.assign(new Error(`HTTP ${status}`), { status, error: body });
+  return statusError(err, { ...ctx, attempts: 1, timeoutMs: 0, baseUrl: '' });
+}

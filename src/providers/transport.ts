@@ -145,15 +145,34 @@ export function createTransport(env: Record<string, string | undefined>, now: ()
   const call = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     const log = (init as { [ATTEMPT_LOG]?: AttemptLog } | undefined)?.[ATTEMPT_LOG];
     const via = log ? stamping(dispatcher, log, now) : dispatcher;
-    const res = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via });
+    const res = await undiciFetch(input as Parameters<typeof undiciFetch>[0], {
+      ...((await encodeForm(init)) as Parameters<typeof undiciFetch>[1]),
+      dispatcher: via,
+    });
     // The SDK reads the reply after the I/O callbacks already due: replies that arrived together
     // are each stamped as undici reads them, not after the SDK has parsed the ones before.
     await new Promise<void>((resolve) => setImmediate(resolve));
     return res;
   };
+  // The SDKs build uploads (OpenAI's batch files) with the global FormData, which they check this
+  // Response can read; encodeForm then hands undici the encoded bytes.
+  Object.defineProperty(call, 'Response', { value: globalThis.Response });
   return {
     fetch: call as unknown as typeof fetch,
     proxy,
     close: () => dispatcher.close(),
   };
+}
+
+/**
+ * A request whose body is the global FormData (an SDK's file upload) with the body encoded as
+ * multipart bytes and its boundary in the content type: undici's fetch, a separate copy of the
+ * one Node bundles, does not take Node's FormData class.
+ */
+async function encodeForm(init: RequestInit | undefined): Promise<RequestInit | undefined> {
+  if (!(init?.body instanceof globalThis.FormData)) return init;
+  const encoded = new globalThis.Response(init.body);
+  const headers = new Headers(init.headers);
+  headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');
+  return { ...init, headers, body: Buffer.from(await encoded.arrayBuffer()) };
 }

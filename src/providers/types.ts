@@ -18,6 +18,8 @@ export interface Completion {
   attempts?: number;
   /** The HTTP exchange of the attempt that answered, and the time spent on earlier attempts and back-off. */
   timing?: { latencyMs: number; retryMs: number };
+  /** Set when the reply came from a provider batch: it is priced at the batch rate, and `timing` is the batch's turnaround. */
+  batched?: boolean;
 }
 
 export interface CompletionRequest {
@@ -38,6 +40,44 @@ export interface CompletionRequest {
   tools?: ToolSpec[];
   toolChoice?: ToolChoice;
   signal?: AbortSignal;
+  /** The call's cache key (src/run/call.ts), unique per call of a run: a batch line's `custom_id`. */
+  key?: string;
+}
+
+/** One request of a provider batch. */
+export interface BatchLine {
+  /** The call's key (64 hex characters, which both APIs accept as a `custom_id`). */
+  customId: string;
+  request: CompletionRequest;
+}
+
+/** What became of one line of an ended batch. `failed` holds the provider's own message for the line. */
+export type BatchLineOutcome = { kind: 'answered'; completion: Completion } | { kind: 'failed'; error: Error } | { kind: 'expired' | 'cancelled' };
+
+/** A batch as the provider reports it while it runs. */
+export interface BatchStatus {
+  ended: boolean;
+  /** Lines in the batch, answered so far, and failed so far (errored, expired or cancelled). */
+  total: number;
+  succeeded: number;
+  failed: number;
+  /** The provider's own status word (`in_progress`, `finalizing`, `ended`...). */
+  status: string;
+}
+
+/**
+ * A provider's batch engine (OpenAI Batch API, Anthropic Message Batches), over the official SDK.
+ * Request bodies are those of synchronous calls, and replies are read by the same code.
+ */
+export interface BatchApi {
+  /** Most lines one batch may hold. */
+  readonly maxLines: number;
+  /** Submits the lines as one batch; returns its id. A 404 or 405 means the server has no batch API. */
+  submit(lines: BatchLine[]): Promise<string>;
+  status(id: string): Promise<BatchStatus>;
+  /** Every line's outcome, by custom id (lines of `lines` only), once the batch has ended. */
+  results(id: string, lines: BatchLine[]): Promise<Map<string, BatchLineOutcome>>;
+  cancel(id: string): Promise<void>;
 }
 
 /** One provider endpoint, ready to call. Adapters translate SDK errors into ProviderError. */
@@ -48,6 +88,8 @@ export interface ModelClient {
   /** Set when the key is missing: every call fails with this message (see ClientOptions.allowMissingKey). */
   readonly missingKey?: string;
   complete(request: CompletionRequest): Promise<Completion>;
+  /** The provider's batch engine, when its API has one (a compatible server may still answer 404). */
+  readonly batch?: BatchApi;
 }
 
 /** How every adapter is configured. The SDKs get these explicitly and never read process.env. */

@@ -66,6 +66,10 @@ export const callResultSchema = z
     costUsd: nullableNum.describe('USD; null when unknown (never 0 for unknown).'),
     latencyMs: nullableNum.describe('The HTTP exchange of the attempt that answered (request written to reply read), ms.'),
     cached: z.boolean(),
+    batched: z
+      .boolean()
+      .optional()
+      .describe("True when the call went through the provider's batch API (`--batch`): priced at the batch rate, and `latencyMs` is the batch's turnaround."),
     retries: z.int().min(0),
     retryMs: num.optional().describe('Time spent on failed attempts and back-off before the answering attempt, ms.'),
     refusal: z.string().optional().describe("The provider's reason when the model refused (an error row)."),
@@ -111,6 +115,11 @@ export const summaryRowSchema = z.object({
   retryMs: num.optional(),
   refusals: z.int().optional(),
   cached: z.int(),
+  batched: z.int().optional().describe('Calls of the row made through a provider batch (`--batch`); their turnaround is not in `latencyMs`.'),
+  batchTurnaroundMs: z
+    .object({ p50: nullableNum, max: nullableNum })
+    .optional()
+    .describe("Submission to results of the row's batched calls, ms; present when `batched` > 0."),
   pareto: z.boolean().optional(),
 });
 
@@ -275,6 +284,7 @@ export const gateWhySchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('untrusted-judge'), trust: z.string() }),
   z.object({ code: z.literal('not-measured') }),
   z.object({ code: z.literal('no-latency') }),
+  z.object({ code: z.literal('batched') }),
   z.object({ code: z.literal('unknown-cost'), providers: z.array(z.string()) }),
   z.object({ code: z.literal('budget-stop'), finished: z.int(), planned: z.int() }),
   z.object({ code: z.literal('row-missing') }),
@@ -343,6 +353,10 @@ export const stopReasonSchema = z
     z.object({ kind: z.literal('budget'), spentUsd: num, limitUsd: num }),
     z.object({ kind: z.literal('fatal'), message: z.string().describe('A rejected key, or another error that stops every call.') }),
     z.object({ kind: z.literal('shards'), missing: z.array(z.string()), incomplete: z.array(z.string()) }),
+    z.object({
+      kind: z.literal('batch-pending'),
+      batches: z.array(z.string()).describe('Provider batches still running (`--batch-wait` ran out): the same command collects them.'),
+    }),
   ])
   .describe('Why the run stopped before making every planned call.');
 

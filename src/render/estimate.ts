@@ -11,7 +11,7 @@ function table(head: string[], p: Palette): Table.Table {
 const range = (low: number | null, high: number | null) => (low === null || high === null ? 'unknown (no price)' : `${usd(low)} – ${usd(high)}`);
 
 /** The dry-run plan: calls and cost range per row, the judge's calls, the total and every assumption. */
-export function renderEstimate(planned: RunEstimate, p: Palette, title: string): string {
+export function renderEstimate(planned: RunEstimate, p: Palette, title: string, batched: RunEstimate | null = null): string {
   const estimate = displayCopy(planned); // ids from the task file
   const header = displayText(title);
   const t = table(['prompt', 'provider', 'calls', 'input tokens', 'output tokens', 'cost'], p);
@@ -44,6 +44,11 @@ export function renderEstimate(planned: RunEstimate, p: Palette, title: string):
   lines.push(
     `Planned calls: ${estimate.calls.low === estimate.calls.high ? estimate.calls.low : `${estimate.calls.low} – ${estimate.calls.high}`}. Estimated cost: ${total}.`,
   );
+  if (batched) {
+    const b = batched.costUsd;
+    const at = b.low === null || b.high === null ? `unknown (at least ${usd(b.knownLow)} for the calls with a known price)` : `${usd(b.low)} – ${usd(b.high)}`;
+    lines.push(`With --batch (the providers' batch rate, src/cost/batch.ts): ${at}; the line above is the synchronous price.`);
+  }
   if (estimate.unknownPrices.length > 0) lines.push(p.yellow(`Unknown price: ${estimate.unknownPrices.join(', ')} (set price: in the task file)`));
   for (const a of estimate.assumptions) lines.push(p.dim(`- ${a}`));
   lines.push('Dry run: no model was called.');

@@ -1,4 +1,4 @@
-import type { Interval } from '../record/schema.js';
+import type { Interval, SummaryRow } from '../record/schema.js';
 import { displayText } from './terminal-text.js';
 import { rowName } from '../summary/summarize.js';
 
@@ -76,4 +76,11 @@ export function palette(enabled: boolean): Palette {
 /** "models $X + judge $Y = $Z", or just the models' cost when no judge was used. */
 export function costBreakdown(cost: { models: number | null; judge: number | null; total: number | null }, judged: boolean): string {
   return judged ? `models ${usd(cost.models)} + judge ${usd(cost.judge)} = ${usd(cost.total)}` : `${usd(cost.total)} (models under test; no judge)`;
+}
+
+/** p50, p95 and max of a row's calls; a batched row's are its batches' turnaround, marked so (not per-call latency). */
+export function latencyCells(row: Pick<SummaryRow, 'latencyMs' | 'batchTurnaroundMs'>): [string, string, string] {
+  const t = row.batchTurnaroundMs;
+  if (row.latencyMs.p50 !== null || !t) return [ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max)];
+  return [`batch ${ms(t.p50)}`, '-', `batch ${ms(t.max)}`];
 }

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../record/schema.js';
 import type { CallResult } from '../record/schema.js';
-import { errorCount, interval, ms, pct, usd } from './format.js';
+import { errorCount, interval, latencyCells, ms, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { colourOf, qualityCostChart } from './html-chart.js';
 import { outputHtml } from './html-answer.js';
@@ -100,7 +100,7 @@ function resultsSection(record: RunRecord): Html {
   const repeated = record.summary.some((row) => row.flipRate !== null);
   const rows = record.summary.map(
     (row, i) =>
-      html`<tr><td class="nowrap">${swatch(i)}${i + 1}${row.pareto ? ' ◆' : ''}</td><td class="nowrap">${row.prompt}</td><td class="nowrap">${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${errorCount(row)}</td><td class="num">${interval(row.quality)}</td>${judge ? html`<td class="num">${correctedCell(row.corrected, judge.trust)}</td>` : ''}${repeated ? html`<td class="num">${row.flipRate === null ? 'n/a' : pct(row.flipRate)}</td>` : ''}${many ? html`<td>${vsFirstText(row, i)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${ms(row.latencyMs.p50)}</td><td class="num">${ms(row.latencyMs.p95)}</td></tr>`,
+      html`<tr><td class="nowrap">${swatch(i)}${i + 1}${row.pareto ? ' ◆' : ''}</td><td class="nowrap">${row.prompt}</td><td class="nowrap">${row.provider}</td><td class="num">${row.n}</td><td class="num">${row.passed}</td><td class="num">${row.failed}</td><td class="num">${errorCount(row)}</td><td class="num">${interval(row.quality)}</td>${judge ? html`<td class="num">${correctedCell(row.corrected, judge.trust)}</td>` : ''}${repeated ? html`<td class="num">${row.flipRate === null ? 'n/a' : pct(row.flipRate)}</td>` : ''}${many ? html`<td>${vsFirstText(row, i)}</td>` : ''}<td class="num">${usd(row.costUsd.total)}</td><td class="num">${usd(row.costUsd.per1kCalls)}</td><td class="num">${latencyCells(row)[0]}</td><td class="num">${latencyCells(row)[1]}</td></tr>`,
   );
   const { svg, unplaced } = qualityCostChart(record.summary);
   const legend = record.summary.map((row, i) => html`<li>${swatch(i)}<b>${i + 1}</b> ${rowName(row)}${row.pareto ? ' ◆' : ''}</li>`);

@@ -1,5 +1,5 @@
 import type { RunRecord } from '../record/schema.js';
-import { costBreakdown, errorCount, interval, ms, oneLine, pct, usd } from './format.js';
+import { costBreakdown, errorCount, interval, latencyCells, oneLine, pct, usd } from './format.js';
 import { gatesHeadline } from './gates.js';
 import { rowName } from '../summary/summarize.js';
 import { baselineCells, calibrationCells, gateLines, panelNote, reasonsOf, resultNotes } from './report-data.js';
@@ -90,7 +90,7 @@ function results(record: RunRecord): string[] {
     if (judge) cells.push(correctedCell(row.corrected, judge.trust));
     if (repeated) cells.push(row.flipRate === null ? 'n/a' : pct(row.flipRate));
     if (record.summary.length > 1) cells.push(vsFirstText(row, i));
-    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95));
+    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ...latencyCells(row).slice(0, 2));
     return cells;
   });
   const align = head.map((h, i) => (i >= 2 && h !== 'vs first row' ? 'r' : 'l') as 'l' | 'r');

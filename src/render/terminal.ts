@@ -3,7 +3,7 @@ import type { RunRecord } from '../record/schema.js';
 import { monthlyCost } from '../summary/recommend.js';
 import { renderBaseline } from './baseline.js';
 import { renderGates } from './gates.js';
-import { costBreakdown, errorCount, interval, ms, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
+import { costBreakdown, errorCount, interval, latencyCells, oneLine, palette, pct, retryNote, usd, type Palette } from './format.js';
 import { calibrationCells, panelNote, resultNotes } from './report-data.js';
 import { displayCopy } from './terminal-text.js';
 import { probeLines } from './probes.js';
@@ -79,7 +79,7 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
     if (record.judge) cells.push(correctedCell(row.corrected, record.judge.trust));
     if (repeated) cells.push(row.flipRate === null ? 'n/a' : pct(row.flipRate));
     if (record.summary.length > 1) cells.push(vsFirstText(row, i));
-    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ms(row.latencyMs.p50), ms(row.latencyMs.p95), ms(row.latencyMs.max));
+    cells.push(usd(row.costUsd.total), usd(row.costUsd.per1kCalls), ...latencyCells(row));
     if (hasPareto) cells.push(row.pareto ? p.green('◆ pareto') : row.quality.rate === null ? 'n/a' : row.costUsd.per1kCalls === null ? 'cost unknown' : '');
     if (volume) cells.push(usd(monthlyCost(row, volume)));
     t.push(cells);
@@ -88,6 +88,8 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   lines.push(...resultNotes(record).map((note) => p.dim(note)));
   const retries = retryNote(record.summary);
   if (retries) lines.push(p.dim(retries));
+  const batched = record.summary.reduce((n, row) => n + (row.batched ?? 0), 0);
+  if (batched > 0) lines.push(p.dim(batchedNote(batched, record.results.length)));
   lines.push(...recommendationLines(record, p));
   return lines;
 }
@@ -125,6 +127,11 @@ function failureSection(record: RunRecord, p: Palette, max: number): string[] {
   }
   const more = failing.length > max ? ` (first ${max} of ${failing.length}; all in the run record)` : '';
   return [p.bold(`Failing calls${more}`), t.toString()];
+}
+
+/** Says which calls were batched, at which price, and what their latency columns show. */
+function batchedNote(batched: number, total: number): string {
+  return `${batched === total ? 'every call' : `${batched} of ${total} calls`} went through a provider batch, priced at the batch rate (half price: src/cost/batch.ts); latency columns marked "batch" are the batch's turnaround (submission to results), not a per-call latency`;
 }
 
 function costLine(record: RunRecord): string[] {

@@ -115,6 +115,8 @@ function gateWhyText(why: GateWhy): string {
       return 'no call returned an output to score';
     case 'no-latency':
       return 'no latency measured';
+    case 'batched':
+      return "does not apply: the calls were batched, and a batch's turnaround is no per-call latency";
     case 'unknown-cost':
       return `cost unknown (unknown price: ${why.providers.join(', ') || 'usage not reported'})`;
     case 'budget-stop':
@@ -192,5 +194,7 @@ export function stopText(reason: StopReason | null): string {
           .filter(Boolean)
           .join('; ') || 'some calls are missing'
       );
+    case 'batch-pending':
+      return `waiting for ${reason.batches.length === 1 ? 'a batch' : `${reason.batches.length} batches`} (${reason.batches.join(', ')}): run the same command again to collect`;
   }
 }

@@ -62,6 +62,7 @@ function decode(text: unknown): CachedCompletion | undefined {
   if (usage !== null && (typeof usage.inputTokens !== 'number' || typeof usage.outputTokens !== 'number')) return undefined;
   const out: CachedCompletion = { text: value.text, usage, latencyMs: value.latencyMs };
   if (value.toolInput !== undefined) out.toolInput = value.toolInput;
+  if (value.batched === true) out.batched = true;
   if (value.toolCalls !== undefined) {
     const calls: unknown = value.toolCalls;
     if (!Array.isArray(calls) || !calls.every((c) => typeof c === 'object' && c !== null && typeof c.name === 'string')) return undefined;
@@ -127,6 +128,7 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
       const stored: CachedCompletion = { text: value.text, usage: value.usage, latencyMs: value.latencyMs };
       if (value.toolInput !== undefined) stored.toolInput = value.toolInput;
       if (value.toolCalls !== undefined) stored.toolCalls = value.toolCalls;
+      if (value.batched) stored.batched = true;
       try {
         set.run(key, JSON.stringify(stored), Date.now());
       } catch (err) {

@@ -15,8 +15,10 @@ export interface CachedCompletion {
   usage: Usage | null;
   toolInput?: unknown;
   toolCalls?: ToolCall[];
-  /** Latency of the original call. */
+  /** Latency of the original call (a batched call's: the batch's turnaround). */
   latencyMs: number;
+  /** The reply came from a provider batch, and is priced at the batch rate. */
+  batched?: boolean;
 }
 
 /** Where completions are kept between runs. Errors are never stored. */
@@ -39,6 +41,8 @@ export interface CallOutcome {
   /** The provider's reason when the model refused. */
   refusal?: string;
   cached: boolean;
+  /** The call went through the provider's batch API (priced at the batch rate; latency is the batch's turnaround). */
+  batched?: boolean;
   retries: number;
 }
 
@@ -116,7 +120,8 @@ export class CallAborted extends Error {
 /** One provider call with caching, timing and cost. Fatal errors (authentication) are thrown. */
 export async function callModel(client: ModelClient, request: CompletionRequest, repeat: number, ctx: CallContext): Promise<CallOutcome> {
   const pricing = loadPrices();
-  const key = ctx.cache ? cacheKey(client, request, repeat) : '';
+  // The key is also a batch line's custom_id, so it is computed with the cache off too.
+  const key = cacheKey(client, request, repeat);
   const hit = ctx.cache?.get(key);
   if (hit) {
     const { callCost } = await pricing;
@@ -126,9 +131,10 @@ export async function callModel(client: ModelClient, request: CompletionRequest,
       error: null,
       latencyMs: hit.latencyMs,
       retryMs: 0,
-      costUsd: callCost(client.spec, completion.usage),
+      costUsd: callCost(client.spec, completion.usage, hit.batched === true),
       usage: completion.usage,
       cached: true,
+      ...(hit.batched ? { batched: true } : {}),
       retries: 0,
     };
   }
@@ -164,12 +170,13 @@ async function freshCall(
   let ended = started;
   const timed = (timing: CallTiming | undefined) => timing ?? { latencyMs: ended - started, retryMs: 0 };
   try {
-    const completion = saneCompletion(client.spec.id, await client.complete({ ...request, signal: link.signal }), ctx.secrets);
+    const completion = saneCompletion(client.spec.id, await client.complete({ ...request, signal: link.signal, key }), ctx.secrets);
     ended = ctx.now();
     await otherRepliesFirst();
     const { latencyMs, retryMs } = timed(completion.timing);
     const { callCost } = await pricing;
-    const costUsd = callCost(client.spec, completion.usage);
+    const batched = completion.batched === true;
+    const costUsd = callCost(client.spec, completion.usage, batched);
     if (costUsd !== null) ctx.onSpend?.(costUsd);
     ctx.cache?.set(key, {
       text: completion.text,
@@ -177,6 +184,7 @@ async function freshCall(
       toolInput: completion.toolInput,
       toolCalls: completion.toolCalls,
       latencyMs: Math.round(latencyMs),
+      ...(batched ? { batched } : {}),
     });
     const retries = Math.max(0, (completion.attempts ?? 1) - 1);
     return {
@@ -187,21 +195,24 @@ async function freshCall(
       costUsd,
       usage: completion.usage,
       cached: false,
+      ...(batched ? { batched } : {}),
       retries,
     };
   } catch (err) {
     ended = ctx.now();
+    if (err instanceof CallAborted) throw err; // a batch left running: not finished, not failed
     if (ctx.signal?.aborted) throw new CallAborted();
     await otherRepliesFirst();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
     if (ctx.secrets) error.message = ctx.secrets.text(error.message); // a server may quote the key back
     if (error.fatal) throw error;
     // Adapters' errors carry their attempts, timing and billed usage (ProviderCallError's CallFacts).
-    const facts = err as Partial<CallFacts> | undefined;
+    const facts = err as (Partial<CallFacts> & { batched?: boolean }) | undefined;
     const { latencyMs, retryMs } = timed(facts?.timing);
     // A reply the provider billed but we cannot use (cut at the token limit, refused) still costs money.
     const usage = facts?.usage ?? null;
-    const costUsd = usage ? (await pricing).callCost(client.spec, usage) : null;
+    const batched = facts?.batched === true;
+    const costUsd = usage ? (await pricing).callCost(client.spec, usage, batched) : null;
     if (costUsd !== null) ctx.onSpend?.(costUsd);
     const retries = typeof facts?.attempts === 'number' && facts.attempts > 1 ? facts.attempts - 1 : 0;
     return {
@@ -213,6 +224,7 @@ async function freshCall(
       usage,
       ...(facts?.refusal !== undefined ? { refusal: facts.refusal } : {}),
       cached: false,
+      ...(batched ? { batched } : {}),
       retries,
     };
   } finally {

@@ -30,6 +30,7 @@ import { executePlan, type Progress } from './execute.js';
 import { requireKeys } from './keys.js';
 import { createLimiter } from './limiter.js';
 import { addCost } from '../cost/sum.js';
+import { createBatcher, type BatchEvent, type BatchSettings } from './batch.js';
 
 export interface EvalOptions {
   /** Environment to read keys and base URLs from (never process.env behind the caller's back). */
@@ -64,6 +65,10 @@ export interface EvalOptions {
   minQuality?: number;
   /** How quality is decided when the command line says (else the task's gates, else 'estimate'). */
   confidence?: Confidence;
+  /** Send the calls through the providers' batch APIs (`--batch`, `settings.batch`), resumably (run/batch.ts). */
+  batch?: BatchSettings;
+  /** Told what happens to batches (submitted, attached, progress, ended, left running). */
+  onBatch?: (event: BatchEvent) => void;
 }
 
 /**
@@ -89,9 +94,21 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
   const secrets = new Scrubber(taskSecrets(task, options.env));
   // Script checks are imported before any call (validation has, so Node hands back the same module).
   const checks = await prepareChecks(task.checks);
-  const { clients, roles, prices } = await connect(task, options, fetch, now, secrets);
+  const connected = await connect(task, options, fetch, now, secrets);
+  const { roles, prices } = connected;
   const items = labeledItems(task);
-  requireKeys(plan.runTask, plan.calls, items, clients, options.cache);
+  requireKeys(plan.runTask, plan.calls, items, connected.clients, options.cache);
+  const concurrency = options.concurrency ?? task.settings.concurrency;
+  const batcher = options.batch
+    ? await createBatcher(options.batch, {
+        clock: () => clock().getTime(),
+        concurrency,
+        ...(options.interrupted ? { interrupted: options.interrupted } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onBatch ? { onEvent: options.onBatch } : {}),
+      })
+    : null;
+  const clients = batcher ? new Map([...connected.clients].map(([id, c]) => [id, batcher.wrap(c)])) : connected.clients;
 
   const budget = createBudget(options.maxCostUsd);
   const ctx: CallContext = {
@@ -106,31 +123,38 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     secrets,
     ...(options.cache ? { inflight: new Map() } : {}),
   };
-  const limit = createLimiter(options.concurrency ?? task.settings.concurrency);
+  // Batched, every call of a wave is asked at once (a provider without a batch API keeps its own limit, run/batch.ts).
+  const limit = createLimiter(batcher ? Number.MAX_SAFE_INTEGER : concurrency);
 
   // Calibrate: stopped early (a rejected judge key, Ctrl-C, the budget), it still reports the calls
-  // that finished, with their cost; no model under test is then called.
-  let calibration: Calibration | null = null;
+  // that finished, with their cost; no model under test is then called. Batched, the models' calls
+  // go in the same wave as calibration (they do not depend on it) and only their scoring waits.
+  let calibration = null as Calibration | null;
   let judgeCost: number | null = 0;
-  let stopped: StopReason | null = null;
-  let fatal: ProviderError | null = null;
+  let stopped = null as StopReason | null;
+  let fatal = null as ProviderError | null;
+  const scorer: ScorerConfig = { checks };
+  let calibrated: Promise<void> | undefined;
   if (task.judge) {
-    calibration = await calibrate(task.judge, clients, items, ctx, limit);
-    for (const c of calibration.candidates) judgeCost = addCost(judgeCost, c.costUsd);
-    fatal = calibration.stopped?.fatal ?? null;
-    stopped = fatal ? { kind: 'fatal', message: fatal.message } : (calibration.stopped?.reason ?? null);
+    const judge = task.judge;
+    calibrated = calibrate(judge, clients, items, ctx, limit).then((c) => {
+      calibration = c;
+      for (const cand of c.candidates) judgeCost = addCost(judgeCost, cand.costUsd);
+      fatal = c.stopped?.fatal ?? null;
+      stopped = fatal ? { kind: 'fatal', message: fatal.message } : (c.stopped?.reason ?? null);
+      if (!stopped) {
+        scorer.judge = {
+          clientOf: (candidate) => clients.get(candidate.provider.id)!,
+          grader: c.selected,
+          fewShot: c.items.map(toFewShot),
+          samples: judge.samples,
+        };
+      }
+    });
+    if (!batcher) await calibrated;
   }
 
   // Execute: every planned call under the shared limit, scored as it lands.
-  const scorer: ScorerConfig = { checks };
-  if (task.judge && calibration && !stopped) {
-    scorer.judge = {
-      clientOf: (candidate) => clients.get(candidate.provider.id)!,
-      grader: calibration.selected,
-      fewShot: calibration.items.map(toFewShot),
-      samples: task.judge.samples,
-    };
-  }
   const splits = new Set<CallResult>();
   let done = 0;
   let errors = 0;
@@ -139,6 +163,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
     scorer,
     limit,
     ctx,
+    ...(batcher && calibrated ? { beforeScoring: () => calibrated.then(() => stopped) } : {}),
     onResult: (result, extra) => {
       done++;
       if (result.pass === null) errors++;
@@ -147,8 +172,14 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       options.onProgress?.({ done, total: plan.calls.length, errors, spentUsd: budget.spentUsd });
     },
   });
+  if (calibrated) await calibrated; // batched, calibration may outlast every call (all errors)
   fatal ??= outcome.fatal;
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
+  if (batcher) {
+    await batcher.saved();
+    if (batcher.pending.length > 0) options.onBatch?.({ kind: 'left-running', ids: batcher.pending, reason: options.interrupted?.() ? 'interrupted' : 'wait' });
+  }
+  const stoppedBy = stopped ?? (fatal ? { kind: 'fatal', message: fatal.message } : outcome.stoppedBy) ?? { kind: 'interrupted', signal: null };
 
   // Compare: with `judge.mode: pairwise`, each prompt variant against the first, in both orders.
   let pairwise: PairwiseResult[] | undefined;
@@ -165,7 +196,7 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       task: { name: task.name, file: task.file },
       startedAt,
       finishedAt: clock().toISOString(),
-      stopReason: stopped ?? (fatal ? { kind: 'fatal', message: fatal.message } : outcome.stoppedBy) ?? { kind: 'interrupted', signal: null },
+      stopReason: stoppedBy.kind === 'batch-pending' ? { kind: 'batch-pending', batches: batcher?.pending ?? [] } : stoppedBy,
       plannedCalls: plan.calls.length,
       providers: [...clients.values()].map((c) => providerInfo(c, roles.get(c.spec.id)!, prices.resolvePrice)),
       priceData: prices.priceDataInfo(),

@@ -20,6 +20,11 @@ export interface ExecuteOptions {
   scorer: ScorerConfig;
   limit: Limiter;
   ctx: CallContext;
+  /**
+   * Awaited before each reply is scored (a batch run's calibration, made in the same wave): a
+   * reason stops the call there, left out of the results (its reply is in the cache for a re-run).
+   */
+  beforeScoring?: () => Promise<StopReason | null>;
   /** `judged`: the judge was asked about this output (its cost, possibly of a failed question, is `judgeCostUsd`). */
   onResult?: (result: CallResult, extra: { judgeSplit: boolean; judgeCostUsd: number | null; judged: boolean }) => void;
 }
@@ -52,6 +57,7 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         costUsd: outcome.costUsd,
         latencyMs: outcome.latencyMs,
         cached: outcome.cached,
+        ...(outcome.batched ? { batched: true } : {}),
         retries: outcome.retries,
         retryMs: outcome.retryMs,
       };
@@ -61,6 +67,8 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         options.onResult?.(results[index]!, { judgeSplit: false, judgeCostUsd: null, judged: false });
         return;
       }
+      const halt = await options.beforeScoring?.();
+      if (halt) throw new CallAborted(halt);
       const answer = answerOf(call.prompt, outcome.completion);
       const score = await scoreOutput(call, answer, options.scorer, options.ctx);
       results[index] = {

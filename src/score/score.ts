@@ -64,7 +64,7 @@ export async function scoreOutput(call: PlannedCall, answer: Answer, config: Sco
     continuing: true,
   });
   // Interrupted while judging: the call is left out, and a re-run replays its output from the cache.
-  if (outcome.stopped && 'aborted' in outcome.stopped) throw new CallAborted();
+  if (outcome.stopped && 'aborted' in outcome.stopped) throw new CallAborted(outcome.stopped.aborted);
   if (outcome.verdict === null) {
     const fatal = outcome.stopped && 'fatal' in outcome.stopped ? { fatal: outcome.stopped.fatal } : {};
     return { checks, judge: null, pass: null, error: outcome.error, judgeOutcome: outcome, ...fatal };

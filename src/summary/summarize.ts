@@ -112,7 +112,9 @@ export function summarize(
           per1kCalls: total !== null && answered.length > 0 ? (total / answered.length) * 1000 : null,
           unknownPrice: total === null,
         },
-        latencyMs: latencyStats(rs.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs]))),
+        // A batched call's latencyMs is its batch's turnaround: kept apart from per-call latency.
+        latencyMs: latencyStats(rs.flatMap((r) => (r.latencyMs === null || r.batched ? [] : [r.latencyMs]))),
+        ...batchedOf(rs),
         corrected: corrected?.interval ?? null,
         vsFirst: null,
         flipRate: flipRate(clusters),
@@ -133,4 +135,12 @@ export function summarize(
     }
   }
   return rows;
+}
+
+/** How many of a row's calls were batched, and their turnaround; nothing for a row with none. */
+function batchedOf(rs: CallResult[]): { batched?: number; batchTurnaroundMs?: { p50: number | null; max: number | null } } {
+  const batched = rs.filter((r) => r.batched);
+  if (batched.length === 0) return {};
+  const t = latencyStats(batched.flatMap((r) => (r.latencyMs === null ? [] : [r.latencyMs])));
+  return { batched: batched.length, batchTurnaroundMs: { p50: t.p50, max: t.max } };
 }

@@ -51,6 +51,7 @@ export async function normalizeTask(input: TaskInput, ctx: NormalizeContext): Pr
       repeat: input.settings.repeat,
       timeoutMs: input.settings.timeout_ms,
       maxRetries: input.settings.max_retries,
+      batch: input.settings.batch,
     },
   };
   return { task, issues, origins };

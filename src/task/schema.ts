@@ -302,6 +302,7 @@ const settingsSchema = strict({
     .default(60000)
     .describe('Per-request timeout in milliseconds, up to 2147483647 (about 24.8 days; longer timers fire at once).'),
   max_retries: z.int().min(0).max(10).default(3).describe('SDK retries on 429, 5xx, timeouts and connection errors, 0 to 10.'),
+  batch: z.boolean().default(false).describe("Send the models' and the judge's calls through the providers' batch APIs at the batch price, as `--batch` does."),
 }).describe('How the run is executed.');
 
 export const taskSchema = strict({

@@ -174,6 +174,8 @@ export interface Settings {
   timeoutMs: number;
   /** SDK retries (429, 5xx, timeouts, connection errors). @default 3 */
   maxRetries: number;
+  /** Calls go through the providers' batch APIs (`--batch`). @default false */
+  batch: boolean;
 }
 
 export interface Task {

@@ -84,7 +84,7 @@ export function makeRecord(): RunRecord {
       prompts: [{ id: 'plain', user: 'x' }],
       providers: [provider('openai:m'), provider('anthropic:h')],
       examples,
-      settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0 },
+      settings: { concurrency: 1, repeat: 2, timeoutMs: 1, maxRetries: 0, batch: false },
     },
     results,
     { decision, judge: { trust: 'PROVISIONAL', corrector } },

@@ -121,6 +121,12 @@ describe('a planted key never leaks', () => {
     await run('models', ['models', 'gpt']);
     await run('models --json', ['models', '--json']);
     await run('label', ['label', 'task.yaml', '--no-color'], { input: 'p\nf looks wrong\ns\nq\n' });
+    // Batches: submitted, saved in batches.json, listed, collected.
+    server.setOptions({ batch: { polls: 2 } });
+    expect((await run('eval --batch --batch-wait 0', ['eval', 'task.yaml', '--batch', '--batch-wait', '0', '--no-cache', '--json'])).code).toBe(4);
+    await run('batch status', ['batch', 'status', 'task.yaml']);
+    await run('batch status --json', ['batch', 'status', 'task.yaml', '--json']);
+    expect((await run('eval --batch (collects)', ['eval', 'task.yaml', '--batch', '--no-cache', '--no-color'])).code).toBe(0);
   }, 180_000);
 
   it('runs every command and output format', () => {

@@ -22,6 +22,19 @@
  * tool choice, response format, the conversation) is in each request record, the same for both
  * APIs, and in the view reply functions get. Output tokens of a reply with tool calls count the
  * reply text plus each call's name and arguments JSON.
+ *
+ * Batch APIs (wire-batch.mjs), unless `batch: false`: OpenAI `POST /v1/files` (multipart, purpose
+ * `batch`), `GET /v1/files/{id}` and `/v1/files/{id}/content`, `POST /v1/batches`, `GET
+ * /v1/batches[/{id}]`, `POST /v1/batches/{id}/cancel`; Anthropic `POST /v1/messages/batches`, `GET
+ * /v1/messages/batches[/{id}]`, `POST .../{id}/cancel`, `GET .../{id}/results` (the `results_url`).
+ * A batch ends on its `polls`-th retrieve; its lines are then answered by the same rules as
+ * synchronous calls (a rule's `error` or an HTTP `fault` becomes that line's error; no latency,
+ * no transport faults) and logged in `requests` with `batch` and `customId` set, never counted in
+ * `stats().total`. Input is validated as the APIs do: an OpenAI file with a bad line, a duplicate
+ * `custom_id` or two models fails the batch (`status: "failed"`, `errors`); an Anthropic request
+ * with a bad or duplicate `custom_id` (1-64 of `[a-zA-Z0-9_-]`) or without model, max_tokens and
+ * messages is a 400. Cancelling ends a running batch at once, every line cancelled. With `apiKey`
+ * set, the batch routes check the key as the synchronous ones do (401 otherwise).
  */
 
 /** A tool as sent, the same for both APIs (OpenAI `function.parameters`, Anthropic `input_schema`). */
@@ -113,7 +126,17 @@ export interface WireRule {
  */
 export type ReplyShape = 'parts' | 'refusal' | 'length' | 'no-usage';
 
+/** How the batch endpoints behave. */
+export interface WireBatchOptions {
+  /** Retrieves of a batch before it ends (an OpenAI batch is `validating` when created, `in_progress` after). @default 1 */
+  polls?: number;
+  /** Lines whose request text matches this (true: every line) expire instead of being answered (OpenAI: the batch is `expired`, the line is in the error file with `batch_expired`; Anthropic: result `expired`). */
+  expire?: string | RegExp | boolean;
+}
+
 export interface WireServerOptions {
+  /** The batch endpoints' behaviour; false: none of those routes exist (404), as on a plain OpenAI-compatible server. */
+  batch?: WireBatchOptions | false;
   /** Fixed port; @default 0 (ephemeral). */
   port?: number;
   /** @default '127.0.0.1' */
@@ -161,8 +184,21 @@ export interface WireRequestRecord extends WireSent {
   attempt: number;
   /** The fault injected into this attempt, or null. */
   fault: FaultKind | null;
-  /** Status sent (200 for timeout/reset/truncated/nonjson/empty faults). */
+  /** Status sent (200 for timeout/reset/truncated/nonjson/empty faults); for a batch line, the status of its result. */
   status: number;
+  /** Set on a batch line: the id of its batch. */
+  batch?: string;
+  /** Set on a batch line: its `custom_id`. */
+  customId?: string;
+}
+
+/** A batch as tests read it. */
+export interface WireBatch {
+  id: string;
+  protocol: 'openai' | 'anthropic';
+  status: 'running' | 'completed' | 'expired' | 'cancelled' | 'failed';
+  customIds: string[];
+  polls: number;
 }
 
 export interface WireStats {
@@ -175,6 +211,8 @@ export interface WireStats {
   connections: number;
   /** Redirects answered by `/redirect/...` routes. */
   redirects: number;
+  /** Batch lines answered (not part of `total`). */
+  batchLines: number;
 }
 
 export interface WireServer {
@@ -187,6 +225,8 @@ export interface WireServer {
   anthropicBaseUrl: string;
   /** Every request received since the last reset (a live array). */
   requests: WireRequestRecord[];
+  /** Every batch created since the last reset, in order. */
+  batches(): WireBatch[];
   stats(): WireStats;
   /** Clears the request log, counters and per-body attempt counts. */
   reset(): void;

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { batchRoutes } from './wire-batch.mjs';
 
 export const FAULT_KINDS = ['429', '500', '503', '529', 'timeout', 'reset', 'truncated', 'nonjson', 'empty'];
 
@@ -125,6 +126,7 @@ function normalizeOptions(options) {
     redirectOrigin: undefined,
     tls: undefined,
     recordHeaders: undefined,
+    batch: undefined,
     ...options,
   };
 }
@@ -135,7 +137,8 @@ export async function startWireServer(options = {}) {
   const bodyAttempts = new Map();
   let seq = 0;
   const pending = new Set();
-  const counts = { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0 };
+  const counts = { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0, batchLines: 0 };
+  let url = '';
 
   function send(res, status, body, headers = {}) {
     const text = JSON.stringify(body);
@@ -244,8 +247,66 @@ export async function startWireServer(options = {}) {
     }
   }
 
+  /** The scripted answer to one request, as `{status, json}`: what a synchronous call gets, and what a batch line holds. */
+  function replyFor(protocol, body, view, rule) {
+    if (rule?.error) {
+      const message = typeof rule.error.message === 'function' ? String(rule.error.message(view)) : String(rule.error.message);
+      const type = rule.error.status === 401 ? 'authentication_error' : 'invalid_request_error';
+      return { status: rule.error.status, json: errorBody(protocol, rule.error.status, type, message) };
+    }
+    const source = rule ? rule.reply : opts.defaultReply;
+    let reply;
+    let calls;
+    try {
+      calls = typeof rule?.toolCalls === 'function' ? rule.toolCalls(view) : (rule?.toolCalls ?? []);
+      // A rule that scripts tool calls answers with no text unless it gives a reply too.
+      const fallback = calls.length > 0 ? '' : `echo: ${view.lastUser}`;
+      reply = source === undefined ? fallback : typeof source === 'function' ? String(source(view)) : String(source);
+    } catch (err) {
+      return { status: 500, json: errorBody(protocol, 500, 'api_error', `reply function threw: ${err?.message ?? err}`) };
+    }
+    const callText = calls.map((c) => `${c.name}${argsText(c)}`).join('');
+    const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply + callText) };
+    const shape = rule?.shape ?? opts.shape;
+    const tool = protocol === 'anthropic' && !shape && calls.length === 0 ? forcedTool(body, reply) : null;
+    return { status: 200, json: successBody(protocol, view.model, reply, usage, tool, false, shape, rule && 'content' in rule ? rule.content : reply, calls) };
+  }
+
+  /** One batch line: answered like a synchronous call (no faults, no latency), logged with its batch. */
+  function answerLine(protocol, body, batchId, customId) {
+    const view = describe(protocol, body, {});
+    const rule = (opts.rules ?? []).find((r) => matches(r.match, view.text));
+    const { system, messages, tools, toolChoice, responseFormat } = view;
+    const path = protocol === 'openai' ? '/v1/batches' : '/v1/messages/batches';
+    const entry = { protocol, path, body, system, messages, tools, toolChoice, responseFormat, attempt: 1, fault: null, status: 200, batch: batchId, customId };
+    requests.push(entry);
+    counts.batchLines++;
+    const fault = rule?.fault && FAULT_ERRORS[rule.fault] ? rule.fault : null;
+    const out = fault
+      ? { status: Number(fault), json: errorBody(protocol, Number(fault), FAULT_ERRORS[fault][protocol], FAULT_ERRORS[fault].message) }
+      : replyFor(protocol, body, view, rule);
+    entry.status = out.status;
+    return out;
+  }
+
+  const batch = batchRoutes({
+    answer: answerLine,
+    matchesLine: (protocol, body, match) => matches(match, describe(protocol, body).text),
+    options: () => opts,
+    origin: () => url,
+    send,
+    errorBody,
+  });
+
   function handle(req, res, raw) {
-    const path = (req.url ?? '').split('?')[0];
+    const [path, query = ''] = (req.url ?? '').split('?');
+    if (/^\/v1\/(files|batches|messages\/batches)(\/|$)/.test(path) && opts.apiKey !== undefined) {
+      const protocol = path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+      const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      const given = protocol === 'anthropic' ? (req.headers['x-api-key'] ?? bearer) : bearer;
+      if (given !== opts.apiKey) return send(res, 401, errorBody(protocol, 401, 'authentication_error', 'invalid key (batch route)'));
+    }
+    if (batch.handle(req, res, path, raw, new URLSearchParams(query))) return;
     const redirect = /^\/redirect\/(30[1278])(\/.*)$/.exec(path);
     if (redirect) {
       counts.redirects++;
@@ -298,32 +359,9 @@ export async function startWireServer(options = {}) {
     const answer = () => {
       if (res.destroyed) return;
       if (fault) return sendFault(res, protocol, fault, view.model);
-      if (rule?.error) {
-        entry.status = rule.error.status;
-        const message = typeof rule.error.message === 'function' ? String(rule.error.message(view)) : String(rule.error.message);
-        return send(
-          res,
-          rule.error.status,
-          errorBody(protocol, rule.error.status, rule.error.status === 401 ? 'authentication_error' : 'invalid_request_error', message),
-        );
-      }
-      const source = rule ? rule.reply : opts.defaultReply;
-      let reply;
-      let calls;
-      try {
-        calls = typeof rule?.toolCalls === 'function' ? rule.toolCalls(view) : (rule?.toolCalls ?? []);
-        // A rule that scripts tool calls answers with no text unless it gives a reply too.
-        const fallback = calls.length > 0 ? '' : `echo: ${view.lastUser}`;
-        reply = source === undefined ? fallback : typeof source === 'function' ? String(source(view)) : String(source);
-      } catch (err) {
-        entry.status = 500;
-        return send(res, 500, errorBody(protocol, 500, 'api_error', `reply function threw: ${err?.message ?? err}`));
-      }
-      const callText = calls.map((c) => `${c.name}${argsText(c)}`).join('');
-      const usage = rule?.usage ?? { input: Math.max(1, Math.ceil(view.inputChars / 4)), output: tokenCount(reply + callText) };
-      const shape = rule?.shape ?? opts.shape;
-      const tool = protocol === 'anthropic' && !shape && calls.length === 0 ? forcedTool(body, reply) : null;
-      send(res, 200, successBody(protocol, view.model, reply, usage, tool, false, shape, rule && 'content' in rule ? rule.content : reply, calls));
+      const out = replyFor(protocol, body, view, rule);
+      entry.status = out.status;
+      send(res, out.status, out.json);
     };
     if (latency > 0) {
       const timer = setTimeout(() => {
@@ -348,7 +386,7 @@ export async function startWireServer(options = {}) {
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
   });
   const { port } = server.address();
-  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     url,
@@ -356,12 +394,14 @@ export async function startWireServer(options = {}) {
     openaiBaseUrl: `${url}/v1`,
     anthropicBaseUrl: url,
     requests,
+    batches: () => batch.list(),
     stats: () => ({ ...counts, byKind: { ...counts.byKind } }),
     reset() {
       requests.length = 0;
       bodyAttempts.clear();
       seq = 0;
-      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0 });
+      batch.reset();
+      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0, batchLines: 0 });
     },
     setOptions(partial) {
       opts = { ...opts, ...partial };

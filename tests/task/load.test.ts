@@ -66,7 +66,7 @@ describe('valid task files', () => {
     expect(judge.candidates[1]!.rubric).toBe('Pass only if the answer is exactly one word.');
     expect(judge.candidates[2]!.provider).toEqual({ id: 'anthropic:claude-haiku-4-5', type: 'anthropic', model: 'claude-haiku-4-5', params: {} });
     expect(task.gates).toEqual({ minQuality: 0.8, maxCostUsd: 0.2, maxP95LatencyMs: 3000, maxErrorRate: 0.1 });
-    expect(task.settings).toEqual({ concurrency: 4, repeat: 2, timeoutMs: 60000, maxRetries: 3 });
+    expect(task.settings).toEqual({ concurrency: 4, repeat: 2, timeoutMs: 60000, maxRetries: 3, batch: false });
   });
 
   test('a minimal task gets every default', async () => {
@@ -79,7 +79,7 @@ describe('valid task files', () => {
       examples: [{ index: 0, vars: { ticket: 'db down' }, expected: 'high', labels: [] }],
       checks: [],
       gates: {},
-      settings: { concurrency: 8, repeat: 1, timeoutMs: 60000, maxRetries: 3 },
+      settings: { concurrency: 8, repeat: 1, timeoutMs: 60000, maxRetries: 3, batch: false },
     });
   });
 
