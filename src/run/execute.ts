@@ -21,8 +21,8 @@ export interface ExecuteOptions {
   limit: Limiter;
   ctx: CallContext;
   /**
-   * Awaited before each reply is scored (a batch run's calibration, made in the same wave): a
-   * reason stops the call there, left out of the results (its reply is in the cache for a re-run).
+   * Awaited before each reply is scored (a batch run's calibration, made in the same wave): with a
+   * reason, the reply is kept ungraded (output and cost, no verdict) and the run stops.
    */
   beforeScoring?: () => Promise<StopReason | null>;
   /** `judged`: the judge was asked about this output (its cost, possibly of a failed question, is `judgeCostUsd`). */
@@ -68,8 +68,21 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         return;
       }
       const halt = await options.beforeScoring?.();
-      if (halt) throw new CallAborted(halt);
       const answer = answerOf(call.prompt, outcome.completion);
+      if (halt) {
+        // Paid for but never graded (a batch run's calibration stopped): kept, with its cost, as a row with no verdict.
+        results[index] = {
+          ...base,
+          output: answerText(answer),
+          error: `not graded: the run stopped before the judge was calibrated (${halt.kind})`,
+          checks: [],
+          judge: null,
+          pass: null,
+        };
+        options.onResult?.(results[index]!, { judgeSplit: false, judgeCostUsd: null, judged: false });
+        stoppedBy ??= halt;
+        return;
+      }
       const score = await scoreOutput(call, answer, options.scorer, options.ctx);
       results[index] = {
         ...base,

@@ -191,6 +191,30 @@ describe('--batch', () => {
     }
   });
 
+  it('a judge key rejected while the models ran alongside calibration keeps every paid output, ungraded, with its cost', async () => {
+    // No batch API: calibration and the calls under test run at the same time; only the judge's key is wrong.
+    server.setOptions({ batch: false, apiKey: 'sk-ant-test-wire' });
+    try {
+      const body = task(4)
+        .replace('  - openai:gpt-4o-mini\n', '')
+        .replace('  model: openai:gpt-4o', '  model: { type: openai, model: gpt-4o, api_key_env: JUDGE_KEY }');
+      const dir = await workdir({ 'task.yaml': body });
+      const r = await runCli(['eval', 'task.yaml', '--batch', '--json'], { env: { ...env, JUDGE_KEY: 'sk-wrong-judge' }, cwd: dir });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/the key in JUDGE_KEY was rejected/);
+      const record = JSON.parse(r.stdout);
+      const answered = server.requests.filter((q) => q.protocol === 'anthropic' && q.status === 200).length;
+      const kept = record.results.filter((x: any) => x.output !== null);
+      expect(kept.length).toBe(answered);
+      for (const x of kept) {
+        expect(x).toMatchObject({ pass: null, judge: null, error: expect.stringMatching(/^not graded: the run stopped before the judge was calibrated/) });
+        expect(x.costUsd).toBeGreaterThan(0);
+      }
+    } finally {
+      server.setOptions({ apiKey: undefined });
+    }
+  });
+
   it('--batch-wait without --batch is a usage error', async () => {
     const dir = await workdir({ 'task.yaml': task(2) });
     const r = await runCli(['eval', 'task.yaml', '--batch-wait', '0'], { env, cwd: dir });
