@@ -3,7 +3,7 @@
  * small constructor that gives the value `parseYaml` (yaml.ts) would, by the same YAML 1.2 core
  * schema. It answers null for anything it does not vouch for, and the caller then takes the
  * positioned path, which reports every error with its line and column: anchors and aliases (the
- * alias-expansion bound lives there), tags, directives, several documents, an empty document, a
+ * alias-expansion bound lives there), tags, directives (any line starting with `%`), several documents, an empty document, a
  * duplicate key, a key that is a collection, null, multi-line or over 1,000 characters, and any
  * syntax error. Positions are never computed here: they are needed only when something is wrong.
  */
@@ -35,6 +35,8 @@ export function plainValue(source: string): unknown {
   return source;
 }
 
+const DIRECTIVE = /^%/m;
+
 /** Longer keys are left to the positioned parser, which enforces YAML's 1,024-character limit on implicit keys. */
 const MAX_KEY = 1000;
 
@@ -54,6 +56,9 @@ interface Frame {
  * At the `places` (as-written.ts) a plain number or boolean keeps its source text, as parseYaml does.
  */
 export function fastYaml(text: string, places?: TextPlace): { value: unknown } | null {
+  // js-yaml's events list the %YAML and %TAG directives but drop reserved ones (`%FOO`), which the
+  // yaml library warns about; a line starting with `%` is always left to it.
+  if (DIRECTIVE.test(text)) return null;
   let events: ReturnType<typeof parseEvents>;
   try {
     events = parseEvents(text, {});

@@ -96,6 +96,7 @@ const CASES: Record<string, string> = {
   'core tag': 'a: !!str 012\nb: !!int "7"\n',
   'custom tag': 'a: !thing x\n',
   'YAML 1.1 directive': '%YAML 1.1\n---\na: yes\nb: 0777\n',
+  'reserved directive': '%FOO bar\n---\na: 1\n',
   'tag directive': '%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n',
   'two documents': 'a: 1\n---\nb: 2\n',
   'document markers': '---\na: 1\n...\n',
@@ -153,6 +154,7 @@ describe('YAML a fast parser might read otherwise', () => {
     'core tag',
     'custom tag',
     'YAML 1.1 directive',
+    'reserved directive',
     'two documents',
   ])('%s: the positioned parser decides', (name) => {
     expect(fastYaml(CASES[name]!, TASK_TEXT)).toBeNull();
