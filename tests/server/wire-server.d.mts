@@ -163,6 +163,8 @@ export interface WireRequestRecord extends WireSent {
   fault: FaultKind | null;
   /** Status sent (200 for timeout/reset/truncated/nonjson/empty faults). */
   status: number;
+  /** `performance.now()` in the server's process when the request's body had arrived. */
+  receivedAt: number;
 }
 
 export interface WireStats {

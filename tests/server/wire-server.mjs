@@ -267,7 +267,21 @@ export async function startWireServer(options = {}) {
     bodyAttempts.set(raw, attempt);
     const view = describe(protocol, body, req.headers);
     const { system, messages, tools, toolChoice, responseFormat } = view;
-    const entry = { protocol, path, body, system, messages, tools, toolChoice, responseFormat, attempt, fault: null, status: 200 };
+    // receivedAt: performance.now() of this process when the body had arrived (the bench's time to first request).
+    const entry = {
+      protocol,
+      path,
+      body,
+      system,
+      messages,
+      tools,
+      toolChoice,
+      responseFormat,
+      attempt,
+      fault: null,
+      status: 200,
+      receivedAt: performance.now(),
+    };
     if (opts.recordHeaders) entry.headers = Object.fromEntries(opts.recordHeaders.map((name) => [name, req.headers[name.toLowerCase()] ?? null]));
     requests.push(entry);
     counts.total++;
