@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startWireServer } from '../tests/server/wire-server.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -229,6 +229,32 @@ if (wanted('scale')) {
   // 50,000 a first request under 2.5 s (ours, by proportion); wall: that first-request target plus 1 ms a call.
   console.log('\nScale: N examples x 1 provider, latency 0, -j 16, inline and from JSONL (peak RSS and CPU from /usr/bin/time -v)');
   const targets = { 1000: { first: 1000, rss: 200 }, 10000: { first: 1000, rss: 200 }, 50000: { first: 2500, rss: 500 } };
+  // What loading keeps alive: the heap a loaded task holds after a full GC (nothing of the parse, the
+  // Document or the events should be in it), in a child with --expose-gc, for the largest size inline.
+  {
+    const n = Math.max(...sizes);
+    const file = join(tmp, `retain-${n}.yaml`);
+    await writeFile(file, taskYaml({ name: 'retain', examples: n, providers: ['openai:gpt-4o-mini'] }));
+    const loader = pathToFileURL(join(dirname(dirname(BIN)), 'dist/task/load.js')).href;
+    const probe = `const { loadTask } = await import(${JSON.stringify(loader)});
+      const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+      const before = heap(); const task = await loadTask(${JSON.stringify(file)}); const kept = heap() - before;
+      if (task.examples.length !== ${n}) throw new Error('wrong task');
+      console.log(JSON.stringify({ kept }));`;
+    const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', probe], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise((done) => child.on('close', done));
+    const { kept } = JSON.parse(out);
+    const size = (await readFile(file)).length;
+    report(
+      `${n.toLocaleString('en-US')} inline: heap a loaded task keeps (after GC)`,
+      kept / MiB / MiB,
+      'MiB',
+      (n * 1024) / MiB / MiB,
+      `file ${(size / MiB / MiB).toFixed(1)} MiB; target ours, 1 KiB an example`,
+    );
+  }
   for (const n of sizes) {
     for (const from of ['inline', 'jsonl']) {
       const dir = await mkdtemp(join(tmp, `scale-${n}-${from}-`));
