@@ -33,7 +33,7 @@ export interface ResolvedPrice {
   inputPerMtok: number;
   /** USD per million output tokens: the base (first-tier) price in effect at resolution time. */
   outputPerMtok: number;
-  /** USD for one call. Bundled prices go through `calcPrice`, so tiers and dated prices apply. */
+  /** USD for one call. Bundled prices go through `calcPrice` (tiers apply) at the date the price was resolved. */
   calc(usage: Usage): number;
 }
 
@@ -65,6 +65,8 @@ function lookup(model: string, options: { providerId?: string; providerApiUrl?: 
 function fromData(provider: Provider, model: ModelInfo, modelPrice: ModelPrice, query: string): ResolvedPrice {
   // Pin the matched model so each call skips provider/model matching (thousands of calls).
   const pinned: Provider = { ...provider, models: [model] };
+  const resolvedAt = new Date();
+  const costs = new Map<string, number>();
   return {
     source: 'genai-prices',
     provider: provider.id,
@@ -72,6 +74,11 @@ function fromData(provider: Provider, model: ModelInfo, modelPrice: ModelPrice, 
     inputPerMtok: perMtok(modelPrice.input_mtok) ?? 0,
     outputPerMtok: perMtok(modelPrice.output_mtok) ?? 0,
     calc(usage) {
+      // Resolved once: the price in effect at resolution time, so a cost depends on the usage alone
+      // and repeated usages (a classification task's replies are often the same length) are free.
+      const key = `${usage.inputTokens} ${usage.outputTokens} ${usage.cacheReadTokens ?? 0} ${usage.cacheWriteTokens ?? 0}`;
+      const known = costs.get(key);
+      if (known !== undefined) return known;
       // input_tokens is the total; the cache counts are parts of it, priced at their own rates.
       const result = calcPrice(
         {
@@ -81,13 +88,18 @@ function fromData(provider: Provider, model: ModelInfo, modelPrice: ModelPrice, 
           ...(usage.cacheWriteTokens ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
         },
         query,
-        { provider: pinned },
+        { provider: pinned, timestamp: resolvedAt },
       );
       if (!result) throw new Error(`genai-prices lost the price of ${provider.id}:${query}`);
+      if (costs.size >= MAX_REMEMBERED_COSTS) costs.clear();
+      costs.set(key, result.total_price);
       return result.total_price;
     },
   };
 }
+
+/** Costs remembered per price, by usage; a bound, not a tuning knob. */
+const MAX_REMEMBERED_COSTS = 4096;
 
 function resolveUncached(spec: ProviderSpec): ResolvedPrice | null {
   if (spec.price) {
@@ -113,6 +125,8 @@ function resolveUncached(spec: ProviderSpec): ResolvedPrice | null {
 }
 
 const memo = new Map<string, ResolvedPrice | null>();
+/** The same per spec object, so a call does not rebuild the key (specs are not mutated once loaded). */
+const bySpec = new WeakMap<ProviderSpec, ResolvedPrice | null>();
 
 /**
  * The price of calls to `spec`: the task's `price:` wins, then the bundled genai-prices data
@@ -120,9 +134,13 @@ const memo = new Map<string, ResolvedPrice | null>();
  * Memoized by everything that changes the answer, so per-call use is cheap.
  */
 export function resolvePrice(spec: ProviderSpec): ResolvedPrice | null {
+  const known = bySpec.get(spec);
+  if (known !== undefined) return known;
   const key = JSON.stringify([spec.id, spec.type, spec.model, spec.baseUrl ?? null, spec.price ?? null]);
   if (!memo.has(key)) memo.set(key, resolveUncached(spec));
-  return memo.get(key) ?? null;
+  const price = memo.get(key) ?? null;
+  bySpec.set(spec, price);
+  return price;
 }
 
 /**

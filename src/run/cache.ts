@@ -33,6 +33,7 @@ type Database = {
   pragma(source: string): unknown;
   exec(source: string): unknown;
   prepare(source: string): Statement;
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
   close(): void;
 };
 
@@ -81,11 +82,28 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
   let get: Statement | null = null;
   let set: Statement | null = null;
   let warned = false;
+  // Answers are written in one transaction per turn of the event loop: a commit per answer was
+  // 0.1 ms of CPU a call. `pending` is read before the database, so a get never misses a set.
+  const pending = new Map<string, string>();
+  let flushing: NodeJS.Immediate | null = null;
+  let writeMany: ((rows: Array<[string, string]>) => void) | null = null;
+  const flush = () => {
+    flushing = null;
+    if (pending.size === 0) return;
+    const rows = [...pending];
+    pending.clear();
+    try {
+      writeMany?.(rows);
+    } catch (err) {
+      fail('cannot be written', err);
+    }
+  };
 
   const fail = (what: string, err: unknown) => {
     if (!warned) options.warn(`response cache in ${dir} ${what} (${reason(err)}); running without the cache`);
     warned = true;
-    get = set = null;
+    get = set = writeMany = null;
+    pending.clear();
     try {
       db?.close();
     } catch {
@@ -105,6 +123,11 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
     db.exec(SCHEMA);
     get = db.prepare('SELECT value FROM responses WHERE key = ?');
     set = db.prepare('INSERT OR REPLACE INTO responses (key, value, created_at) VALUES (?, ?, ?)');
+    const insert = set;
+    writeMany = db.transaction((rows: Array<[string, string]>) => {
+      const now = Date.now();
+      for (const [key, value] of rows) insert.run(key, value, now);
+    });
   } catch (err) {
     fail('cannot be opened', err);
   }
@@ -115,6 +138,8 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
     },
     get(key) {
       if (!get) return undefined;
+      const written = pending.get(key);
+      if (written !== undefined) return decode(written);
       try {
         const row = get.get(key) as { value?: unknown } | undefined;
         return row ? decode(row.value) : undefined;
@@ -129,20 +154,19 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
       if (value.toolInput !== undefined) stored.toolInput = value.toolInput;
       if (value.toolCalls !== undefined) stored.toolCalls = value.toolCalls;
       if (value.batched) stored.batched = true;
-      try {
-        set.run(key, JSON.stringify(stored), Date.now());
-      } catch (err) {
-        fail('cannot be written', err);
-      }
+      pending.set(key, JSON.stringify(stored));
+      flushing ??= setImmediate(flush);
     },
     close() {
+      if (flushing) clearImmediate(flushing);
+      flush();
       try {
         db?.close();
       } catch {
         // closing is best effort: the WAL is replayed by the next process that opens the cache
       }
       db = null;
-      get = set = null;
+      get = set = writeMany = null;
     },
   };
 }

@@ -7,6 +7,7 @@ import { extname, isAbsolute, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Example } from './types.js';
 import { DATA_TEXT, ROW_TEXT } from './as-written.js';
+import { fastYaml } from './fast-yaml.js';
 import { fromZodIssues, typeName, type DraftIssue, type Path } from './issues.js';
 import { locate } from './positions.js';
 import { exampleRowSchema, PROTO_KEY, type DatasetInput, type ExampleInput } from './schema.js';
@@ -196,6 +197,8 @@ function jsonlRows(text: string, file: string): RawRows | { issues: DraftIssue[]
 function asWritten(row: unknown, line: string): unknown {
   const hasNumber = (v: unknown): boolean => typeof v === 'number' || (typeof v === 'object' && v !== null && Object.values(v).some(hasNumber));
   if (!hasNumber(row)) return row;
+  const fast = fastYaml(line, ROW_TEXT);
+  if (fast) return fast.value;
   const again = parseYaml(line, ROW_TEXT);
   return again.ok ? again.value : row;
 }

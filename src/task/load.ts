@@ -9,6 +9,7 @@ import type { Document, LineCounter } from 'yaml';
 import { TaskError, type TaskIssue } from '../errors.js';
 import type { Task } from './types.js';
 import { TASK_TEXT } from './as-written.js';
+import { fastYaml } from './fast-yaml.js';
 import { fromZodIssues, typeName, type DraftIssue } from './issues.js';
 import { normalizeTask } from './normalize.js';
 import { locate } from './positions.js';
@@ -17,7 +18,7 @@ import { checkRules } from './rules.js';
 import { scriptRules } from './script-rules.js';
 import { taskSchema } from './schema.js';
 import { MAX_TASK_BYTES, readText, type ReadFile } from './source.js';
-import { parseYaml } from './yaml.js';
+import { parseYaml, type YamlResult } from './yaml.js';
 
 export interface LoadTaskOptions {
   /** Reads a file's bytes (the task file and data files). @default fs.promises.readFile */
@@ -30,6 +31,12 @@ export interface LoadTaskOptions {
   today?: Date;
   /** Told the notes of a valid task, one line each: parameters sent under another name, deprecated models. */
   onNote?: (line: string) => void;
+  /**
+   * Whether a file that is plain data may skip the positioned YAML Document (built then only to
+   * locate a problem). Results and messages are the same either way; false is for the tests that
+   * prove it. @default true
+   */
+  fastPath?: boolean;
 }
 
 /**
@@ -46,13 +53,34 @@ export async function loadTask(file: string, options: LoadTaskOptions = {}): Pro
 /**
  * Validates task YAML already in memory. `file` names it in messages and becomes `Task.file`;
  * data files are resolved against `baseDir`.
+ *
+ * A file that is plain data takes the fast path (fast-yaml.ts): no positioned Document is built
+ * unless validation finds a problem, and then it is built to locate it (the same Document, the
+ * same messages, as the positioned path). Anything the fast path does not vouch for (aliases,
+ * tags, duplicate keys, syntax errors...) takes the positioned path from the start.
  * @throws TaskError listing every problem.
  */
 export async function parseTask(text: string, file: string, baseDir: string = dirname(file), options: LoadTaskOptions = {}): Promise<Task> {
+  const fast = options.fastPath === false ? null : fastYaml(text, TASK_TEXT);
+  if (fast) {
+    // `text` is held only by this locator, which lives only as long as the validation below.
+    return validateTask(fast.value, file, baseDir, options, () => parseYaml(text, TASK_TEXT));
+  }
   const yaml = parseYaml(text, TASK_TEXT);
   if (!yaml.ok) throw taskError(file, yaml.issues);
-  const { doc, lineCounter, value } = yaml;
-  const fail = (issues: DraftIssue[]) => taskError(file, issues, doc, lineCounter);
+  return validateTask(yaml.value, file, baseDir, options, () => yaml);
+}
+
+/** The positioned Document of the task file, built only when a problem must be located. */
+type Positioned = () => YamlResult;
+
+async function validateTask(value: unknown, file: string, baseDir: string, options: LoadTaskOptions, positioned: Positioned): Promise<Task> {
+  const fail = (issues: DraftIssue[]) => {
+    const yaml = positioned();
+    // Unreachable while both paths agree (tests/task/fast-yaml.test.ts); if not, the YAML problem comes first, as on the positioned path.
+    if (!yaml.ok) return taskError(file, yaml.issues);
+    return taskError(file, issues, yaml.doc, yaml.lineCounter);
+  };
 
   if (value === null || value === undefined) {
     throw fail([{ path: [], message: 'empty task file: expected a mapping with name, prompt, providers and examples', line: 1, column: 1 }]);

@@ -186,6 +186,8 @@ export interface WireRequestRecord extends WireSent {
   fault: FaultKind | null;
   /** Status sent (200 for timeout/reset/truncated/nonjson/empty faults); for a batch line, the status of its result. */
   status: number;
+  /** `performance.now()` in the server's process when the request's body had arrived. */
+  receivedAt: number;
   /** Set on a batch line: the id of its batch. */
   batch?: string;
   /** Set on a batch line: its `custom_id`. */

@@ -278,7 +278,22 @@ export async function startWireServer(options = {}) {
     const rule = (opts.rules ?? []).find((r) => matches(r.match, view.text));
     const { system, messages, tools, toolChoice, responseFormat } = view;
     const path = protocol === 'openai' ? '/v1/batches' : '/v1/messages/batches';
-    const entry = { protocol, path, body, system, messages, tools, toolChoice, responseFormat, attempt: 1, fault: null, status: 200, batch: batchId, customId };
+    const entry = {
+      protocol,
+      path,
+      body,
+      system,
+      messages,
+      tools,
+      toolChoice,
+      responseFormat,
+      attempt: 1,
+      fault: null,
+      status: 200,
+      receivedAt: performance.now(),
+      batch: batchId,
+      customId,
+    };
     requests.push(entry);
     counts.batchLines++;
     const fault = rule?.fault && FAULT_ERRORS[rule.fault] ? rule.fault : null;
@@ -328,7 +343,21 @@ export async function startWireServer(options = {}) {
     bodyAttempts.set(raw, attempt);
     const view = describe(protocol, body, req.headers);
     const { system, messages, tools, toolChoice, responseFormat } = view;
-    const entry = { protocol, path, body, system, messages, tools, toolChoice, responseFormat, attempt, fault: null, status: 200 };
+    // receivedAt: performance.now() of this process when the body had arrived (the bench's time to first request).
+    const entry = {
+      protocol,
+      path,
+      body,
+      system,
+      messages,
+      tools,
+      toolChoice,
+      responseFormat,
+      attempt,
+      fault: null,
+      status: 200,
+      receivedAt: performance.now(),
+    };
     if (opts.recordHeaders) entry.headers = Object.fromEntries(opts.recordHeaders.map((name) => [name, req.headers[name.toLowerCase()] ?? null]));
     requests.push(entry);
     counts.total++;
