@@ -9,7 +9,9 @@ import type { AdapterConfig, ClientOptions, ModelClient } from './types.js';
 import type { ProviderSpec } from '../task/types.js';
 import { PROVIDER_TYPES, PROVIDERS, type ProviderType } from './table.js';
 import { isOfficialHost, type Target } from './target.js';
-import { createTransport, proxyFor, proxySecrets, proxySettings, publicProxy } from './transport.js';
+import { createTransport } from './transport.js';
+import { proxyFor, proxySettings, publicProxy } from './proxy-env.js';
+import { defaultKeyEnv, isKeyless, providerSecrets, resolveHeaders } from './credentials.js';
 
 const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
 
@@ -18,11 +20,6 @@ const ADAPTERS: Record<ProviderType, () => Promise<(spec: ProviderSpec, config: 
   openai: async () => (await import('./openai.js')).createOpenAIClient,
   anthropic: async () => (await import('./anthropic.js')).createAnthropicClient,
 };
-
-/** The environment variable a provider type reads its key from by default. */
-export function defaultKeyEnv(type: ProviderType): string {
-  return PROVIDERS[type].keyEnv;
-}
 
 /** Placeholder key for OpenAI-compatible servers that need none (the SDK insists on some key). */
 const NO_KEY = 'no-key';
@@ -35,51 +32,6 @@ function baseUrlOf(spec: ProviderSpec, env: Record<string, string | undefined>):
 /** Where a spec's calls go, for the parameter table (src/providers/target.ts). */
 export function targetOf(spec: ProviderSpec, env: Record<string, string | undefined>): Target {
   return { type: spec.type, model: spec.model, official: isOfficialHost(spec.type, baseUrlOf(spec, env)) };
-}
-
-/**
- * An openai-type provider with its own base_url (not api.openai.com) and no api_key_env is a local
- * or third-party OpenAI-compatible server (Ollama, vLLM): it runs keyless, and OPENAI_API_KEY is
- * never sent to a host the user did not name a key for.
- */
-function isKeyless(spec: ProviderSpec): boolean {
-  return spec.type === 'openai' && spec.baseUrl !== undefined && !isOfficialHost('openai', spec.baseUrl) && spec.apiKeyEnv === undefined;
-}
-
-const HEADER_VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** The task's `headers:` with `${NAME}` replaced from the env; a missing variable stops the run (exit 3) before any call. */
-export function resolveHeaders(spec: ProviderSpec, env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, written] of Object.entries(spec.headers ?? {})) {
-    out[name] = written.replace(HEADER_VAR, (_, variable: string) => {
-      const value = env[variable];
-      if (!value)
-        throw new RunError(
-          `missing environment variable ${variable} (named in headers.${name} of provider "${spec.id}")`,
-          'set it, or remove the header from the task file',
-        );
-      return value;
-    });
-  }
-  return out;
-}
-
-/**
- * Every secret value a provider spec uses under this env: its API key, the variables its
- * `headers:` name (and the header values made from them), and proxy credentials. For the scrubber
- * that masks them in everything written; the values themselves are never printed or recorded.
- */
-export function providerSecrets(spec: ProviderSpec, env: Record<string, string | undefined>): string[] {
-  const out = new Set<string>(proxySecrets(env));
-  const key = isKeyless(spec) ? undefined : env[spec.apiKeyEnv ?? defaultKeyEnv(spec.type)];
-  if (key) out.add(key);
-  for (const written of Object.values(spec.headers ?? {})) {
-    const variables = [...written.matchAll(HEADER_VAR)].map((m) => env[m[1]!]).filter((v): v is string => Boolean(v));
-    for (const value of variables) out.add(value);
-    if (variables.length > 0) out.add(written.replace(HEADER_VAR, (_, variable: string) => env[variable] ?? ''));
-  }
-  return [...out];
 }
 
 /** The missing-key error of a provider that needs a key and has none in the env object, else null. */

@@ -7,7 +7,7 @@
  * Adding a kind of secret is one line in SOURCES.
  */
 import type { ProviderSpec, Task } from '../task/types.js';
-import { defaultKeyEnv, providerSecrets } from './registry.js';
+import { defaultKeyEnv, providerSecrets } from './credentials.js';
 import { PROVIDER_TYPES, PROVIDERS } from './table.js';
 
 type Env = Record<string, string | undefined>;

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { providerSecrets, resolveHeaders } from '../../src/providers/registry.js';
+import { providerSecrets, resolveHeaders } from '../../src/providers/credentials.js';
 import type { ProviderSpec } from '../../src/task/types.js';
 import { runCli, workdir } from '../helpers/cli.js';
 import { startWireServer, type WireServer } from '../server/wire-server.mjs';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, RunError } from '../../src/errors.js';
-import { createClient, defaultKeyEnv } from '../../src/providers/registry.js';
+import { defaultKeyEnv } from '../../src/providers/credentials.js';
+import { createClient } from '../../src/providers/registry.js';
 import { PROVIDER_TYPES } from '../../src/providers/table.js';
 import type { ClientOptions } from '../../src/providers/types.js';
 import { type ProviderCallError, scrub } from '../../src/providers/translate.js';

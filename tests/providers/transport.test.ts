@@ -4,8 +4,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { providerSecrets } from '../../src/providers/registry.js';
-import { proxyFor, proxySettings } from '../../src/providers/transport.js';
+import { providerSecrets } from '../../src/providers/credentials.js';
+import { proxyFor, proxySettings } from '../../src/providers/proxy-env.js';
 import { runBuilt, runCli, workdir } from '../helpers/cli.js';
 import { startWireServer, type WireServer } from '../server/wire-server.mjs';
 
