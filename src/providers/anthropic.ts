@@ -12,7 +12,7 @@ import { endOfLife } from './deprecations.js';
 import type { AdapterConfig } from './types.js';
 import { ANTHROPIC_OFFICIAL_URL, isOfficialHost, targetParams, type Target } from './target.js';
 import { anthropicToolChoice, anthropicTools, readToolCall } from './tool-calls.js';
-import { badResponse, cutOff, quietSdk, refused, sdkCall, type CallFacts } from './translate.js';
+import { badResponse, cutOff, quietSdk, refused, sdkCall, type CallFacts, errorContext } from './translate.js';
 import { anthropicBatch } from './anthropic-batch.js';
 
 /** The Messages API requires max_tokens; this is what we send when the task sets none. */
@@ -69,14 +69,7 @@ function refusalReason(reply: Partial<Anthropic.Message>, text: string): string 
 export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig): ModelClient {
   const counting = countingFetch(config.fetch, config.now);
   const baseURL = config.baseUrl ?? ANTHROPIC_OFFICIAL_URL;
-  const errors = {
-    providerId: spec.id,
-    keyEnv: config.keyEnv,
-    secrets: config.secrets,
-    timeoutMs: config.timeoutMs,
-    baseUrl: baseURL,
-    ...(config.proxy ? { proxy: config.proxy } : {}),
-  };
+  const errors = errorContext(spec, config, baseURL);
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new Anthropic({
     apiKey: config.apiKey,

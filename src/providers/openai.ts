@@ -10,7 +10,7 @@ import { countingFetch } from './attempts.js';
 import type { AdapterConfig } from './types.js';
 import { isOfficialHost, OPENAI_OFFICIAL_URL, targetParams, type Target } from './target.js';
 import { openAITools, openAIToolCalls } from './tool-calls.js';
-import { badResponse, cutOff, refused, sdkCall, type CallFacts } from './translate.js';
+import { badResponse, cutOff, refused, sdkCall, type CallFacts, errorContext } from './translate.js';
 import { openAIBatch } from './openai-batch.js';
 
 /**
@@ -71,14 +71,7 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
   // `https://api.openai.com` written without its /v1 still means the API.
   const bareHost = official && config.baseUrl !== undefined && /^\/?$/.test(new URL(config.baseUrl).pathname);
   const baseURL = config.baseUrl === undefined || bareHost ? OPENAI_OFFICIAL_URL : config.baseUrl;
-  const errors = {
-    providerId: spec.id,
-    keyEnv: config.keyEnv,
-    secrets: config.secrets,
-    timeoutMs: config.timeoutMs,
-    baseUrl: baseURL,
-    ...(config.proxy ? { proxy: config.proxy } : {}),
-  };
+  const errors = errorContext(spec, config, baseURL);
   // Every option that the SDK would otherwise take from process.env is given explicitly.
   const sdk = new OpenAI({
     apiKey: config.apiKey,

@@ -6,6 +6,8 @@
  */
 import { ProviderError } from '../errors.js';
 import type { Usage } from '../record/schema.js';
+import type { ProviderSpec } from '../task/types.js';
+import type { AdapterConfig } from './types.js';
 import { callTiming, type AttemptLog, type CallTiming, type CountingFetch } from './attempts.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -31,6 +33,18 @@ export interface ErrorContext {
   baseUrl: string;
   /** The proxy requests go through (no credentials), named when the connection fails. */
   proxy?: string;
+}
+
+/** What every error of one client names: the provider, its key's variable, where its requests go. */
+export function errorContext(spec: ProviderSpec, config: AdapterConfig, baseUrl: string): Omit<ErrorContext, 'attempts'> {
+  return {
+    providerId: spec.id,
+    keyEnv: config.keyEnv,
+    secrets: config.secrets,
+    timeoutMs: config.timeoutMs,
+    baseUrl,
+    ...(config.proxy ? { proxy: config.proxy } : {}),
+  };
 }
 
 /** What a failed call still carries: its attempts and timing, and what the provider billed for it. */
