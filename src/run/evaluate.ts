@@ -22,7 +22,7 @@ import type { CallResult, JudgeRecord, PairwiseResult, ProviderInfo, RunRecord, 
 import { comparePrompts } from '../judge/compare.js';
 import { biasProbes, probeInputOf } from '../judge/bias.js';
 import { prepareChecks } from '../score/checks.js';
-import type { ScorerConfig } from '../score/score.js';
+import type { ScorerConfig } from './score.js';
 import { decisionSettings } from '../summary/decide.js';
 import type { Confidence, ProviderSpec, Task } from '../task/types.js';
 import { loadPrices, type CallContext, type ResponseCache } from './call.js';

@@ -1,5 +1,5 @@
 import { ProviderError } from '../errors.js';
-import { scoreOutput, type ScorerConfig } from '../score/score.js';
+import { scoreOutput, type ScorerConfig } from './score.js';
 import type { CallResult, StopReason } from '../record/schema.js';
 import { CallAborted, callModel, type CallContext } from './call.js';
 import type { Limiter } from './limiter.js';

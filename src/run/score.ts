@@ -3,15 +3,15 @@ import { askGrader } from '../judge/grade.js';
 import type { Grader } from '../judge/panel.js';
 import type { FewShot } from '../judge/prompt.js';
 import type { ProviderError } from '../errors.js';
-import { CallAborted, type CallContext } from '../run/call.js';
+import { CallAborted, type CallContext } from './call.js';
 import type { PlannedCall } from '../plan/plan.js';
 import type { CheckResult, JudgeVerdict } from '../record/schema.js';
 import type { JudgeCandidate } from '../task/types.js';
 import type { ModelClient } from '../providers/types.js';
 import { judgeInput } from '../judge/prompt.js';
-import { answerText, type Answer } from './answer.js';
-import { replyChecks } from './tool-checks.js';
-import type { AnyCheck, CheckInput } from './types.js';
+import { answerText, type Answer } from '../score/answer.js';
+import { replyChecks } from '../score/tool-checks.js';
+import type { AnyCheck, CheckInput } from '../score/types.js';
 
 /** What scoring adds to a successful call. */
 export interface Score {
