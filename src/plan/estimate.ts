@@ -10,7 +10,7 @@ import type { Message, PromptVariant, ProviderSpec, Task } from '../task/types.j
  * A cost range for a run before it starts, from the planned requests themselves.
  * Input tokens are counted with gpt-tokenizer's o200k_base encoding (the GPT-4o/GPT-5 family);
  * for Anthropic models that is an approximation (their tokenizer is not public).
- * Output: at least 1 token per call, at most max_tokens (DEFAULT_MAX_TOKENS when unset).
+ * Output: at least 1 token per call, at most max_tokens or max_completion_tokens (DEFAULT_MAX_TOKENS when unset).
  */
 
 /** Output upper bound when a provider sets no max_tokens (what we send to Anthropic by default). */
@@ -71,7 +71,11 @@ function messageTokens(count: Count, messages: Message[]): number {
   return messages.reduce((sum, m) => sum + count(m.content) + PER_MESSAGE, PER_REQUEST);
 }
 
-const maxTokens = (spec: ProviderSpec) => spec.params.max_tokens ?? DEFAULT_MAX_TOKENS;
+/** The output bound a call is sent with: max_tokens, or max_completion_tokens (reasoning models), else the default. */
+const maxTokens = (spec: ProviderSpec) => {
+  const completion = spec.params.max_completion_tokens;
+  return spec.params.max_tokens ?? (typeof completion === 'number' ? completion : DEFAULT_MAX_TOKENS);
+};
 /** The price of one call of these token counts; memoized, since most calls of a plan repeat counts. */
 const costMemo = new WeakMap<ProviderSpec, Map<string, number | null>>();
 /** `batched`: at the batch rate (cost/batch.ts). */

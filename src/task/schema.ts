@@ -81,6 +81,14 @@ const paramsSchema = z
   .looseObject({
     temperature: z.number().min(0).max(2).optional().describe('Sampling temperature, 0 to 2.'),
     max_tokens: z.int().positive().max(1_000_000).optional().describe('Maximum output tokens, 1 to 1,000,000; also the output bound of cost estimates.'),
+    max_completion_tokens: z
+      .int()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .describe(
+        'Maximum output tokens of OpenAI reasoning models (reasoning included), 1 to 1,000,000; the output bound of cost estimates when max_tokens is unset.',
+      ),
     top_p: z.number().min(0).max(1).optional().describe('Nucleus sampling, 0 to 1.'),
     seed: z.int().optional().describe('Sampling seed, where the provider supports one.'),
     stop: z

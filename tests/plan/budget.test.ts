@@ -82,6 +82,15 @@ describe('--dry-run', () => {
     expect(server.stats().total).toBe(0);
   });
 
+  it('bounds the output by max_completion_tokens when that is the limit written (reasoning models)', async () => {
+    const dir = await workdir({ 'task.yaml': TASK.replace('params: { max_tokens: 200 }', 'params: { max_completion_tokens: 50 }') });
+    const res = await runCli(['eval', 'task.yaml', '--dry-run', '--json'], { env: { OPENAI_BASE_URL: server.openaiBaseUrl }, cwd: dir });
+    expect(res.code, res.stderr).toBe(0);
+    const estimate = JSON.parse(res.stdout);
+    expect(estimate.rows[0].outputTokens).toEqual({ low: 20, high: 20 * 50 });
+    expect(estimate.costUsd.high).toBeCloseTo(1, 10); // 20 calls x 50 tokens x $0.001
+  });
+
   it('counts judge calls: calibration = candidates x labels x samples; unknown prices are unknown', async () => {
     const dir = await workdir({ 'task.yaml': JUDGED });
     const res = await runCli(['eval', 'task.yaml', '--dry-run'], { env, cwd: dir });
