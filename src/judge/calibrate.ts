@@ -142,7 +142,7 @@ async function calibrateCandidate(
  * cost of every member's calls, and as latency the slowest member's per question (members are asked
  * at once).
  */
-export function panelReport(members: CandidateReport[], items: LabeledItem[]): CandidateReport {
+function panelReport(members: CandidateReport[], items: LabeledItem[]): CandidateReport {
   const humans = items.map((item) => item.label.verdict);
   const verdicts = panelLeaveOneOut(members, humans);
   const confusion = confusionOf(verdicts, humans);

@@ -3,7 +3,7 @@ import type { Example } from '../task/types.js';
 import { labelValues, rowCounts } from './value.js';
 
 /** How many suggestions the eval output lists. */
-export const MAX_SUGGESTIONS = 5;
+const MAX_SUGGESTIONS = 5;
 
 export interface RankOptions {
   /** The selected judge's confusion on the labels (the panel's when it grades). */

@@ -15,7 +15,7 @@ import type { JudgeCandidate, Message } from '../task/types.js';
 /** Which response the judge picked in one order. */
 export type Pick = 'first' | 'second' | 'tie';
 
-export const PICK_SCHEMA = {
+const PICK_SCHEMA = {
   type: 'object',
   properties: {
     winner: { type: 'string', enum: ['1', '2', 'tie'] },
@@ -46,7 +46,7 @@ export function pairMessages(rubric: string, subject: { input: string; expected?
 }
 
 /** The pick in a reply (a structured object or JSON in the text); null when none can be read. */
-export function parsePick(reply: { text: string; toolInput?: unknown }): Pick | null {
+function parsePick(reply: { text: string; toolInput?: unknown }): Pick | null {
   const read = (value: unknown): Pick | null => {
     if (typeof value !== 'object' || value === null) return null;
     const w = String((value as Record<string, unknown>).winner ?? '')

@@ -18,7 +18,7 @@ export type Grader =
   | { kind: 'panel'; id: string; members: JudgeCandidate[]; weights: PanelWeights };
 
 /** Labels of each verdict every member needs before votes are weighted instead of counted. */
-export const MIN_PANEL_LABELS = 3;
+const MIN_PANEL_LABELS = 3;
 
 export interface MemberWeight {
   id: string;

@@ -94,7 +94,7 @@ export function withLabel(c: Confusion, judged: Verdict, human: Verdict): Confus
 }
 
 /** The row after one of its judged outputs got a human verdict: decided exactly now. */
-export function decided(row: RowCounts, judged: Verdict, human: Verdict): RowCounts {
+function decided(row: RowCounts, judged: Verdict, human: Verdict): RowCounts {
   return {
     ...row,
     judgedN: row.judgedN - 1,

@@ -109,7 +109,7 @@ export function createAnthropicClient(spec: ProviderSpec, config: AdapterConfig)
 }
 
 /** A Messages API reply (from a synchronous call or a batch line) -> our Completion, or the ProviderError it amounts to. */
-export function readAnthropicReply(providerId: string, request: CompletionRequest, res: unknown, call: CallFacts): Completion {
+function readAnthropicReply(providerId: string, request: CompletionRequest, res: unknown, call: CallFacts): Completion {
   const reply = res as Partial<Anthropic.Message> | string | null | undefined;
   if (!reply || typeof reply !== 'object' || !Array.isArray(reply.content)) {
     const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no content';

@@ -108,7 +108,7 @@ export function createOpenAIClient(spec: ProviderSpec, config: AdapterConfig): M
 }
 
 /** A chat completion (from a synchronous call or a batch line) -> our Completion, or the ProviderError it amounts to. */
-export function readOpenAIReply(providerId: string, request: CompletionRequest, res: unknown, call: CallFacts): Completion {
+function readOpenAIReply(providerId: string, request: CompletionRequest, res: unknown, call: CallFacts): Completion {
   const reply = res as Partial<OpenAI.ChatCompletion> | string | null | undefined;
   if (!reply || typeof reply !== 'object' || !Array.isArray(reply.choices)) {
     const got = typeof reply === 'string' ? `non-JSON body "${reply.slice(0, 60)}"` : 'no choices';

@@ -16,7 +16,7 @@ import { RUN_SCHEMA, type CallResult, type DecisionSettings, type JudgeRecord, t
 import { addCost } from '../cost/sum.js';
 
 /** The selected judge's leave-one-out verdicts on labels drawn at random (`label --random`). */
-export function randomLabels(judge: JudgeRecord): RandomLabel[] {
+function randomLabels(judge: JudgeRecord): RandomLabel[] {
   return judge.labels.flatMap((l) =>
     l.sample ? [{ example: l.example, output: l.output, verdict: l.verdict, judged: l.judged[judge.selected] ?? null, sample: l.sample }] : [],
   );
@@ -51,7 +51,7 @@ export function recordInputs(calls: PlannedCall[], results: CallResult[]): Recor
 }
 
 /** A base URL fit for a record: credentials and query values (some proxies take a key there) are masked. */
-export function publicUrl(url: string): string {
+function publicUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);

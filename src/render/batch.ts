@@ -11,7 +11,7 @@ export function elapsedText(ms: number): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
-export function batchEventText(e: BatchEvent): string {
+function batchEventText(e: BatchEvent): string {
   switch (e.kind) {
     case 'unsupported':
       return `${e.provider}: the server has no batch API (${e.message}); its calls run synchronously`;

@@ -29,7 +29,7 @@ export function mannWhitneyAuc(first: readonly number[], second: readonly number
  * Stat. Med. 25:559-573, method 5: Hanley & McNeil's variance with both m − 1 and n − 1 replaced by
  * N/2 − 1): A(1 − A)/(mn) · [1 + (N/2 − 1)((1 − A)/(2 − A) + A/(1 + A))].
  */
-export function newcombeAucVariance(a: number, m: number, n: number): number {
+function newcombeAucVariance(a: number, m: number, n: number): number {
   const half = (m + n) / 2 - 1;
   return ((a * (1 - a)) / (m * n)) * (1 + half * ((1 - a) / (2 - a) + a / (1 + a)));
 }

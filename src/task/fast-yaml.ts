@@ -23,7 +23,7 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 const MAYBE_NOT_TEXT = /^[-+.~0-9nNtTfF]|^$/;
 
 /** A plain scalar's value under the core schema. */
-export function plainValue(source: string): unknown {
+function plainValue(source: string): unknown {
   if (!MAYBE_NOT_TEXT.test(source)) return source;
   if (NULL.test(source)) return null;
   if (BOOL.test(source)) return source[0] === 't' || source[0] === 'T';

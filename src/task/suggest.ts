@@ -27,7 +27,7 @@ function typoDistance(a: string, b: string): number {
  * The closest candidate, if it is close enough to be a plausible typo:
  * at most a third of the word's length in edits (at least one), compared case-insensitively.
  */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
   const budget = Math.max(1, Math.floor(w.length / 3));
   let best: string | undefined;
