@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, runCli, workdir } from '../helpers/cli.js';
-import { startWireServer, type WireRequestView, type WireServer } from '../server/wire-server.mjs';
+import { wireFixture } from '../helpers/wire.js';
+import type { WireRequestView, WireServer } from '../server/wire-server.mjs';
 
 // Models say whether a number is even; the judge passes "even" and fails "odd" (so its verdicts on
 // the labels are known), which makes every figure of the run the same however it is run.
@@ -30,17 +31,11 @@ const modelReply = (v: WireRequestView) => {
 let server: WireServer;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  server = await startWireServer();
-  env = {
-    OPENAI_BASE_URL: server.openaiBaseUrl,
-    ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
-    OPENAI_API_KEY: 'sk-test-wire',
-    ANTHROPIC_API_KEY: 'sk-ant-test-wire',
-    AIJOURNEY_BATCH_POLL_MS: '2',
-  };
+const wire = wireFixture();
+beforeAll(() => {
+  server = wire.server;
+  env = { ...wire.env, AIJOURNEY_BATCH_POLL_MS: '2' };
 });
-afterAll(() => server.close());
 beforeEach(() => {
   server.setOptions({ rules: [{ match: '<output_to_grade>', reply: judgeReply }], defaultReply: modelReply, batch: { polls: 2 } });
   server.reset();

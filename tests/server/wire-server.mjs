@@ -273,27 +273,17 @@ export async function startWireServer(options = {}) {
   }
 
   /** One batch line: answered like a synchronous call (no faults, no latency), logged with its batch. */
+  /** A request as the log keeps it; receivedAt is performance.now() here when its body had arrived (the bench's time to first request). */
+  function logEntry(protocol, path, body, view, attempt) {
+    const { system, messages, tools, toolChoice, responseFormat } = view;
+    return { protocol, path, body, system, messages, tools, toolChoice, responseFormat, attempt, fault: null, status: 200, receivedAt: performance.now() };
+  }
+
   function answerLine(protocol, body, batchId, customId) {
     const view = describe(protocol, body, {});
     const rule = (opts.rules ?? []).find((r) => matches(r.match, view.text));
-    const { system, messages, tools, toolChoice, responseFormat } = view;
     const path = protocol === 'openai' ? '/v1/batches' : '/v1/messages/batches';
-    const entry = {
-      protocol,
-      path,
-      body,
-      system,
-      messages,
-      tools,
-      toolChoice,
-      responseFormat,
-      attempt: 1,
-      fault: null,
-      status: 200,
-      receivedAt: performance.now(),
-      batch: batchId,
-      customId,
-    };
+    const entry = { ...logEntry(protocol, path, body, view, 1), batch: batchId, customId };
     requests.push(entry);
     counts.batchLines++;
     const fault = rule?.fault && FAULT_ERRORS[rule.fault] ? rule.fault : null;
@@ -342,22 +332,7 @@ export async function startWireServer(options = {}) {
     const attempt = (bodyAttempts.get(raw) ?? 0) + 1;
     bodyAttempts.set(raw, attempt);
     const view = describe(protocol, body, req.headers);
-    const { system, messages, tools, toolChoice, responseFormat } = view;
-    // receivedAt: performance.now() of this process when the body had arrived (the bench's time to first request).
-    const entry = {
-      protocol,
-      path,
-      body,
-      system,
-      messages,
-      tools,
-      toolChoice,
-      responseFormat,
-      attempt,
-      fault: null,
-      status: 200,
-      receivedAt: performance.now(),
-    };
+    const entry = logEntry(protocol, path, body, view, attempt);
     if (opts.recordHeaders) entry.headers = Object.fromEntries(opts.recordHeaders.map((name) => [name, req.headers[name.toLowerCase()] ?? null]));
     requests.push(entry);
     counts.total++;
