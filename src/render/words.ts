@@ -147,7 +147,7 @@ export function gateNote(c: GateCheck): string {
     if (decides && c.estimate !== undefined && c.estimate !== null && c.confidence !== 'estimate') parts.push(`estimate ${pct(c.estimate)}`);
     if (decides && c.pAtLeast !== undefined && c.pAtLeast !== null) parts.push(`P(q ≥ limit) ${pct(c.pAtLeast)}`);
   } else if (c.basis === 'errors-over-planned') parts.push('errors / planned calls');
-  else if (c.basis === 'whole-run') parts.push('whole run, models + judge');
+  else if (c.basis === 'whole-run') parts.push('every call of the run, judge calls included when there are any');
   else if (c.name === 'max-judge-bias' && !c.why) parts.push("how far the probe's 95% interval lies from no bias");
   else if (c.basis === 'paired-drop') parts.push(`drop vs baseline on ${c.examples} paired examples`);
   if (c.why) parts.push(gateWhyText(c.why));
