@@ -12,7 +12,8 @@ import { paretoFront, recommend } from '../summary/recommend.js';
 import { summarize, type SummaryPlan } from '../summary/summarize.js';
 import { VERSION } from '../version.js';
 import type { PlannedCall } from '../plan/plan.js';
-import { RUN_SCHEMA, type CallResult, type DecisionSettings, type JudgeRecord, type ProviderInfo, type RecordInput, type RunRecord } from './schema.js';
+import type { CallResult, DecisionSettings, JudgeRecord, ProviderInfo, RecordInput, RunRecord } from './schema.js';
+import { RUN_SCHEMA } from './schema-id.js';
 import { addCost } from '../cost/sum.js';
 
 /** The selected judge's leave-one-out verdicts on labels drawn at random (`label --random`). */

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { readRegularFile } from '../task/source.js';
 import { writeFileAtomic } from './files.js';
-import { RUN_SCHEMA, runRecordSchema, type RunRecord } from './schema.js';
+import type { RunRecord, runRecordSchema as RunRecordSchema } from './schema.js';
+import { RUN_SCHEMA } from './schema-id.js';
 
 /** Run records larger than this are refused unread (10,000 calls with long outputs stay far below). */
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
@@ -36,11 +37,13 @@ export async function readRunRecord(file: string, cwd: string): Promise<RunRecor
       'run records are the .json files aijourney eval saves under .aijourney/runs or writes with -o run.json',
     );
   }
-  return parseRunRecord(data, file);
+  // The zod schema is built on first use: commands that only write records (eval) never build it.
+  const { runRecordSchema } = await import('./schema.js');
+  return parseRunRecord(data, file, runRecordSchema);
 }
 
 /** Validates parsed JSON as a run record of this version. */
-function parseRunRecord(data: unknown, file: string): RunRecord {
+function parseRunRecord(data: unknown, file: string, runRecordSchema: typeof RunRecordSchema): RunRecord {
   const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
   if (schema !== RUN_SCHEMA) {
     if (typeof schema === 'string' && schema.startsWith('aijourney.run/')) {

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type * as stats from '../stats/types.js';
 import { PROVIDER_TYPES } from '../providers/table.js';
 
-export const RUN_SCHEMA = 'aijourney.run/2';
+import { RUN_SCHEMA } from './schema-id.js';
+
+export { RUN_SCHEMA };
 
 const num = z.number();
 const nullableNum = z.number().nullable();

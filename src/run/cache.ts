@@ -4,6 +4,7 @@
  * of failing. The cache is an accelerator, never a reason to fail a run: a corrupt, locked or
  * unwritable store warns once and the run goes on uncached.
  */
+import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CachedCompletion, ResponseCache } from './call.js';
@@ -113,7 +114,8 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
   };
 
   try {
-    const { default: Sqlite } = (await import('better-sqlite3')) as unknown as { default: new (file: string, options?: object) => Database };
+    // require(), not import(): an ES module importing a CommonJS one is first scanned for its exports.
+    const Sqlite = createRequire(import.meta.url)('better-sqlite3') as new (file: string, options?: object) => Database;
     mkdirSync(dir, { recursive: true });
     db = new Sqlite(join(dir, CACHE_FILE), { timeout: options.busyTimeoutMs ?? 10_000 });
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
