@@ -39,12 +39,36 @@ export function displayText(text: string, multiline = false): string {
 const MULTILINE_KEYS = new Set(['output', 'reason', 'error', 'critique']);
 const FREE_TEXT_LISTS = new Set(['results', 'labelNext', 'labels']);
 
-/** A deep copy of a record (or any plain data) for display: every string through displayText. */
+/**
+ * A record (or any plain data) for display: every string through displayText. Copy on write: an
+ * array or object is copied only if a string inside it changes, so clean data (the usual case) is
+ * returned as it is, without allocating a copy of every result. Neither is ever modified.
+ */
 export function displayCopy<T>(value: T): T {
   const walk = (v: unknown, key: string, free: boolean): unknown => {
     if (typeof v === 'string') return displayText(v, free && MULTILINE_KEYS.has(key));
-    if (Array.isArray(v)) return v.map((x) => walk(x, key, free || FREE_TEXT_LISTS.has(key)));
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k, free)]));
+    if (Array.isArray(v)) {
+      const inner = free || FREE_TEXT_LISTS.has(key);
+      let copy: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const shown = walk(v[i], key, inner);
+        if (shown !== v[i]) (copy ??= [...v])[i] = shown;
+      }
+      return copy ?? v;
+    }
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      let changed = false;
+      for (const entry of entries) {
+        const shown = walk(entry[1], entry[0], free);
+        if (shown !== entry[1]) {
+          entry[1] = shown;
+          changed = true;
+        }
+      }
+      // fromEntries defines each key as an own property (a key named __proto__ stays a key).
+      return changed ? Object.fromEntries(entries) : v;
+    }
     return v;
   };
   return walk(value, '', false) as T;

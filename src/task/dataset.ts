@@ -4,15 +4,16 @@
  * instead be a full example `{vars, expected?, labels?}`. Problems are located in the data file.
  */
 import { extname, isAbsolute, join } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { Example } from './types.js';
-import { DATA_TEXT, ROW_TEXT } from './as-written.js';
 import { fastYaml } from './fast-yaml.js';
 import { fromZodIssues, typeName, type DraftIssue, type Path } from './issues.js';
-import { locate } from './positions.js';
 import { exampleRowSchema, PROTO_KEY, type DatasetInput, type ExampleInput } from './schema.js';
 import { readText, type ReadFile } from './source.js';
-import { parseYaml } from './yaml.js';
+import { DATA_TEXT, ROW_TEXT } from './text-places.js';
+
+// Each format's parser is loaded for a file of that format: a task with inline examples loads none.
+const csvParser = async () => (await import('csv-parse/sync')).parse;
+const positionedYaml = () => import('./positioned.js');
 
 /** Data files are bigger than task files, but still read whole into memory. */
 const MAX_DATASET_BYTES = 64 * 1024 * 1024;
@@ -49,7 +50,8 @@ export async function loadDataset(spec: DatasetInput, baseDir: string, readFile?
     const issue = read.issue.line ? read.issue : { path: SPEC_PATH, message: `${file}: ${read.issue.message}` };
     return fail(issue);
   }
-  const parsed = ext === '.csv' ? csvRows(read.text, file) : ext === '.jsonl' ? jsonlRows(read.text, file) : yamlRows(read.text, file);
+  const parsed =
+    ext === '.csv' ? csvRows(read.text, file, await csvParser()) : ext === '.jsonl' ? await jsonlRows(read.text, file) : yamlRows(read.text, file, await positionedYaml());
   if ('issues' in parsed) return { rows: [], issues: parsed.issues };
   const raw = spec.limit === undefined ? parsed.rows : parsed.rows.slice(0, spec.limit);
   if (raw.length === 0) return fail({ path: SPEC_PATH, message: `${file}: no rows` });
@@ -123,7 +125,7 @@ function toRow(value: unknown, expectedColumn: string): DatasetRow | { issues: D
  * field as two lines and reports where a record ends, so CRLF becomes LF first (a cell's line
  * breaks are then \n, as in YAML) and start lines are counted from the byte offsets it reports.
  */
-function csvRows(source: string, file: string): RawRows | { issues: DraftIssue[] } {
+function csvRows(source: string, file: string, parseCsv: Awaited<ReturnType<typeof csvParser>>): RawRows | { issues: DraftIssue[] } {
   const text = source.replace(/\r\n/g, '\n');
   let records: Array<{ record: string[]; info: { bytes: number } }>;
   try {
@@ -172,14 +174,18 @@ function lineIndex(bytes: Buffer): (offset: number) => number {
   };
 }
 
-function jsonlRows(text: string, file: string): RawRows | { issues: DraftIssue[] } {
+async function jsonlRows(text: string, file: string): Promise<RawRows | { issues: DraftIssue[] }> {
   const rows: unknown[] = [];
   const lines: number[] = [];
   const issues: DraftIssue[] = [];
+  // Rows the fast parser does not vouch for, read again below by the positioned one.
+  const again: Array<{ at: number; content: string }> = [];
   text.split('\n').forEach((content, i) => {
     if (content.trim() === '') return;
     try {
-      rows.push(asWritten(JSON.parse(content), content));
+      const row = asWritten(JSON.parse(content), content);
+      if (row === AGAIN) again.push({ at: rows.length, content });
+      rows.push(row);
       lines.push(i + 1);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -187,8 +193,18 @@ function jsonlRows(text: string, file: string): RawRows | { issues: DraftIssue[]
     }
   });
   if (issues.length > 0) return { issues };
+  if (again.length > 0) {
+    const { parseYaml } = await positionedYaml();
+    for (const { at, content } of again) {
+      const parsed = parseYaml(content, ROW_TEXT);
+      rows[at] = parsed.ok ? parsed.value : JSON.parse(content);
+    }
+  }
   return { rows, locate: (i) => ({ line: lines[i] ?? 1, column: 1 }) };
 }
+
+/** A row asWritten could not read with the fast parser. */
+const AGAIN = Symbol('read again');
 
 /**
  * A JSON row with numbers in it is read again by the YAML parser, which keeps each number's text
@@ -198,13 +214,11 @@ function asWritten(row: unknown, line: string): unknown {
   const hasNumber = (v: unknown): boolean => typeof v === 'number' || (typeof v === 'object' && v !== null && Object.values(v).some(hasNumber));
   if (!hasNumber(row)) return row;
   const fast = fastYaml(line, ROW_TEXT);
-  if (fast) return fast.value;
-  const again = parseYaml(line, ROW_TEXT);
-  return again.ok ? again.value : row;
+  return fast ? fast.value : AGAIN;
 }
 
 /** JSON is read by the YAML parser too (a superset, near enough) so rows keep their positions. */
-function yamlRows(text: string, file: string): RawRows | { issues: DraftIssue[] } {
+function yamlRows(text: string, file: string, { parseYaml, locate }: Awaited<ReturnType<typeof positionedYaml>>): RawRows | { issues: DraftIssue[] } {
   const parsed = parseYaml(text, DATA_TEXT);
   if (!parsed.ok) return { issues: parsed.issues.map((issue) => ({ ...issue, file })) };
   if (parsed.value === null || parsed.value === undefined) return { rows: [], locate: () => ({ line: 1, column: 1 }) };

@@ -8,7 +8,7 @@
  * syntax error. Positions are never computed here: they are needed only when something is wrong.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent } from 'js-yaml';
-import type { TextPlace } from './as-written.js';
+import type { TextPlace } from './text-places.js';
 
 /** The yaml library's core schema (yaml/dist/schema/core), in its order: the first test that matches resolves. */
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;

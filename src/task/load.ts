@@ -8,17 +8,19 @@ import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { TaskError, type TaskIssue } from '../errors.js';
 import type { Task } from './types.js';
-import { TASK_TEXT } from './as-written.js';
 import { fastYaml } from './fast-yaml.js';
 import { fromZodIssues, typeName, type DraftIssue } from './issues.js';
 import { normalizeTask } from './normalize.js';
-import { locate } from './positions.js';
+import type { YamlResult } from './positioned.js';
 import { providerRules } from './provider-rules.js';
 import { checkRules } from './rules.js';
 import { scriptRules } from './script-rules.js';
 import { taskSchema } from './schema.js';
 import { MAX_TASK_BYTES, readText, type ReadFile } from './source.js';
-import { parseYaml, type YamlResult } from './yaml.js';
+import { TASK_TEXT } from './text-places.js';
+
+/** The `yaml` library's path, loaded only for a file that needs it (positioned.ts). */
+const positionedYaml = () => import('./positioned.js');
 
 export interface LoadTaskOptions {
   /** Reads a file's bytes (the task file and data files). @default fs.promises.readFile */
@@ -64,45 +66,46 @@ export async function parseTask(text: string, file: string, baseDir: string = di
   const fast = options.fastPath === false ? null : fastYaml(text, TASK_TEXT);
   if (fast) {
     // `text` is held only by this locator, which lives only as long as the validation below.
-    return validateTask(fast.value, file, baseDir, options, () => parseYaml(text, TASK_TEXT));
+    return validateTask(fast.value, file, baseDir, options, async () => (await positionedYaml()).parseYaml(text, TASK_TEXT));
   }
-  const yaml = parseYaml(text, TASK_TEXT);
-  if (!yaml.ok) throw taskError(file, yaml.issues);
-  return validateTask(yaml.value, file, baseDir, options, () => yaml);
+  const yaml = (await positionedYaml()).parseYaml(text, TASK_TEXT);
+  if (!yaml.ok) throw await taskError(file, yaml.issues);
+  return validateTask(yaml.value, file, baseDir, options, async () => yaml);
 }
 
 /** The positioned Document of the task file, built only when a problem must be located. */
-type Positioned = () => YamlResult;
+type Positioned = () => Promise<YamlResult>;
 
 async function validateTask(value: unknown, file: string, baseDir: string, options: LoadTaskOptions, positioned: Positioned): Promise<Task> {
-  const fail = (issues: DraftIssue[]) => {
-    const yaml = positioned();
+  const fail = async (issues: DraftIssue[]) => {
+    const yaml = await positioned();
     // Unreachable while both paths agree (tests/task/fast-yaml.test.ts); if not, the YAML problem comes first, as on the positioned path.
     if (!yaml.ok) return taskError(file, yaml.issues);
     return taskError(file, issues, yaml.doc, yaml.lineCounter);
   };
 
   if (value === null || value === undefined) {
-    throw fail([{ path: [], message: 'empty task file: expected a mapping with name, prompt, providers and examples', line: 1, column: 1 }]);
+    throw await fail([{ path: [], message: 'empty task file: expected a mapping with name, prompt, providers and examples', line: 1, column: 1 }]);
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw fail([{ path: [], message: `expected a mapping with name, prompt, providers and examples, got ${typeName(value)}` }]);
+    throw await fail([{ path: [], message: `expected a mapping with name, prompt, providers and examples, got ${typeName(value)}` }]);
   }
 
   const parsed = taskSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw fail(fromZodIssues(parsed.error.issues));
+  if (!parsed.success) throw await fail(fromZodIssues(parsed.error.issues));
 
   const { task, issues, origins } = await normalizeTask(parsed.data, { file, baseDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
   issues.push(...checkRules(parsed.data, task, origins), ...(await scriptRules(task)));
   const providers = providerRules(parsed.data, task, { env: options.env ?? {}, today: options.today ?? new Date() });
   issues.push(...providers.issues);
-  if (issues.length > 0) throw fail(issues);
+  if (issues.length > 0) throw await fail(issues);
   for (const note of providers.notes) options.onNote?.(note);
   return task;
 }
 
 /** Locates every issue (in the task file unless it names another) and sorts them by position. */
-function taskError(file: string, drafts: DraftIssue[], doc?: Document, lineCounter?: LineCounter): TaskError {
+async function taskError(file: string, drafts: DraftIssue[], doc?: Document, lineCounter?: LineCounter): Promise<TaskError> {
+  const { locate } = await positionedYaml();
   const issues: TaskIssue[] = drafts.map((draft) => {
     const where =
       draft.line !== undefined

@@ -3,7 +3,8 @@
  * Syntax errors, duplicate keys, unknown aliases and alias bombs become located issues.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import { keepWrittenText, type TextPlace } from './as-written.js';
+import { keepWrittenText } from './as-written.js';
+import type { TextPlace } from './text-places.js';
 import type { DraftIssue, Path } from './issues.js';
 import { positionAt } from './positions.js';
 

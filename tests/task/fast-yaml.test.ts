@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { TaskError } from '../../src/errors.js';
-import { DATA_TEXT, ROW_TEXT, TASK_TEXT, type TextPlace } from '../../src/task/as-written.js';
+import { DATA_TEXT, ROW_TEXT, TASK_TEXT, type TextPlace } from '../../src/task/text-places.js';
 import { fastYaml } from '../../src/task/fast-yaml.js';
 import { loadTask, parseTask } from '../../src/task/load.js';
 import { parseYaml } from '../../src/task/yaml.js';
