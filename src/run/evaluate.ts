@@ -156,6 +156,8 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
 
   // Execute: every planned call under the shared limit, scored as it lands.
   const splits = new Set<CallResult>();
+  // What grading each output cost, added up in plan order below: the same total however the calls finished.
+  const gradingCost = new Map<CallResult, number | null>();
   let done = 0;
   let errors = 0;
   const outcome = await executePlan(stopped ? [] : plan.calls, {
@@ -168,13 +170,14 @@ async function evaluateWith(task: Task, options: EvalOptions, fetch: typeof glob
       done++;
       if (result.pass === null) errors++;
       if (extra.judgeSplit) splits.add(result);
-      if (extra.judged) judgeCost = addCost(judgeCost, extra.judgeCostUsd);
+      if (extra.judged) gradingCost.set(result, extra.judgeCostUsd);
       options.onProgress?.({ done, total: plan.calls.length, errors, spentUsd: budget.spentUsd });
     },
   });
   if (calibrated) await calibrated; // batched, calibration may outlast every call (all errors)
   fatal ??= outcome.fatal;
   const results = outcome.results.filter((r): r is CallResult => r !== undefined);
+  for (const result of results) if (gradingCost.has(result)) judgeCost = addCost(judgeCost, gradingCost.get(result)!);
   if (batcher) {
     await batcher.saved();
     if (batcher.pending.length > 0) options.onBatch?.({ kind: 'left-running', ids: batcher.pending, reason: options.interrupted?.() ? 'interrupted' : 'wait' });

@@ -54,6 +54,20 @@ const outcome = (r: any) => ({
   error: r.error,
 });
 
+// The synchronous run of the same task: the baseline every --batch test compares with.
+describe('the concurrency limit, synchronous', () => {
+  it('holds every request in flight, the judge\'s included: at most `concurrency` open at once, and that many reached', async () => {
+    server.setOptions({ latencyMs: 15 });
+    const dir = await workdir({ 'task.yaml': task(24) });
+    const res = await runCli(['eval', 'task.yaml', '--json'], { env, cwd: dir });
+    server.setOptions({ latencyMs: 0 });
+    expect(res.code, res.stderr).toBe(0);
+    const judged = server.requests.filter((r) => JSON.stringify(r.messages).includes('<output_to_grade>'));
+    expect(judged.length).toBeGreaterThan(24); // calibration and the outputs under test
+    expect(server.stats().peakInFlight).toBe(4);
+  });
+});
+
 describe('--batch', () => {
   it('makes no synchronous call, matches the synchronous run exactly, and costs half', async () => {
     const sync = await workdir({ 'task.yaml': task(200) });

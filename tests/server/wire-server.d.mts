@@ -215,6 +215,10 @@ export interface WireStats {
   redirects: number;
   /** Batch lines answered (not part of `total`). */
   batchLines: number;
+  /** Requests open now: received, reply not yet written. */
+  inFlight: number;
+  /** The most requests open at once since the last reset. */
+  peakInFlight: number;
 }
 
 export interface WireServer {

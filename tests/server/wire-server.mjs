@@ -137,7 +137,7 @@ export async function startWireServer(options = {}) {
   const bodyAttempts = new Map();
   let seq = 0;
   const pending = new Set();
-  const counts = { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0, batchLines: 0 };
+  const counts = { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0, batchLines: 0, inFlight: 0, peakInFlight: 0 };
   let url = '';
 
   function send(res, status, body, headers = {}) {
@@ -377,6 +377,10 @@ export async function startWireServer(options = {}) {
   }
 
   const onRequest = (req, res) => {
+    // Open from the first byte until the reply is written or the connection drops (the client's concurrency, as the server sees it).
+    counts.inFlight++;
+    counts.peakInFlight = Math.max(counts.peakInFlight, counts.inFlight);
+    res.once('close', () => counts.inFlight--);
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
@@ -405,7 +409,7 @@ export async function startWireServer(options = {}) {
       bodyAttempts.clear();
       seq = 0;
       batch.reset();
-      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0, batchLines: 0 });
+      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0, batchLines: 0, peakInFlight: counts.inFlight });
     },
     setOptions(partial) {
       opts = { ...opts, ...partial };
