@@ -52,7 +52,9 @@ export function displayCopy<T>(value: T): T {
       let copy: unknown[] | null = null;
       for (let i = 0; i < v.length; i++) {
         const shown = walk(v[i], key, inner);
-        if (shown !== v[i]) (copy ??= [...v])[i] = shown;
+        if (shown === v[i]) continue;
+        copy ??= [...v];
+        copy[i] = shown;
       }
       return copy ?? v;
     }

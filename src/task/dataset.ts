@@ -51,7 +51,11 @@ export async function loadDataset(spec: DatasetInput, baseDir: string, readFile?
     return fail(issue);
   }
   const parsed =
-    ext === '.csv' ? csvRows(read.text, file, await csvParser()) : ext === '.jsonl' ? await jsonlRows(read.text, file) : yamlRows(read.text, file, await positionedYaml());
+    ext === '.csv'
+      ? csvRows(read.text, file, await csvParser())
+      : ext === '.jsonl'
+        ? await jsonlRows(read.text, file)
+        : yamlRows(read.text, file, await positionedYaml());
   if ('issues' in parsed) return { rows: [], issues: parsed.issues };
   const raw = spec.limit === undefined ? parsed.rows : parsed.rows.slice(0, spec.limit);
   if (raw.length === 0) return fail({ path: SPEC_PATH, message: `${file}: no rows` });

@@ -35,4 +35,3 @@ export const DATA_TEXT = textPlaces([
 
 /** One row of a JSON Lines file (a document of its own). */
 export const ROW_TEXT = textPlaces([['*'], ['vars', '*'], ['labels', '*', 'output']]);
-

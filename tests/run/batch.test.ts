@@ -56,7 +56,7 @@ const outcome = (r: any) => ({
 
 // The synchronous run of the same task: the baseline every --batch test compares with.
 describe('the concurrency limit, synchronous', () => {
-  it('holds every request in flight, the judge\'s included: at most `concurrency` open at once, and that many reached', async () => {
+  it("holds every request in flight, the judge's included: at most `concurrency` open at once, and that many reached", async () => {
     server.setOptions({ latencyMs: 15 });
     const dir = await workdir({ 'task.yaml': task(24) });
     const res = await runCli(['eval', 'task.yaml', '--json'], { env, cwd: dir });

@@ -409,7 +409,17 @@ export async function startWireServer(options = {}) {
       bodyAttempts.clear();
       seq = 0;
       batch.reset();
-      Object.assign(counts, { total: 0, openai: 0, anthropic: 0, faults: 0, byKind: {}, connections: 0, redirects: 0, batchLines: 0, peakInFlight: counts.inFlight });
+      Object.assign(counts, {
+        total: 0,
+        openai: 0,
+        anthropic: 0,
+        faults: 0,
+        byKind: {},
+        connections: 0,
+        redirects: 0,
+        batchLines: 0,
+        peakInFlight: counts.inFlight,
+      });
     },
     setOptions(partial) {
       opts = { ...opts, ...partial };
