@@ -37,22 +37,17 @@ export interface ExecuteOutcome {
   fatal: ProviderError | null;
 }
 
-/**
- * Runs every planned call under the shared limit, scoring each as it lands. A call holds its slot
- * for its request (retries included) and no longer: the next request goes out before this reply
- * is checked, and grading by the judge takes a slot of its own, ahead of the calls not yet started.
- */
+/** Runs every planned call under the shared limit, scoring each as it lands. */
 export async function executePlan(plan: PlannedCall[], options: ExecuteOptions): Promise<ExecuteOutcome> {
   const results: Array<CallResult | undefined> = new Array(plan.length);
   let stoppedBy: StopReason | null = null;
   let fatal: ProviderError | null = null;
 
-  const grading = <T>(ask: () => Promise<T>) => options.limit(ask, { first: true });
   const runOne = async (call: PlannedCall, index: number): Promise<void> => {
+    if (fatal) return;
     const client = options.clients.get(call.provider.id)!;
     try {
-      const outcome = await options.limit(async () => (fatal ? null : callModel(client, modelRequest(call), call.repeat, options.ctx)));
-      if (!outcome) return;
+      const outcome = await callModel(client, modelRequest(call), call.repeat, options.ctx);
       const base = {
         prompt: call.prompt.id,
         provider: call.provider.id,
@@ -88,7 +83,7 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
         stoppedBy ??= halt;
         return;
       }
-      const score = await scoreOutput(call, answer, options.scorer, options.ctx, grading);
+      const score = await scoreOutput(call, answer, options.scorer, options.ctx);
       results[index] = {
         ...base,
         output: answerText(answer),
@@ -119,6 +114,6 @@ export async function executePlan(plan: PlannedCall[], options: ExecuteOptions):
     }
   };
 
-  await Promise.all(plan.map((call, i) => runOne(call, i)));
+  await Promise.all(plan.map((call, i) => options.limit(() => runOne(call, i))));
   return { results, stoppedBy: fatal ? null : stoppedBy, fatal };
 }

@@ -1,10 +1,10 @@
 /**
- * A bounded concurrency limiter: at most `limit` tasks run at once, the rest wait in FIFO order
- * (a task queued with `first` goes ahead of the waiting ones). One limiter is shared by every call
- * of a run (models under test and judge), so `-j 8` means eight requests in flight, whatever their kind.
+ * A bounded concurrency limiter: at most `limit` tasks run at once, the rest wait in FIFO order.
+ * One limiter is shared by every call of a run (models under test and judge), so `-j 8` means
+ * eight requests in flight, whatever their kind.
  */
 export interface Limiter {
-  <T>(task: () => Promise<T>, options?: { first?: boolean }): Promise<T>;
+  <T>(task: () => Promise<T>): Promise<T>;
   readonly active: number;
   readonly pending: number;
 }
@@ -20,9 +20,9 @@ export function createLimiter(limit: number): Limiter {
     if (start) start();
   };
 
-  const run = <T>(task: () => Promise<T>, options: { first?: boolean } = {}): Promise<T> =>
+  const run = <T>(task: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const start = () => {
+      queue.push(() => {
         active++;
         task()
           .then(resolve, reject)
@@ -30,9 +30,7 @@ export function createLimiter(limit: number): Limiter {
             active--;
             next();
           });
-      };
-      if (options.first) queue.unshift(start);
-      else queue.push(start);
+      });
       next();
     });
 

@@ -38,14 +38,7 @@ export interface ScorerConfig {
  * (trimmed) replaces the judge's verdict. The judge and the labels see the answer as one text, tool
  * calls included.
  */
-export async function scoreOutput(
-  call: PlannedCall,
-  answer: Answer,
-  config: ScorerConfig,
-  ctx: CallContext,
-  /** Runs the judge's questions under the run's concurrency limit (executePlan's). @default as they come */
-  slot: <T>(ask: () => Promise<T>) => Promise<T> = (ask) => ask(),
-): Promise<Score> {
+export async function scoreOutput(call: PlannedCall, answer: Answer, config: ScorerConfig, ctx: CallContext): Promise<Score> {
   const input: CheckInput = {
     output: answer.text,
     ...(call.example.expected === undefined ? {} : { expected: call.example.expected }),
@@ -66,12 +59,10 @@ export async function scoreOutput(
   }
   const { clientOf, grader, fewShot, samples } = config.judge;
   // Grading an output already paid for finishes even once the budget is reached.
-  const outcome = await slot(() =>
-    askGrader(grader, clientOf, { input: judgeInput(call.messages), expected: call.example.expected, output }, fewShot, samples, {
-      ...ctx,
-      continuing: true,
-    }),
-  );
+  const outcome = await askGrader(grader, clientOf, { input: judgeInput(call.messages), expected: call.example.expected, output }, fewShot, samples, {
+    ...ctx,
+    continuing: true,
+  });
   // Interrupted while judging: the call is left out, and a re-run replays its output from the cache.
   if (outcome.stopped && 'aborted' in outcome.stopped) throw new CallAborted(outcome.stopped.aborted);
   if (outcome.verdict === null) {

@@ -33,16 +33,6 @@ describe('createLimiter', () => {
   it('rejects a bad limit', () => {
     expect(() => createLimiter(0)).toThrow(RangeError);
   });
-  it('starts a task queued with `first` before the tasks already waiting', async () => {
-    const limit = createLimiter(1);
-    const order: string[] = [];
-    const task = (name: string) => async () => {
-      order.push(name);
-      await new Promise((r) => setImmediate(r));
-    };
-    await Promise.all([limit(task('a')), limit(task('b')), limit(task('c')), limit(task('grade'), { first: true })]);
-    expect(order).toEqual(['a', 'grade', 'b', 'c']);
-  });
 });
 
 describe('planCalls', () => {
