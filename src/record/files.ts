@@ -79,8 +79,8 @@ async function probe(dir: string, target: string): Promise<void> {
   }
 }
 
-/** Writes `text` to `path` atomically, creating the directory as needed. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Writes `text` (or its pieces, in order) to `path` atomically, creating the directory as needed. */
+export async function writeFileAtomic(path: string, text: string | Iterable<string>): Promise<void> {
   const target = await finalPath(path);
   await mkdir(dirname(target), { recursive: true });
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);

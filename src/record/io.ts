@@ -21,7 +21,44 @@ export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedA
 
 /** Writes the record atomically (record/files.ts): a reader never sees half a record. */
 export async function writeRecord(path: string, record: RunRecord): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+  await writeFileAtomic(path, inPieces(recordText(record)));
+}
+
+/**
+ * `JSON.stringify(record, null, 2)` and a line feed, in pieces: each element of a top-level list
+ * (the results, above all) is serialized on its own, so writing a record of 10,000 results never
+ * holds the whole text as one string (and its bytes as one buffer), ~15 MiB at the end of a run.
+ */
+function* recordText(record: RunRecord): Generator<string> {
+  const entries = Object.entries(record).filter(([, value]) => value !== undefined);
+  yield '{\n';
+  for (const [i, [key, value]] of entries.entries()) {
+    const end = i < entries.length - 1 ? ',\n' : '\n';
+    if (Array.isArray(value) && value.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (let j = 0; j < value.length; j++) yield `    ${nested(value[j] ?? null, '    ')}${j < value.length - 1 ? ',' : ''}\n`;
+      yield `  ]${end}`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${nested(value, '  ')}${end}`;
+    }
+  }
+  yield '}\n';
+}
+
+/** A value as JSON.stringify indents it at a depth: a line feed is only ever structural (strings escape theirs). */
+const nested = (value: unknown, indent: string) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+
+/** Pieces joined into chunks of about 64 KiB: one write each. */
+function* inPieces(pieces: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 /** Reads a saved run record, refusing anything else with one line (exit 2). */
