@@ -176,7 +176,13 @@ if (wanted('judge')) {
 }
 
 if (wanted('errors')) {
-  console.log(`\n20% injected 429/500 (retry-after 1 ms), -j 4: all 200 must pass, no error rows`);
+  // A call fails only if its request and all 3 retries are faulted: 0.2^4 = 0.16% a call, 0.32 error
+  // rows expected in 200 (a run with one happens about one time in four). The target is the 99.5%
+  // bound of that count (Poisson, mean 0.32): more error rows than 2 means the retries are not doing
+  // what they promise.
+  const RETRIES = 3; // taskYaml sets max_retries: 3
+  const perCall = 0.2 ** (RETRIES + 1);
+  console.log(`\n20% injected 429/500 (retry-after 1 ms), -j 4, ${RETRIES} retries: error rows within what the retries promise`);
   const r = await evalRun('errors', taskYaml({ name: 'faulty', examples: 200, providers: ['openai:gpt-4o-mini'] }), ['-j', '4'], {
     latencyMs: LAT,
     faults: { rate: 0.2, kinds: ['429', '500'], seed: 7 },
@@ -190,7 +196,7 @@ if (wanted('errors')) {
     1.6,
     `${Math.round(r.wallMs)} ms, ${r.requests} requests, ${server.stats().faults} faults`,
   );
-  report('error rows (of 200)', r.errors, 'rows', 1, `${passed} passed; target 0`);
+  report('error rows (of 200)', r.errors, 'rows', 2, `${passed} passed; ${(200 * perCall).toFixed(2)} expected from ${(perCall * 100).toFixed(2)}% a call`);
 }
 
 if (wanted('big')) {
