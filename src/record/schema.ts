@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import type * as stats from '../stats/types.js';
 import { PROVIDER_TYPES } from '../providers/table.js';
-
 import { RUN_SCHEMA } from './schema-id.js';
 
 export { RUN_SCHEMA };
