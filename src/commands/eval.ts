@@ -5,7 +5,7 @@ import type { SqliteCache } from '../run/cache.js';
 import { write, type Io } from '../io.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { evaluate } from '../run/evaluate.js';
-import { defaultRecordPath, writeRecord } from '../record/io.js';
+import { defaultRecordPath, recordJson, writeRecord } from '../record/io.js';
 import type { RunRecord } from '../record/schema.js';
 import { checkWritable, writeErrorReason } from '../record/files.js';
 import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } from '../render/outputs.js';
@@ -162,7 +162,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
     await appendStepSummary(record, resolve(io.cwd, io.env.GITHUB_STEP_SUMMARY), (m) => void io.stderr.write(`aijourney: warning: ${m}\n`));
 
   const where = unsaved.some((u) => u.startsWith(`${saved}: `)) ? 'not saved (see below)' : displayText(saved);
-  if (flags.json) await write(io.stdout, `${JSON.stringify(record, null, 2)}\n`);
+  if (flags.json) for (const chunk of recordJson(record)) await write(io.stdout, chunk);
   else await write(io.stdout, `${renderRun(record, { color, ...(volume === undefined ? {} : { volumePerDay: volume }) })}\nRun record: ${where}\n`);
   if (unsaved.length > 0) await write(io.stderr, unsaved.map((u) => `aijourney: could not write ${displayText(u)}\n`).join(''));
 

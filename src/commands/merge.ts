@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { readRunRecord } from '../record/io.js';
+import { readRunRecord, recordJson, writeRecord } from '../record/io.js';
 import { write, type Io } from '../io.js';
 import { EXIT, RunError, UsageError } from '../errors.js';
 import { checkWritable, writeErrorReason } from '../record/files.js';
 import { mergeShards } from '../record/merge.js';
-import { writeRecord } from '../record/io.js';
 import { renderRun } from '../render/terminal.js';
 import { displayText } from '../render/terminal-text.js';
 
@@ -35,7 +34,7 @@ export async function runMergeCommand(files: string[], flags: MergeFlags, io: Io
     throw new RunError(`could not write ${flags.output}: ${writeErrorReason(err)}`);
   });
   if (flags.json) {
-    await write(io.stdout, `${JSON.stringify(merged, null, 2)}\n`);
+    for (const chunk of recordJson(merged)) await write(io.stdout, chunk);
     return EXIT.ok;
   }
   const color = flags.color && !io.env.NO_COLOR && Boolean(io.stdout.isTTY);

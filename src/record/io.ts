@@ -21,7 +21,16 @@ export function defaultRecordPath(dir: string, record: Pick<RunRecord, 'startedA
 
 /** Writes the record atomically (record/files.ts): a reader never sees half a record. */
 export async function writeRecord(path: string, record: RunRecord): Promise<void> {
-  await writeFileAtomic(path, inPieces(recordText(record)));
+  await writeFileAtomic(path, recordJson(record));
+}
+
+/**
+ * The record's JSON text (as `JSON.stringify(record, null, 2)`, and a line feed) in chunks of about
+ * 64 KiB, each ending between two values: what `--json` prints, a chunk a write, so a secret is
+ * never cut in two between the writes the masked stdout sees.
+ */
+export function recordJson(record: RunRecord): Iterable<string> {
+  return inPieces(recordText(record));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRunRecord, writeRecord } from '../../src/record/io.js';
+import { readRunRecord, recordJson, writeRecord } from '../../src/record/io.js';
 import type { RunRecord } from '../../src/record/schema.js';
 import { workdir } from '../helpers/cli.js';
 import { makeRecord } from '../helpers/record.js';
@@ -41,5 +41,10 @@ describe('writeRecord', () => {
     const text = await written(big);
     expect(text.length).toBeGreaterThan(4 * 65_536);
     expect(text).toBe(`${JSON.stringify(big, null, 2)}\n`);
+    // What --json prints, a chunk a write: every chunk ends between two values, never inside a string.
+    const chunks = [...recordJson(big)];
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.join('')).toBe(text);
+    for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
   });
 });
