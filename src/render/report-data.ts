@@ -140,5 +140,8 @@ export function resultNotes(record: RunRecord): string[] {
       "corrected = quality corrected for the judge's measured TPR/TNR (Bayesian 95% interval; PPI where labels drawn at random allow a narrower valid one), marked with the judge's trust level.",
     );
   if (repeated) notes.push('flip = share of examples whose repeats disagree: the run-to-run noise floor.');
+  notes.push(
+    "cost = the row's calls in USD at the prices named below (a reply replayed from the cache counts what it cost when made); $/1k calls = the same per 1,000 calls; p50 / p95 / max = latency per call, request sent to reply read (retries apart).",
+  );
   return notes;
 }
