@@ -93,6 +93,9 @@ async function runTimed(args, { env: extra = {}, cwd = tmp } = {}) {
   };
 }
 
+/** Every generated task's `settings.max_retries`. */
+const MAX_RETRIES = 3;
+
 /** A task file with `examples` inline examples; the wire server echoes, so `equals` passes. */
 function taskYaml({ name, examples, providers, judge = false, repeat = 1, file = null }) {
   const lines = [`name: ${name}`, 'prompts:', '  - id: p', '    user: "Say {{word}}"', 'providers:', ...providers.map((p) => `  - ${p}`)];
@@ -101,7 +104,7 @@ function taskYaml({ name, examples, providers, judge = false, repeat = 1, file =
   for (let i = 0; i < (file ? 0 : examples); i++) lines.push(`  - vars: { word: w${i} }`, `    expected: "echo: Say w${i}"`);
   if (judge) lines.push('judge:', '  model: openai:gpt-4o-mini', '  rubric: Pass if the reply echoes the request.');
   else lines.push('checks:', '  - type: equals');
-  lines.push(`settings: { repeat: ${repeat}, max_retries: 3 }`);
+  lines.push(`settings: { repeat: ${repeat}, max_retries: ${MAX_RETRIES} }`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -180,9 +183,8 @@ if (wanted('errors')) {
   // rows expected in 200 (a run with one happens about one time in four). The target is the 99.5%
   // bound of that count (Poisson, mean 0.32): more error rows than 2 means the retries are not doing
   // what they promise.
-  const RETRIES = 3; // taskYaml sets max_retries: 3
-  const perCall = 0.2 ** (RETRIES + 1);
-  console.log(`\n20% injected 429/500 (retry-after 1 ms), -j 4, ${RETRIES} retries: error rows within what the retries promise`);
+  const perCall = 0.2 ** (MAX_RETRIES + 1);
+  console.log(`\n20% injected 429/500 (retry-after 1 ms), -j 4, ${MAX_RETRIES} retries: error rows within what the retries promise`);
   const r = await evalRun('errors', taskYaml({ name: 'faulty', examples: 200, providers: ['openai:gpt-4o-mini'] }), ['-j', '4'], {
     latencyMs: LAT,
     faults: { rate: 0.2, kinds: ['429', '500'], seed: 7 },
