@@ -44,6 +44,42 @@ function stamping(base: Dispatcher, log: AttemptLog, now: () => number): Dispatc
   return { dispatch } as unknown as Dispatcher;
 }
 
+/**
+ * Hands replies to the SDK one per turn of the event loop, in the order they were read.
+ *
+ * Handed over at once, the SDK would parse a reply, and the run would score it and send the next
+ * request, before undici reads (and stamps) the other replies already due: their latency would
+ * include that work. A reply is therefore handed over in a check phase, after the poll phase that
+ * read everything due. One per turn, not all in one check phase: undici writes a request on a
+ * reused keep-alive connection only in the check phase after the one that sent it (it first lets
+ * the poll phase see a close or reset already on its way, GHSA-35p6-xmwp-9g52). Sixteen replies
+ * handed over in one check phase would hold back all sixteen next requests until the sixteenth
+ * was scored; handed over one per turn, with one empty turn between, each next request is written
+ * before the following reply is parsed.
+ */
+function createHandOff(): () => Promise<void> {
+  const waiting: Array<() => void> = [];
+  let turning = false;
+  const turn = () => {
+    const next = waiting.shift();
+    if (!next) {
+      turning = false;
+      return;
+    }
+    next();
+    // The empty turn: the request this reply's run sends next is written before the next reply.
+    setImmediate(() => setImmediate(turn));
+  };
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (!turning) {
+        turning = true;
+        setImmediate(turn);
+      }
+    });
+}
+
 /** `now` stamps when each request was written and its reply read (see attempts.ts); @default performance.now */
 export function createTransport(env: Record<string, string | undefined>, now: () => number = () => performance.now()): Transport {
   const proxy = proxySettings(env);
@@ -60,6 +96,7 @@ export function createTransport(env: Record<string, string | undefined>, now: ()
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  const handOff = createHandOff();
   const call = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     const log = (init as { [ATTEMPT_LOG]?: AttemptLog } | undefined)?.[ATTEMPT_LOG];
     const via = log ? stamping(dispatcher, log, now) : dispatcher;
@@ -67,9 +104,7 @@ export function createTransport(env: Record<string, string | undefined>, now: ()
       ...((await encodeForm(init)) as Parameters<typeof undiciFetch>[1]),
       dispatcher: via,
     });
-    // The SDK reads the reply after the I/O callbacks already due: replies that arrived together
-    // are each stamped as undici reads them, not after the SDK has parsed the ones before.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await handOff();
     return res;
   };
   // The SDKs build uploads (OpenAI's batch files) with the global FormData, which they check this

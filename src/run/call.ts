@@ -172,7 +172,6 @@ async function freshCall(
   try {
     const completion = saneCompletion(client.spec.id, await client.complete({ ...request, signal: link.signal, key }), ctx.secrets);
     ended = ctx.now();
-    await otherRepliesFirst();
     const { latencyMs, retryMs } = timed(completion.timing);
     const { callCost } = await pricing;
     const batched = completion.batched === true;
@@ -202,7 +201,6 @@ async function freshCall(
     ended = ctx.now();
     if (err instanceof CallAborted) throw err; // a batch left running: not finished, not failed
     if (ctx.signal?.aborted) throw new CallAborted();
-    await otherRepliesFirst();
     const error = err instanceof ProviderError ? err : new ProviderError(String((err as Error)?.message ?? err), 'other');
     if (ctx.secrets) error.message = ctx.secrets.text(error.message); // a server may quote the key back
     if (error.fatal) throw error;
@@ -231,14 +229,6 @@ async function freshCall(
     link.unlink();
   }
 }
-
-/**
- * Waits until the I/O callbacks already due have run. Replies that arrive together are each timed
- * when undici reads them; without this, everything that follows one reply (pricing, scoring, the
- * next request) would run first, as microtasks, and the other replies would be read, and timed,
- * that much later.
- */
-const otherRepliesFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A signal of its own for one call, aborted with the run's. The SDKs add an abort listener to the

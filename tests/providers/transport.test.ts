@@ -258,3 +258,44 @@ describe('redirects and connections', () => {
     expect(server.stats().connections).toBeLessThanOrEqual(4);
   });
 });
+
+describe('replies that arrive together', () => {
+  it('each next request is written before the following reply is handed over', async () => {
+    const { createTransport } = await import('../../src/providers/transport.js');
+    const events: string[] = [];
+    const held: http.ServerResponse[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        events.push(`received ${body}`);
+        if (body.endsWith("'")) return void res.end('next');
+        held.push(res);
+        // All three replies in one tick: the client reads them in one poll phase.
+        if (held.length === 3) for (const r of held) r.end('first');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
+    const transport = createTransport({});
+    try {
+      await Promise.all(
+        ['a', 'b', 'c'].map(async (id) => {
+          const reply = await transport.fetch(url, { method: 'POST', body: id });
+          events.push(`handed ${id}: ${await reply.text()}`);
+          const next = await transport.fetch(url, { method: 'POST', body: `${id}'` });
+          await next.text();
+        }),
+      );
+    } finally {
+      await transport.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const handed = events.filter((e) => e.startsWith('handed'));
+    expect(handed).toEqual(['handed a: first', 'handed b: first', 'handed c: first']);
+    // Handed over all in one go, the three next requests would all be written after the third reply.
+    const at = (e: string) => events.indexOf(e);
+    expect(at("received a'")).toBeLessThan(at('handed b: first'));
+    expect(at("received b'")).toBeLessThan(at('handed c: first'));
+  });
+});
