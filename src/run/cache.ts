@@ -15,6 +15,9 @@ export const DEFAULT_CACHE_DIR = '.aijourney/cache';
 /** File name of the database inside the cache directory. */
 export const CACHE_FILE = 'responses.sqlite';
 
+/** How long answers wait to be written together (see openSqliteCache). */
+const FLUSH_MS = 20;
+
 export interface SqliteCacheOptions {
   /** Told once, the first time the cache fails; the cache is off from then on. */
   warn: (message: string) => void;
@@ -83,10 +86,13 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
   let get: Statement | null = null;
   let set: Statement | null = null;
   let warned = false;
-  // Answers are written in one transaction per turn of the event loop: a commit per answer was
-  // 0.1 ms of CPU a call. `pending` is read before the database, so a get never misses a set.
+  // Answers are written together, in one transaction at most FLUSH_MS after the first of them: a
+  // commit per answer was 0.1 ms of CPU a call (and the transport hands over one reply per turn of
+  // the event loop, so a turn holds one answer). close() writes what is left; a process killed
+  // outright loses at most FLUSH_MS of answers, which the next run asks again. `pending` is read
+  // before the database, so a get never misses a set.
   const pending = new Map<string, string>();
-  let flushing: NodeJS.Immediate | null = null;
+  let flushing: NodeJS.Timeout | null = null;
   let writeMany: ((rows: Array<[string, string]>) => void) | null = null;
   const flush = () => {
     flushing = null;
@@ -157,10 +163,10 @@ export async function openSqliteCache(dir: string, options: SqliteCacheOptions):
       if (value.toolCalls !== undefined) stored.toolCalls = value.toolCalls;
       if (value.batched) stored.batched = true;
       pending.set(key, JSON.stringify(stored));
-      flushing ??= setImmediate(flush);
+      flushing ??= setTimeout(flush, FLUSH_MS);
     },
     close() {
-      if (flushing) clearImmediate(flushing);
+      if (flushing) clearTimeout(flushing);
       flush();
       try {
         db?.close();
