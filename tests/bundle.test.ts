@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runBuilt, workdir } from './helpers/cli.js';
+import { BIN, ROOT, runBuilt, runProcess, workdir } from './helpers/cli.js';
 import { startWireServer, type WireServer } from './server/wire-server.mjs';
 
 // The rest of the suite runs the CLI in-process; these few run what users install: the built
@@ -65,5 +65,16 @@ describe('the built bundle', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^aijourney: bad\.yaml:\d+:\d+: /);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("an eval loads one HTTP stack: Node's own copy of undici is never loaded (the SDKs' Headers and FormData are undici's)", async () => {
+    const dir = await workdir({
+      'task.yaml': TASK,
+      // Node loads its bundled undici the first time anything touches the global Headers, Response, FormData or fetch.
+      'stacks.cjs': `process.on('exit', () => process.stderr.write('node undici loaded: ' + process.moduleLoadList.some((m) => m.includes('internal/deps/undici')) + '\\n'));`,
+    });
+    const res = await runProcess(process.execPath, ['-r', './stacks.cjs', BIN, 'eval', 'task.yaml', '--no-cache'], { env, cwd: dir });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('node undici loaded: false');
   });
 });

@@ -7,7 +7,7 @@ import { write, type Io } from '../io.js';
 import { EXIT } from '../errors.js';
 import { createClient } from '../providers/registry.js';
 import { taskSecrets } from '../providers/secrets.js';
-import { createTransport } from '../providers/transport.js';
+import { createTransport, useUndiciGlobals } from '../providers/transport.js';
 import { batchStatusText } from '../render/batch.js';
 import { displayText } from '../render/terminal-text.js';
 import type { BatchStatusRow } from '../run/batch.js';
@@ -22,6 +22,7 @@ export async function runBatchStatusCommand(file: string, flags: { runsDir: stri
   const saved = (await store.load()).filter((b) => b.customIds.length > 0);
   const specs = new Map<string, ProviderSpec>();
   for (const p of [...task.providers, ...(task.judge?.candidates ?? []).map((c) => c.provider)]) specs.set(p.id, p);
+  useUndiciGlobals();
   const transport = createTransport(io.env);
   const rows: BatchStatusRow[] = [];
   try {

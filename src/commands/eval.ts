@@ -12,6 +12,7 @@ import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } fro
 import { renderRun } from '../render/terminal.js';
 import { displayText } from '../render/terminal-text.js';
 import { taskSecrets } from '../providers/secrets.js';
+import { useUndiciGlobals } from '../providers/transport.js';
 import { loadTask } from '../task/load.js';
 import { applyCi, ciExitCode, ciOptions, preflight, tooManyErrors, type CiFlags } from './eval-ci.js';
 import { startProgress } from './progress.js';
@@ -71,6 +72,7 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   // 1.6x keeps it in proportion (424 MiB; 2x: 470) at no CPU cost we could measure (bench/RESULTS.md).
   // Set here, not in bin/: importing node:v8 there cost every command ~30 ms of start-up.
   setFlagsFromString('--heap-growing-percent=60');
+  useUndiciGlobals();
   const { concurrency, seed, limit, sample, volume } = flags;
   const outputs = flags.output ?? [];
   for (const out of outputs) validateOutputPath(out);

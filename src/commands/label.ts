@@ -7,6 +7,7 @@ import { palette } from '../render/format.js';
 import { displayText } from '../render/terminal-text.js';
 import type { ResponseCache } from '../run/call.js';
 import { taskSecrets } from '../providers/secrets.js';
+import { useUndiciGlobals } from '../providers/transport.js';
 import { loadTask } from '../task/load.js';
 import type { Label, Task } from '../task/types.js';
 import { randomDraw } from '../label/random.js';
@@ -204,6 +205,7 @@ async function remeasure(file: string, io: Io, p: ReturnType<typeof palette>, re
   const updated = await loadTask(file, { cwd: io.cwd, env: io.env });
   await write(io.stdout, 'Re-measuring the judge on your labels (judge calls only; cached ones are free)...\n');
   const cache = await openCache(io);
+  useUndiciGlobals();
   try {
     const calibration = await recalibrate(updated, { env: io.env, ...(cache ? { cache } : {}) });
     if (calibration) await write(io.stdout, `${renderCalibration(calibration, p, { task: updated, results })}\n`);
