@@ -5,31 +5,12 @@
 // reads a few large files instead of resolving and compiling hundreds of small ones: about 40% of
 // the time to the first model call. tsc still type-checks and emits dist/*.d.ts for the library's types.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 
-/**
- * undici's cookie helpers (which aijourney does not use) brand-check their argument against
- * undici's Headers and Node's global one, reading `globalThis.Headers` as the module loads. That
- * read makes Node load its own copy of undici, ~25 ms on Node 20 and 24, in every process that
- * loads ours. Bundled, they check against undici's Headers only, which is the global one in the
- * command line (src/providers/transport.ts, useUndiciGlobals). The build fails if undici changes
- * the line, so a new undici is looked at rather than silently slower.
- */
-const cookiesOwnHeaders = {
-  name: 'undici-cookies-own-headers',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      const line = '[Headers, globalThis.Headers].filter(Boolean)';
-      if (!text.includes(line)) throw new Error(`${args.path} no longer has ${line}: see cookiesOwnHeaders in scripts/bundle.mjs`);
-      return { contents: text.replace(line, '[Headers]'), loader: 'js' };
-    });
-  },
-};
 await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [`${root}src/cli.ts`, `${root}src/index.ts`],
@@ -45,7 +26,6 @@ await build({
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [cookiesOwnHeaders],
   // CommonJS dependencies call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __aijourneyRequire } from 'node:module'; const require = __aijourneyRequire(import.meta.url);" },
 });
