@@ -5,12 +5,17 @@
 // reads a few large files instead of resolving and compiling hundreds of small ones: about 40% of
 // the time to the first model call. tsc still type-checks and emits dist/*.d.ts for the library's types.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 
+/** The genai-prices version being bundled (its `exports` hide package.json; it sits beside dist/). */
+const require = createRequire(import.meta.url);
+const pricesVersion = JSON.parse(await readFile(join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json'), 'utf8')).version;
 await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [`${root}src/cli.ts`, `${root}src/index.ts`],
@@ -26,6 +31,7 @@ await build({
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
+  define: { __AIJOURNEY_PRICES_VERSION__: JSON.stringify(pricesVersion) },
   // CommonJS dependencies call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __aijourneyRequire } from 'node:module'; const require = __aijourneyRequire(import.meta.url);" },
 });

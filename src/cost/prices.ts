@@ -179,6 +179,19 @@ export const RELEASE_DATES: Record<string, string> = { '0.1.8': '2026-09-23' };
 
 /** Reads the installed package.json (2 KB) rather than the 800 KB module. */
 export function priceDataInfo(): PriceDataInfo {
+  const version = typeof __AIJOURNEY_PRICES_VERSION__ === 'string' ? __AIJOURNEY_PRICES_VERSION__ : installedVersion();
+  return { source: PACKAGE, version, date: RELEASE_DATES[version] ?? null };
+}
+
+/**
+ * Set by scripts/bundle.mjs: the version of the data compiled into the bundle, which is what the
+ * command line prices with (whatever node_modules holds now), known without resolving the package
+ * at the end of every run.
+ */
+declare const __AIJOURNEY_PRICES_VERSION__: string | undefined;
+
+/** The installed package's version (unbundled: tests, the compiled library). */
+function installedVersion(): string {
   let version = 'unknown';
   try {
     // The package's `exports` hide package.json, so find it next to the resolved entry point.
@@ -190,7 +203,7 @@ export function priceDataInfo(): PriceDataInfo {
   } catch {
     // An unusual install layout only loses the version line, not pricing.
   }
-  return { source: PACKAGE, version, date: RELEASE_DATES[version] ?? null };
+  return version;
 }
 
 /** The price in effect now, mirroring genai-prices' own choice among dated/time-of-day prices. */
