@@ -3,7 +3,7 @@
  * those a random label of that row already covers). A random label remembers the frame's hash, so
  * prediction-powered inference uses it only on a run whose row holds the same outputs it was drawn from.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CallResult } from '../record/schema.js';
 import type { LabelSample } from '../record/schema.js';
 
@@ -33,7 +33,7 @@ export function frameUnits(results: readonly CallResult[], randomLabeled: (r: Ca
 /** 12 hex characters over the units' example fingerprints and trimmed texts, order-free. */
 export function frameHash(units: readonly FrameUnit[], fingerprint: (example: number) => string): string {
   const lines = units.map((u) => `${fingerprint(u.example)}\u0000${u.output.trim()}`).sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 12);
+  return hash('sha256', lines.join('\n')).slice(0, 12);
 }
 
 /** Whether a label was drawn at random from this row. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Example, Task } from '../task/types.js';
 import type { PlanInfo, Shard } from '../record/schema.js';
 
@@ -17,7 +17,7 @@ export function shardExamples<T extends Pick<Example, 'index'>>(examples: T[], s
   return shard ? examples.filter((e) => inShard(e, shard)) : examples;
 }
 
-const sha = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+const sha = (value: unknown) => hash('sha256', JSON.stringify(value)).slice(0, 16);
 
 /** What an example is: its variables and reference answers (an expected tool only when it has one, so other fingerprints stay as they were). */
 export function exampleFingerprint(example: Pick<Example, 'vars' | 'expected' | 'expectedTool'>): string {

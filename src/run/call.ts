@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type * as Prices from '../cost/prices.js';
 import { ProviderError } from '../errors.js';
 import type { CallTiming } from '../providers/attempts.js';
@@ -96,7 +96,7 @@ export function cacheKey(client: ModelClient, request: CompletionRequest, repeat
     repeat,
     ...tools,
   ]);
-  return createHash('sha256').update(material).digest('hex');
+  return hash('sha256', material); // one-shot: half the CPU of a Hash object, on every call's path
 }
 
 /**
