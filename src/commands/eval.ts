@@ -12,7 +12,7 @@ import { appendStepSummary, checkOutputs, validateOutputPath, writeOutputs } fro
 import { renderRun } from '../render/terminal.js';
 import { displayText } from '../render/terminal-text.js';
 import { taskSecrets } from '../providers/secrets.js';
-import { useUndiciGlobals } from '../providers/transport.js';
+import { createTransport, useUndiciGlobals } from '../providers/transport.js';
 import { loadTask } from '../task/load.js';
 import { applyCi, ciExitCode, ciOptions, preflight, tooManyErrors, type CiFlags } from './eval-ci.js';
 import { startProgress } from './progress.js';
@@ -111,12 +111,17 @@ export async function runEvalCommand(file: string, flags: EvalFlags, io: Io): Pr
   if (flags.batchWait !== undefined && !batched) throw new UsageError('--batch-wait: only with --batch (or settings.batch: true)');
   const batch = batched ? await batchSettings(runsDir, flags, io) : undefined;
   const cache = await openCache(flags, io);
+  // Never closed: the process exits when the command returns, and the system closes its
+  // connections. Closed here, undici would make an error object per connection and format its
+  // stack, ~3 ms with nothing to show for it; idle connections do not keep the process alive.
+  const transport = createTransport(io.env);
   let record: RunRecord;
   let failure: RunError | null = null;
   try {
     record = await evaluate(task, {
       ...(cache ? { cache } : {}),
       env: io.env,
+      fetch: transport.fetch,
       concurrency,
       seed,
       ...(select ? { select } : {}),
