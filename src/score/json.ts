@@ -2,7 +2,8 @@
  * JSON as the checks read it: an output parsed (one ```json fence allowed), a schema compiled
  * once, values compared as JSON, and the words for what differs.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 
 const SHOWN_CHARS = 60;
 const SHOWN_SCHEMA_ERRORS = 3;
@@ -45,11 +46,22 @@ export function replyJson(input: { output: string; structured?: unknown }): Pars
 export const fencedNote = (fenced: boolean) => (fenced ? ' (inside a ```json fence)' : '');
 
 /**
+ * ajv, loaded by the first task that has a schema: ~180 KB of code most tasks never run, ~40 M
+ * instructions of start-up when loaded with the rest. loadTask calls this for a task with a schema
+ * (the bundled copy, ahead of need); compileSchema without it requires the installed package.
+ */
+export async function loadJsonSchema(): Promise<void> {
+  Ajv ??= (await import('ajv')).Ajv;
+}
+let Ajv: typeof AjvClass | undefined;
+
+/**
  * Formats (`email`, `date`...) are not validated: ajv-formats is not a dependency, and an
  * unknown keyword in a user's schema should not break the run (strict off).
  * @throws Error when the schema itself does not compile (validation reports that up front).
  */
 export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  Ajv ??= (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv;
   return new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false }).compile(schema);
 }
 

@@ -15,6 +15,15 @@ export function listSome(items: string[], max = 5): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
+/** Whether any part of the task is a JSON Schema: checks, expected tool calls, tools' parameters, response formats. */
+export function hasJsonSchema(task: Task): boolean {
+  return (
+    task.checks.some((c) => c.type === 'json-schema' || (c.type === 'tool-call' && c.schema !== undefined)) ||
+    task.examples.some((e) => e.expectedTool?.schema !== undefined) ||
+    task.prompts.some((p) => p.responseFormat !== undefined || (p.tools ?? []).length > 0)
+  );
+}
+
 /** The message of a schema that does not compile, or null. */
 export function schemaProblem(schema: Record<string, unknown>): string | null {
   try {

@@ -14,6 +14,8 @@ import { normalizeTask } from './normalize.js';
 import type { YamlResult } from './positioned.js';
 import { providerRules } from './provider-rules.js';
 import { checkRules } from './rules.js';
+import { hasJsonSchema } from './check-rules.js';
+import { loadJsonSchema } from '../score/json.js';
 import { scriptRules } from './script-rules.js';
 import { taskSchema } from './schema.js';
 import { MAX_TASK_BYTES, readText, type ReadFile } from './source.js';
@@ -95,6 +97,7 @@ async function validateTask(value: unknown, file: string, baseDir: string, optio
   if (!parsed.success) throw await fail(fromZodIssues(parsed.error.issues));
 
   const { task, issues, origins } = await normalizeTask(parsed.data, { file, baseDir, ...(options.readFile ? { readFile: options.readFile } : {}) });
+  if (hasJsonSchema(task)) await loadJsonSchema();
   issues.push(...checkRules(parsed.data, task, origins), ...(await scriptRules(task)));
   const providers = providerRules(parsed.data, task, { env: options.env ?? {}, today: options.today ?? new Date() });
   issues.push(...providers.issues);
