@@ -41,6 +41,26 @@ describe('the built bundle', () => {
     expect(loaded).toContain('node_modules/commander/');
   });
 
+  it("an eval's modules leave out what it does not use: zod's other locales, ajv, undici's mocks and WebSocket", async () => {
+    const dir = join(ROOT, 'dist/bundle');
+    const cli = await readFile(join(dir, 'cli.js'), 'utf8');
+    const seen = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = await readFile(join(dir, file), 'utf8');
+      for (const m of text.matchAll(/from"\.\/([\w-]+\.js)"/g)) await visit(m[1]!);
+    };
+    await visit(/import\("\.\/(eval-[\w-]+\.js)"\)/.exec(cli)![1]!);
+    const loaded = (await Promise.all([...seen].map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
+    expect(loaded).toContain('Invalid input: expected'); // zod's English messages, which the task schema's errors fall back on
+    expect(loaded).not.toContain('erwartet'); // its German ones: `import { z } from 'zod'` bundles every locale (~440 KB)
+    expect(loaded).not.toContain('node_modules/ajv/'); // loaded for a task with a JSON Schema only (score/json.ts)
+    expect(loaded).toContain('node_modules/undici/lib/web/fetch/');
+    expect(loaded).not.toContain('node_modules/undici/lib/mock/');
+    expect(loaded).not.toContain('node_modules/undici/lib/web/websocket/');
+  });
+
   it('prints its version (the package.json one)', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
     const res = await runBuilt(['--version']);

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../record/files.js';
 import type { BatchStore, SavedBatch } from '../run/batch.js';

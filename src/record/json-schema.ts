@@ -1,5 +1,5 @@
 /** The run record's published JSON Schema (schemas/run.schema.json), made from its zod schema. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RUN_SCHEMA, runRecordSchema } from './schema.js';
 
 export function runRecordJsonSchema(): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * every reader validates against it (record/io.ts), and schemas/run.schema.json is generated from
  * it (a test keeps that file current). Fields may be added within a version, never renamed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type * as stats from '../stats/types.js';
 import { PROVIDER_TYPES } from '../providers/table.js';
 import { RUN_SCHEMA } from './schema-id.js';

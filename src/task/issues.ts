@@ -2,7 +2,7 @@
  * Problems found while validating, before they are located in a file.
  * Every stage returns `DraftIssue`s; load.ts locates them and throws one TaskError with all of them.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PROTO_KEY, UNKNOWN_KEY_SEPARATOR } from './schema.js';
 import { didYouMean } from './suggest.js';
 

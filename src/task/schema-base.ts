@@ -1,5 +1,5 @@
 /** Building blocks shared by the task file's schema modules (schema.ts and its parts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean } from './suggest.js';
 
 /** Separates per-key messages of one `unrecognized_keys` issue; see issues.ts. */

@@ -3,7 +3,7 @@
  * examples (an `expected`, an `expected_tool`) and whether its regex, schema, path or script loads
  * is judged in rules.ts and script-rules.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonSchemaObject, scalar, strict, text } from './schema-base.js';
 
 export const CHECK_TYPES = [

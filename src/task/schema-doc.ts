@@ -3,7 +3,7 @@
  * from what is validated. Walks the JSON Schema zod produces (`z.toJSONSchema`, input side, so
  * fields with defaults show as optional) and emits one table row per field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskSchema } from './schema.js';
 
 /** The subset of JSON Schema that z.toJSONSchema emits for our schema. */

@@ -3,7 +3,7 @@
  * `messages`, the tools the model may call, `tool_choice`, and a structured `response_format`.
  * Cross-field rules (one of `user`/`messages`, tool names, schemas that compile) are in rules.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonSchemaObject, strict, text } from './schema-base.js';
 
 /** What both APIs accept as a tool name. */

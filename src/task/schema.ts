@@ -3,7 +3,7 @@
  * (each `.describe()` ends up in the README through schema-doc.ts). No transforms here, so the
  * schema stays renderable as JSON Schema; conversion to `Task` happens in normalize.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseUrlProblem } from '../providers/base-url.js';
 import { PROVIDER_TYPES } from '../providers/table.js';
 import { LIMITS } from './limits.js';
