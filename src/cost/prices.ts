@@ -177,7 +177,7 @@ export interface PriceDataInfo {
  */
 export const RELEASE_DATES: Record<string, string> = { '0.1.8': '2026-09-23' };
 
-/** Reads the installed package.json (2 KB) rather than the 800 KB module. */
+/** Where the prices come from: the package, its version and that version's release date. */
 export function priceDataInfo(): PriceDataInfo {
   const version = typeof __AIJOURNEY_PRICES_VERSION__ === 'string' ? __AIJOURNEY_PRICES_VERSION__ : installedVersion();
   return { source: PACKAGE, version, date: RELEASE_DATES[version] ?? null };
@@ -190,7 +190,7 @@ export function priceDataInfo(): PriceDataInfo {
  */
 declare const __AIJOURNEY_PRICES_VERSION__: string | undefined;
 
-/** The installed package's version (unbundled: tests, the compiled library). */
+/** The installed package's version (unbundled: tests, the compiled library), from its package.json (2 KB) rather than the 800 KB module. */
 function installedVersion(): string {
   let version = 'unknown';
   try {

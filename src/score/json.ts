@@ -46,7 +46,7 @@ export function replyJson(input: { output: string; structured?: unknown }): Pars
 export const fencedNote = (fenced: boolean) => (fenced ? ' (inside a ```json fence)' : '');
 
 /**
- * ajv, loaded by the first task that has a schema: ~180 KB of code most tasks never run, ~40 M
+ * ajv, loaded by the first task that has a schema: ~180 KB of code most tasks never run, ~50 M
  * instructions of start-up when loaded with the rest. loadTask calls this for a task with a schema
  * (the bundled copy, ahead of need); compileSchema without it requires the installed package.
  */
