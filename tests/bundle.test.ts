@@ -24,35 +24,32 @@ examples:
 checks: [{ type: equals }]
 `;
 
+const BUNDLE = join(ROOT, 'dist/bundle');
+
+/** The text of a bundle file and of every file it imports statically, as Node loads them with it. */
+async function staticClosure(entry: string): Promise<string> {
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = await readFile(join(BUNDLE, file), 'utf8');
+    for (const m of text.matchAll(/from"\.\/([\w-]+\.js)"/g)) await visit(m[1]!);
+  };
+  await visit(entry);
+  return (await Promise.all([...seen].map((f) => readFile(join(BUNDLE, f), 'utf8')))).join('\n');
+}
+
 describe('the built bundle', () => {
   it('starts without the HTTP stack: what cli.js imports statically is the command line (undici came in once through the secret masking)', async () => {
-    const dir = join(ROOT, 'dist/bundle');
-    const seen = new Set<string>();
-    const visit = async (file: string): Promise<void> => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const text = await readFile(join(dir, file), 'utf8');
-      for (const m of text.matchAll(/from"\.\/([\w-]+\.js)"/g)) await visit(m[1]!);
-    };
-    await visit('cli.js');
-    const loaded = (await Promise.all([...seen].map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
+    const loaded = await staticClosure('cli.js');
     // esbuild keeps the paths of CommonJS modules in the bundle: undici's and commander's.
     expect(loaded).not.toContain('node_modules/undici/');
     expect(loaded).toContain('node_modules/commander/');
   });
 
   it("an eval's modules leave out what it does not use: zod's other locales, ajv, undici's mocks and WebSocket", async () => {
-    const dir = join(ROOT, 'dist/bundle');
-    const cli = await readFile(join(dir, 'cli.js'), 'utf8');
-    const seen = new Set<string>();
-    const visit = async (file: string): Promise<void> => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const text = await readFile(join(dir, file), 'utf8');
-      for (const m of text.matchAll(/from"\.\/([\w-]+\.js)"/g)) await visit(m[1]!);
-    };
-    await visit(/import\("\.\/(eval-[\w-]+\.js)"\)/.exec(cli)![1]!);
-    const loaded = (await Promise.all([...seen].map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
+    const cli = await readFile(join(BUNDLE, 'cli.js'), 'utf8');
+    const loaded = await staticClosure(/import\("\.\/(eval-[\w-]+\.js)"\)/.exec(cli)![1]!);
     expect(loaded).toContain('Invalid input: expected'); // zod's English messages, which the task schema's errors fall back on
     expect(loaded).not.toContain('erwartet'); // its German ones: `import { z } from 'zod'` bundles every locale (~440 KB)
     expect(loaded).not.toContain('node_modules/ajv/'); // loaded for a task with a JSON Schema only (score/json.ts)
