@@ -9,6 +9,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
@@ -16,6 +17,60 @@ const outdir = `${root}dist/bundle`;
 /** The genai-prices version being bundled (its `exports` hide package.json; it sits beside dist/). */
 const require = createRequire(import.meta.url);
 const pricesVersion = JSON.parse(await readFile(join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json'), 'utf8')).version;
+/**
+ * The end of the array or object literal that opens at `text[start]`, for data literals only: a
+ * comment, regular expression or substitution (`${}`) ends the scan with an error.
+ */
+function literalEnd(text, start) {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; text[i] !== c; i++) {
+        if (text[i] === '\\') i++;
+        else if (c === '`' && text.startsWith('${', i)) throw new Error(`the literal holds a substitution at offset ${i}`);
+      }
+    } else if (c === '/') {
+      throw new Error(`the literal holds a comment or regular expression at offset ${i}`);
+    } else if (c === '[' || c === '{' || c === '(') {
+      depth++;
+    } else if ((c === ']' || c === '}' || c === ')') && --depth === 0) {
+      return i + 1;
+    }
+  }
+  throw new Error('the literal does not end');
+}
+
+/**
+ * genai-prices opens its module with its price data as one 480 KB object literal. V8 runs a
+ * literal that size about twice as slowly as `JSON.parse` of the same data: ~30 M instructions,
+ * ~5-10 ms, before the first request of every eval. Bundled, the literal becomes `JSON.parse` of
+ * its JSON once the two are checked deep-equal here. If the module's shape changes, the build warns
+ * and bundles it as it is (slower, same prices), and tests/bundle.test.ts fails until this is looked at.
+ */
+const pricesDataAsJson = {
+  name: 'genai-prices-data-as-json',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      try {
+        const start = /^const \w+ = (?=\[)/.exec(text)?.[0].length;
+        if (start === undefined) throw new Error('the module no longer opens with `const <name> = [`');
+        const end = literalEnd(text, start);
+        const value = new Function(`return (${text.slice(start, end)});`)();
+        // Apostrophes as \u0027: esbuild then quotes the string with ' rather than as a template
+        // literal (its choice for a string full of "), which V8 scans ~3 ms slower at this size.
+        const json = JSON.stringify(value).replaceAll("'", '\\u0027');
+        if (!isDeepStrictEqual(JSON.parse(json), value)) throw new Error('the literal holds values JSON cannot carry');
+        return { contents: `${text.slice(0, start)}JSON.parse(${JSON.stringify(json)})${text.slice(end)}`, loader: 'js' };
+      } catch (err) {
+        console.warn(`scripts/bundle.mjs: genai-prices' data stays a literal: ${err.message} (see pricesDataAsJson)`);
+        return undefined;
+      }
+    });
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [`${root}src/cli.ts`, `${root}src/index.ts`],
@@ -32,6 +87,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   define: { __AIJOURNEY_PRICES_VERSION__: JSON.stringify(pricesVersion) },
+  plugins: [pricesDataAsJson],
   // CommonJS dependencies call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __aijourneyRequire } from 'node:module'; const require = __aijourneyRequire(import.meta.url);" },
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runBuilt, runProcess, workdir } from './helpers/cli.js';
@@ -56,6 +56,15 @@ describe('the built bundle', () => {
     expect(loaded).toContain('node_modules/undici/lib/web/fetch/');
     expect(loaded).not.toContain('node_modules/undici/lib/mock/');
     expect(loaded).not.toContain('node_modules/undici/lib/web/websocket/');
+  });
+
+  it("holds genai-prices' data as a string for JSON.parse, not as a 480 KB object literal (scripts/bundle.mjs)", async () => {
+    const files = (await readdir(BUNDLE)).filter((f) => f.endsWith('.js'));
+    const texts = await Promise.all(files.map((f) => readFile(join(BUNDLE, f), 'utf8')));
+    const prices = texts.filter((t) => t.includes('https://www.anthropic.com/pricing'));
+    expect(prices).toHaveLength(1);
+    expect(prices[0]).toContain(`JSON.parse('[{"id":"anthropic","name":"Anthropic",`);
+    expect(prices[0]).not.toContain('{id:"anthropic"');
   });
 
   it('prints its version (the package.json one)', async () => {
