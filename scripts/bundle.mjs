@@ -80,8 +80,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // A native addon: loaded from node_modules at run time, and only when the cache is on.
-  external: ['better-sqlite3'],
+  // better-sqlite3's JavaScript is bundled (~4 ms less to load than its files from node_modules);
+  // its native addon is loaded from node_modules by path (src/run/cache.ts), so the `bindings`
+  // package that would look for it stays out.
+  external: ['bindings'],
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',

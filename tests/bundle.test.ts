@@ -93,6 +93,19 @@ describe('the built bundle', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('caches through the bundled better-sqlite3: a second run replays every call, with no warning', async () => {
+    const dir = await workdir({ 'task.yaml': TASK });
+    server.reset();
+    const first = await runBuilt(['eval', 'task.yaml', '--json'], { env, cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(server.requests).toHaveLength(2);
+    const again = await runBuilt(['eval', 'task.yaml', '--json'], { env, cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.requests).toHaveLength(2);
+    expect(JSON.parse(again.stdout).results.map((r: { cached: boolean }) => r.cached)).toEqual([true, true]);
+    expect(first.stderr + again.stderr).not.toContain('response cache');
+  });
+
   it("an eval loads one HTTP stack: Node's own copy of undici is never loaded (the SDKs' Headers and FormData are undici's)", async () => {
     const dir = await workdir({
       'task.yaml': TASK,
