@@ -71,6 +71,39 @@ const pricesDataAsJson = {
   },
 };
 
+/**
+ * undici's HTTP/2 client requires `node:http2` as it loads, for ten constants: ~5 ms of every eval
+ * on Node 20 and 24, though aijourney speaks HTTP/1.1 (undici's default; nothing sets allowH2).
+ * Bundled, the constants are written out (checked against `node:http2` here) and the module is
+ * required at the first HTTP/2 connection. If undici changes these lines, the build warns and
+ * bundles the file as it is; tests/bundle.test.ts then fails.
+ */
+const lazyHttp2 = {
+  name: 'undici-lazy-http2',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const block = /let http2\ntry \{\n {2}http2 = require\('node:http2'\)\n\} catch \{\n(?: {2}\/\/.*\n)* {2}http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n {2}constants: \{\n([\s\w,]+)\n {2}\}\n\} = http2\n/;
+      const match = block.exec(text);
+      const names = match?.[1].split(',').map((name) => name.trim());
+      const { constants } = createRequire(import.meta.url)('node:http2');
+      const rest = match ? text.replace(block, '') : '';
+      const uses = rest.match(/\bhttp2\s*[.[]/g) ?? [];
+      if (!names || !names.every((name) => ['string', 'number'].includes(typeof constants[name])) || uses.join() !== 'http2.') {
+        console.warn(`scripts/bundle.mjs: ${args.path} loads node:http2 as it loads: its lines changed (see lazyHttp2)`);
+        return undefined;
+      }
+      const lazy = [
+        'let http2Module',
+        "const http2 = { connect: (...args) => (http2Module ??= require('node:http2')).connect(...args) }",
+        `const ${names.map((name) => `${name} = ${JSON.stringify(constants[name])}`).join(', ')}`,
+        '',
+      ].join('\n');
+      return { contents: text.replace(block, lazy), loader: 'js' };
+    });
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [`${root}src/cli.ts`, `${root}src/index.ts`],
@@ -89,7 +122,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   define: { __AIJOURNEY_PRICES_VERSION__: JSON.stringify(pricesVersion) },
-  plugins: [pricesDataAsJson],
+  plugins: [pricesDataAsJson, lazyHttp2],
   // CommonJS dependencies call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __aijourneyRequire } from 'node:module'; const require = __aijourneyRequire(import.meta.url);" },
 });
