@@ -15,6 +15,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202
 const CONTROL_CHAR = new RegExp(CONTROL.source);
 /** The same, with tab and line feed. */
 const CONTROL_OR_SPACE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_OR_SPACE_CHAR = new RegExp(CONTROL_OR_SPACE.source);
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -28,7 +29,9 @@ function escaped(char: string): string {
  * and tabs stay (CRLF becomes LF): for outputs shown as blocks or collapsed onto one line later.
  */
 export function displayText(text: string, multiline = false): string {
-  return multiline ? text.replace(/\r\n/g, '\n').replace(CONTROL, escaped) : text.replace(CONTROL_OR_SPACE, escaped);
+  // Tested first: most text is clean, and a test is cheaper than a replace that finds nothing (a CR is a control character).
+  if (multiline) return CONTROL_CHAR.test(text) ? text.replace(/\r\n/g, '\n').replace(CONTROL, escaped) : text;
+  return CONTROL_OR_SPACE_CHAR.test(text) ? text.replace(CONTROL_OR_SPACE, escaped) : text;
 }
 
 /**
@@ -59,17 +62,17 @@ export function displayCopy<T>(value: T): T {
       return copy ?? v;
     }
     if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v);
-      let changed = false;
-      for (const entry of entries) {
-        const shown = walk(entry[1], entry[0], free);
-        if (shown !== entry[1]) {
-          entry[1] = shown;
-          changed = true;
-        }
+      const keys = Object.keys(v);
+      let entries: Array<[string, unknown]> | null = null;
+      for (let i = 0; i < keys.length; i++) {
+        const item = (v as Record<string, unknown>)[keys[i]!];
+        const shown = walk(item, keys[i]!, free);
+        if (shown === item) continue;
+        entries ??= Object.entries(v); // in the order of Object.keys
+        entries[i]![1] = shown;
       }
       // fromEntries defines each key as an own property (a key named __proto__ stays a key).
-      return changed ? Object.fromEntries(entries) : v;
+      return entries ? Object.fromEntries(entries) : v;
     }
     return v;
   };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvField } from '../../src/render/csv.js';
-import { displayText, guardTerminal } from '../../src/render/terminal-text.js';
+import { displayCopy, displayText, guardTerminal } from '../../src/render/terminal-text.js';
 import { hasCommand, ptyCommand, runCli, runOnPty, workdir, type CliResult } from '../helpers/cli.js';
 import { startWireServer, type WireServer } from '../server/wire-server.mjs';
 
@@ -113,6 +113,21 @@ describe('control characters through every command', () => {
   it('displayText escapes every kind, and keeps line breaks only where asked', () => {
     expect(displayText('a\nb\tc\u001b\u0000\u007f\u0085\u200e\u2028\u202a\u2069')).toBe('a\\nb\\tc\\x1b\\x00\\x7f\\x85\\u200e\\u2028\\u202a\\u2069');
     expect(displayText('a\r\nb\rc', true)).toBe('a\nb\\rc');
+    expect(displayText('plain\ttext', true)).toBe('plain\ttext');
+  });
+
+  it('displayCopy copies only what it changes, keeps key order, and keeps a key named __proto__ a key', () => {
+    const clean = { id: 'p1', results: [{ output: 'fine\nline', usage: { inputTokens: 3 } }], n: 2 };
+    expect(displayCopy(clean)).toBe(clean);
+    const dirty = JSON.parse('{"a":1,"__proto__":"x\\u001by","results":[{"output":"ok"},{"output":"a\\r\\nb"}],"z":"\\u202e"}');
+    const shown = displayCopy(dirty);
+    expect(Object.keys(shown)).toEqual(['a', '__proto__', 'results', 'z']);
+    expect(Object.getPrototypeOf(shown)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(shown, '__proto__')?.value).toBe('x\\x1by');
+    expect(shown.results[0]).toBe(dirty.results[0]);
+    expect(shown.results[1]).toEqual({ output: 'a\nb' });
+    expect(shown.z).toBe('\\u202e');
+    expect(dirty.results[1].output).toBe('a\r\nb');
   });
 });
 
