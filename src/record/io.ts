@@ -45,17 +45,24 @@ function* recordText(record: RunRecord): Generator<string> {
     const end = i < entries.length - 1 ? ',\n' : '\n';
     if (Array.isArray(value) && value.length > 0) {
       yield `  ${JSON.stringify(key)}: [\n`;
-      for (let j = 0; j < value.length; j++) yield `    ${nested(value[j] ?? null, '    ')}${j < value.length - 1 ? ',' : ''}\n`;
+      for (let j = 0; j < value.length; j++) yield `    ${nested(value[j] ?? null, 2)}${j < value.length - 1 ? ',' : ''}\n`;
       yield `  ]${end}`;
     } else {
-      yield `  ${JSON.stringify(key)}: ${nested(value, '  ')}${end}`;
+      yield `  ${JSON.stringify(key)}: ${nested(value, 1)}${end}`;
     }
   }
   yield '}\n';
 }
 
-/** A value as JSON.stringify indents it at a depth: a line feed is only ever structural (strings escape theirs). */
-const nested = (value: unknown, indent: string) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+/**
+ * A value as JSON.stringify indents it one or two levels down, its first line not indented: the
+ * value is stringified inside one or two arrays, which are cut off again (`[\n  ` and `\n]`, or
+ * `[\n  [\n    ` and `\n  ]\n]`). Indenting the value's own text by replacing each line feed took
+ * a third longer: 20 ms more for 10,000 results.
+ */
+function nested(value: unknown, depth: 1 | 2): string {
+  return depth === 1 ? JSON.stringify([value], null, 2).slice(4, -2) : JSON.stringify([[value]], null, 2).slice(10, -6);
+}
 
 /** Pieces joined into chunks of about 64 KiB: one write each. */
 function* inPieces(pieces: Iterable<string>): Generator<string> {
