@@ -83,13 +83,14 @@ const lazyHttp2 = {
   setup(build) {
     build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
-      const block = /let http2\ntry \{\n {2}http2 = require\('node:http2'\)\n\} catch \{\n(?: {2}\/\/.*\n)* {2}http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n {2}constants: \{\n([\s\w,]+)\n {2}\}\n\} = http2\n/;
+      const block =
+        /let http2\ntry \{\n {2}http2 = require\('node:http2'\)\n\} catch \{\n(?: {2}\/\/.*\n)* {2}http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n {2}constants: \{\n([\s\w,]+)\n {2}\}\n\} = http2\n/;
       const match = block.exec(text);
       const names = match?.[1].split(',').map((name) => name.trim());
       const { constants } = createRequire(import.meta.url)('node:http2');
       const rest = match ? text.replace(block, '') : '';
       const uses = rest.match(/\bhttp2\s*[.[]/g) ?? [];
-      if (!names || !names.every((name) => ['string', 'number'].includes(typeof constants[name])) || uses.join() !== 'http2.') {
+      if (!names?.every((name) => ['string', 'number'].includes(typeof constants[name])) || uses.join() !== 'http2.') {
         console.warn(`scripts/bundle.mjs: ${args.path} loads node:http2 as it loads: its lines changed (see lazyHttp2)`);
         return undefined;
       }
