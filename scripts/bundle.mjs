@@ -17,6 +17,7 @@ const outdir = `${root}dist/bundle`;
 /** The genai-prices version being bundled (its `exports` hide package.json; it sits beside dist/). */
 const require = createRequire(import.meta.url);
 const pricesVersion = JSON.parse(await readFile(join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json'), 'utf8')).version;
+
 /**
  * The end of the array or object literal that opens at `text[start]`, for data literals only: a
  * comment, regular expression or substitution (`${}`) ends the scan with an error.
@@ -72,8 +73,10 @@ const pricesDataAsJson = {
 };
 
 /**
- * undici's HTTP/2 client requires `node:http2` as it loads, for ten constants: ~5 ms of every eval
- * on Node 20 and 24, though aijourney speaks HTTP/1.1 (undici's default; nothing sets allowH2).
+ * undici's HTTP/2 client requires `node:http2` as it loads, for ten constants, in every eval (and
+ * `node:tls` with it, which an http:// target does not otherwise need): ~6 M instructions to the
+ * first request, ~5 ms timed alone on Node 20, though aijourney speaks HTTP/1.1 (undici's default;
+ * nothing sets allowH2).
  * Bundled, the constants are written out (checked against `node:http2` here) and the module is
  * required at the first HTTP/2 connection. If undici changes these lines, the build warns and
  * bundles the file as it is; tests/bundle.test.ts then fails.
