@@ -43,70 +43,72 @@ function literalEnd(text, start) {
 }
 
 /**
+ * A build step that rewrites one dependency's file for speed, keeping what it does: `rewrite` returns
+ * the new text, or throws saying why it cannot (the file changed shape). Then the build warns and
+ * bundles the file as it is (slower, same behaviour), and tests/bundle.test.ts fails until the step
+ * is looked at.
+ */
+function checkedRewrite(name, filter, rewrite) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        try {
+          return { contents: rewrite(text), loader: 'js' };
+        } catch (err) {
+          console.warn(`scripts/bundle.mjs: ${name} left ${args.path} as it is: ${err.message}`);
+          return undefined;
+        }
+      });
+    },
+  };
+}
+
+/**
  * genai-prices opens its module with its price data as one 480 KB object literal. V8 runs a
  * literal that size about twice as slowly as `JSON.parse` of the same data: ~30 M instructions,
  * ~5-10 ms, before the first request of every eval. Bundled, the literal becomes `JSON.parse` of
- * its JSON once the two are checked deep-equal here. If the module's shape changes, the build warns
- * and bundles it as it is (slower, same prices), and tests/bundle.test.ts fails until this is looked at.
+ * its JSON once the two are checked deep-equal here.
  */
-const pricesDataAsJson = {
-  name: 'genai-prices-data-as-json',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      try {
-        const start = /^const \w+ = (?=\[)/.exec(text)?.[0].length;
-        if (start === undefined) throw new Error('the module no longer opens with `const <name> = [`');
-        const end = literalEnd(text, start);
-        const value = new Function(`return (${text.slice(start, end)});`)();
-        // Apostrophes as \u0027: esbuild then quotes the string with ' rather than as a template
-        // literal (its choice for a string full of "), which V8 scans ~3 ms slower at this size.
-        const json = JSON.stringify(value).replaceAll("'", '\\u0027');
-        if (!isDeepStrictEqual(JSON.parse(json), value)) throw new Error('the literal holds values JSON cannot carry');
-        return { contents: `${text.slice(0, start)}JSON.parse(${JSON.stringify(json)})${text.slice(end)}`, loader: 'js' };
-      } catch (err) {
-        console.warn(`scripts/bundle.mjs: genai-prices' data stays a literal: ${err.message} (see pricesDataAsJson)`);
-        return undefined;
-      }
-    });
-  },
-};
+const pricesDataAsJson = checkedRewrite('genai-prices-data-as-json', /[\\/]@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/, (text) => {
+  const start = /^const \w+ = (?=\[)/.exec(text)?.[0].length;
+  if (start === undefined) throw new Error('the module no longer opens with `const <name> = [`');
+  const end = literalEnd(text, start);
+  const value = new Function(`return (${text.slice(start, end)});`)();
+  // Apostrophes as \u0027: esbuild then quotes the string with ' rather than as a template
+  // literal (its choice for a string full of "), which V8 scans ~3 ms slower at this size.
+  const json = JSON.stringify(value).replaceAll("'", '\\u0027');
+  if (!isDeepStrictEqual(JSON.parse(json), value)) throw new Error('the literal holds values JSON cannot carry');
+  return `${text.slice(0, start)}JSON.parse(${JSON.stringify(json)})${text.slice(end)}`;
+});
 
 /**
  * undici's HTTP/2 client requires `node:http2` as it loads, for ten constants, in every eval (and
  * `node:tls` with it, which an http:// target does not otherwise need): ~6 M instructions to the
  * first request, ~5 ms timed alone on Node 20, though aijourney speaks HTTP/1.1 (undici's default;
- * nothing sets allowH2).
- * Bundled, the constants are written out (checked against `node:http2` here) and the module is
- * required at the first HTTP/2 connection. If undici changes these lines, the build warns and
- * bundles the file as it is; tests/bundle.test.ts then fails.
+ * nothing sets allowH2). Bundled, the constants are written out (checked against `node:http2`
+ * here) and the module is required at the first HTTP/2 connection.
  */
-const lazyHttp2 = {
-  name: 'undici-lazy-http2',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      const block =
-        /let http2\ntry \{\n {2}http2 = require\('node:http2'\)\n\} catch \{\n(?: {2}\/\/.*\n)* {2}http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n {2}constants: \{\n([\s\w,]+)\n {2}\}\n\} = http2\n/;
-      const match = block.exec(text);
-      const names = match?.[1].split(',').map((name) => name.trim());
-      const { constants } = createRequire(import.meta.url)('node:http2');
-      const rest = match ? text.replace(block, '') : '';
-      const uses = rest.match(/\bhttp2\s*[.[]/g) ?? [];
-      if (!names?.every((name) => ['string', 'number'].includes(typeof constants[name])) || uses.join() !== 'http2.') {
-        console.warn(`scripts/bundle.mjs: ${args.path} loads node:http2 as it loads: its lines changed (see lazyHttp2)`);
-        return undefined;
-      }
-      const lazy = [
-        'let http2Module',
-        "const http2 = { connect: (...args) => (http2Module ??= require('node:http2')).connect(...args) }",
-        `const ${names.map((name) => `${name} = ${JSON.stringify(constants[name])}`).join(', ')}`,
-        '',
-      ].join('\n');
-      return { contents: text.replace(block, lazy), loader: 'js' };
-    });
-  },
-};
+const lazyHttp2 = checkedRewrite('undici-lazy-http2', /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/, (text) => {
+  const block =
+    /let http2\ntry \{\n {2}http2 = require\('node:http2'\)\n\} catch \{\n(?: {2}\/\/.*\n)* {2}http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n {2}constants: \{\n([\s\w,]+)\n {2}\}\n\} = http2\n/;
+  const match = block.exec(text);
+  if (!match) throw new Error('its require of node:http2 and the constants taken from it changed');
+  const names = match[1].split(',').map((name) => name.trim());
+  const { constants } = require('node:http2');
+  const unknown = names.filter((name) => !['string', 'number'].includes(typeof constants[name]));
+  if (unknown.length > 0) throw new Error(`node:http2 has no constant ${unknown.join(', ')}`);
+  const rest = text.slice(0, match.index) + text.slice(match.index + match[0].length);
+  if ((rest.match(/\bhttp2\s*[.[]/g) ?? []).join() !== 'http2.') throw new Error('it uses node:http2 for more than http2.connect');
+  const lazy = [
+    'let http2Module',
+    "const http2 = { connect: (...args) => (http2Module ??= require('node:http2')).connect(...args) }",
+    `const ${names.map((name) => `${name} = ${JSON.stringify(constants[name])}`).join(', ')}`,
+    '',
+  ].join('\n');
+  return text.slice(0, match.index) + lazy + text.slice(match.index + match[0].length);
+});
 
 await rm(outdir, { recursive: true, force: true });
 await build({
