@@ -47,7 +47,7 @@ describe('the built bundle', () => {
     expect(loaded).toContain('node_modules/commander/');
   });
 
-  it("an eval's modules leave out what it does not use: zod's other locales, ajv, undici's mocks and WebSocket", async () => {
+  it("an eval's modules leave out what it does not use: zod's other locales, ajv, undici's mocks, WebSocket and request API", async () => {
     const cli = await readFile(join(BUNDLE, 'cli.js'), 'utf8');
     const loaded = await staticClosure(/import\("\.\/(eval-[\w-]+\.js)"\)/.exec(cli)![1]!);
     expect(loaded).toContain('Invalid input: expected'); // zod's English messages, which the task schema's errors fall back on
@@ -56,6 +56,8 @@ describe('the built bundle', () => {
     expect(loaded).toContain('node_modules/undici/lib/web/fetch/');
     expect(loaded).not.toContain('node_modules/undici/lib/mock/');
     expect(loaded).not.toContain('node_modules/undici/lib/web/websocket/');
+    expect(loaded).toContain('node_modules/undici/lib/api/api-connect.js'); // ProxyAgent's tunnels
+    expect(loaded).not.toContain('node_modules/undici/lib/api/api-request.js'); // fetch dispatches directly
   });
 
   it("holds genai-prices' data as a string for JSON.parse, not as a 480 KB object literal (scripts/bundle.mjs)", async () => {

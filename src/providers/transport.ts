@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 // undici's parts, not its index: the index also loads every other dispatcher, the mocks, the
 // caches, WebSocket and EventSource (~45 M instructions at start-up, ~8 ms) for the six we use.
 // Their types are undici's own (undici-parts.d.ts).
-import api from 'undici/lib/api/index.js';
+import connect from 'undici/lib/api/api-connect.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 import { fetch as undiciFetch } from 'undici/lib/web/fetch/index.js';
@@ -19,9 +19,10 @@ import { Response } from 'undici/lib/web/fetch/response.js';
 import { ATTEMPT_LOG, type AttemptLog } from './attempts.js';
 import { proxySettings, type ProxySettings } from './proxy-env.js';
 
-// What undici's index does besides exporting: every dispatcher gets the request/stream/pipeline/
-// upgrade/connect methods (ProxyAgent tunnels with `connect`).
-Object.assign(Dispatcher.prototype, api);
+// What undici's index does besides exporting, for the one method undici's own dispatchers call:
+// ProxyAgent tunnels with `connect`. The index also gives every dispatcher request/stream/pipeline/
+// upgrade, which nothing here calls (fetch dispatches directly); loading them cost ~5 ms.
+Object.assign(Dispatcher.prototype, { connect });
 
 export interface Transport {
   /** Hand this to the SDKs' `fetch` option. */
