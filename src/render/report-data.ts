@@ -91,7 +91,7 @@ function classRate(k: number, n: number): string {
 }
 
 /** The calibration table, one row per judge candidate, as text cells (the same in every format). */
-export function calibrationCells(record: RunRecord): { head: string[]; rows: string[][] } {
+export function calibrationCells(record: Pick<RunRecord, 'judge'>): { head: string[]; rows: string[][] } {
   const head = ['judge', 'n', 'TPR [95% CI]', 'TNR [95% CI]', 'J', 'agreement', 'kappa', 'unparseable', 'flip rate', 'cost', 'p50'];
   const rows = (record.judge?.candidates ?? []).map((c) => [
     `${c.selected ? '▶ ' : ''}${c.id}`,
@@ -113,7 +113,7 @@ export function calibrationCells(record: RunRecord): { head: string[]; rows: str
  * What the panel row is, under the calibration table: its members, how it combined their votes and
  * with which weights, and why it was or was not selected.
  */
-export function panelNote(record: RunRecord): string | null {
+export function panelNote(record: Pick<RunRecord, 'judge'>): string | null {
   const rows = record.judge?.candidates ?? [];
   const panel = rows.find((c) => c.panel);
   if (!panel?.panel) return null;
@@ -130,7 +130,7 @@ export function panelNote(record: RunRecord): string | null {
 const logOdds = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
 
 /** The notes under the results table, the same in every format. */
-export function resultNotes(record: RunRecord): string[] {
+export function resultNotes(record: Pick<RunRecord, 'summary' | 'judge'>): string[] {
   const repeated = record.summary.some((row) => row.flipRate !== null);
   const notes = [
     `quality = passed / (calls that returned an output); errors are counted apart. Intervals: 95% Wilson${repeated ? ' at the effective sample size (repeats of one example are correlated: the example is the unit)' : ''}.`,

@@ -19,11 +19,17 @@ export interface RenderOptions {
   volumePerDay?: number;
 }
 
+/**
+ * What the sections read, escaped for display: the record but its results (many; at most
+ * `maxFailures` of them are shown, and failureSection escapes those), its inputs and its plan (never shown).
+ */
+type Shown = Omit<RunRecord, 'results' | 'inputs' | 'plan'>;
+
 function table(head: string[], color: boolean): Table.Table {
   return new Table({ head, style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] } });
 }
 
-function calibrationSection(record: RunRecord, p: Palette): string[] {
+function calibrationSection(record: Shown, p: Palette): string[] {
   const judge = record.judge;
   if (!judge) return [];
   const lines: string[] = [];
@@ -63,7 +69,7 @@ function calibrationSection(record: RunRecord, p: Palette): string[] {
   return lines;
 }
 
-function summarySection(record: RunRecord, p: Palette, volume?: number): string[] {
+function summarySection(record: Shown, calls: number, p: Palette, volume?: number): string[] {
   const head = ['prompt', 'provider', 'calls', 'passed', 'errors', 'quality [95% CI]'];
   if (record.judge) head.push('corrected [95% CI]');
   const repeated = record.summary.some((row) => row.flipRate !== null);
@@ -89,13 +95,13 @@ function summarySection(record: RunRecord, p: Palette, volume?: number): string[
   const retries = retryNote(record.summary);
   if (retries) lines.push(p.dim(retries));
   const batched = record.summary.reduce((n, row) => n + (row.batched ?? 0), 0);
-  if (batched > 0) lines.push(p.dim(batchedNote(batched, record.results.length)));
+  if (batched > 0) lines.push(p.dim(batchedNote(batched, calls)));
   lines.push(...recommendationLines(record, p));
   return lines;
 }
 
 /** The Pareto note and the one-line pick (recommend.ts); nothing for records written before them. */
-function recommendationLines(record: RunRecord, p: Palette): string[] {
+function recommendationLines(record: Shown, p: Palette): string[] {
   const lines: string[] = [];
   if (record.summary.some((row) => row.pareto !== undefined) && record.summary.length > 1) {
     const unplaced = record.summary.filter((row) => row.quality.rate !== null && row.costUsd.per1kCalls === null).map((row) => `${rowName(row)}`);
@@ -110,11 +116,12 @@ function recommendationLines(record: RunRecord, p: Palette): string[] {
   return lines;
 }
 
-function failureSection(record: RunRecord, p: Palette, max: number): string[] {
-  const failing = record.results.filter((r) => r.pass !== true);
+function failureSection(results: RunRecord['results'], p: Palette, max: number): string[] {
+  const failing = results.filter((r) => r.pass !== true);
   if (failing.length === 0) return [];
   const t = table(['prompt', 'provider', 'ex', 'output', 'why'], p.enabled);
-  for (const r of failing.slice(0, max)) {
+  // Escaped as the record's results are (their outputs, reasons and errors keep their line breaks for oneLine).
+  for (const r of displayCopy({ results: failing.slice(0, max) }).results) {
     const why = r.error
       ? p.red(oneLine(`error: ${r.error}`, 70)) // coloured after cutting, so the colour codes stay whole
       : oneLine(
@@ -134,7 +141,7 @@ function batchedNote(batched: number, total: number): string {
   return `${batched === total ? 'every call' : `${batched} of ${total} calls`} went through a provider batch, priced at the batch rate (half price: src/cost/batch.ts); latency columns marked "batch" are the batch's turnaround (submission to results), not a per-call latency`;
 }
 
-function costLine(record: RunRecord): string[] {
+function costLine(record: Shown): string[] {
   const { total, spentNow } = record.costUsd;
   const lines = [
     `Cost: ${costBreakdown(record.costUsd, record.judge !== null)}${total !== null && Math.abs(spentNow - total) > 1e-9 ? ` (spent now ${usd(spentNow)}; the rest replayed from cache)` : ''}`,
@@ -152,16 +159,17 @@ function costLine(record: RunRecord): string[] {
  * every string of which is shown with its control characters escaped (ids, outputs, reasons).
  */
 export function renderRun(saved: RunRecord, options: RenderOptions): string {
-  const record = displayCopy(saved);
+  const { results, inputs: _inputs, plan: _plan, ...shown } = saved;
+  const record: Shown = displayCopy(shown);
   const p = palette(options.color);
   const sections: string[][] = [];
   if (!record.complete)
-    sections.push([p.yellow(`Incomplete run: ${record.results.length} of ${record.plannedCalls} calls finished (${stopText(record.stopReason)})`)]);
+    sections.push([p.yellow(`Incomplete run: ${results.length} of ${record.plannedCalls} calls finished (${stopText(record.stopReason)})`)]);
   sections.push(
     calibrationSection(record, p),
-    summarySection(record, p, options.volumePerDay),
+    summarySection(record, results.length, p, options.volumePerDay),
     (record.pairwise ?? []).length > 0 ? [p.bold('Pairwise comparison'), ...(record.pairwise ?? []).flatMap(pairwiseLines)] : [],
-    failureSection(record, p, options.maxFailures ?? 20),
+    failureSection(results, p, options.maxFailures ?? 20),
     costLine(record),
   );
   if (record.baseline) sections.push(renderBaseline(record.baseline, p));
