@@ -69,6 +69,27 @@ describe('the built bundle', () => {
     expect(prices[0]).not.toContain('{id:"anthropic"');
   });
 
+  it('applied every rewrite step of scripts/bundle.mjs (a step whose file changed shape is skipped with a warning)', async () => {
+    const steps = JSON.parse(await readFile(join(BUNDLE, 'rewrites.json'), 'utf8'));
+    expect(steps).toEqual({ 'genai-prices-data-as-json': 'applied', 'genai-prices-lazy-ancestors': 'applied', 'undici-lazy-http2': 'applied' });
+  });
+
+  it('prices every OpenAI and Anthropic model as the installed genai-prices does, its data and unit registry rewritten', async () => {
+    const file = (await readdir(BUNDLE)).find((f) => /^prices-\w+\.js$/.test(f));
+    const bundled = (await import(join(BUNDLE, file!))) as typeof import('../src/cost/prices.js');
+    const installed = await import('../src/cost/prices.js');
+    const rows = installed.listModels().filter((row) => row.provider === 'openai' || row.provider === 'anthropic');
+    expect(rows.length).toBeGreaterThan(50);
+    expect(bundled.listModels()).toEqual(installed.listModels());
+    // Cache reads and writes bring in more of the units and their ancestors (each price key's are checked).
+    const usage = { inputTokens: 12_345, outputTokens: 678, cacheReadTokens: 2_000, cacheWriteTokens: 300 };
+    const costs = (prices: typeof installed) =>
+      rows.map((row) => prices.callCost({ id: `${row.provider}:${row.model}`, type: row.provider as 'openai', model: row.model, params: {} }, usage));
+    const expected = costs(installed);
+    expect(expected.filter((usd) => usd !== null).length).toBeGreaterThan(50);
+    expect(costs(bundled)).toEqual(expected);
+  });
+
   it('prints its version (the package.json one)', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
     const res = await runBuilt(['--version']);

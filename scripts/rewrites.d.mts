@@ -1,0 +1,11 @@
+// Types of the build steps tests/build/rewrites.test.ts checks.
+export interface RewriteStep {
+  name: string;
+  /** The rewritten text, or throws saying why the file cannot be rewritten. */
+  rewrite(text: string): string;
+}
+export const pricesDataAsJson: RewriteStep;
+export const pricesLazyAncestors: RewriteStep;
+export const lazyHttp2: RewriteStep;
+export const stepResults: Record<string, string>;
+export function rewritePlugins(): unknown[];
