@@ -56,7 +56,20 @@ function stamping(base: Dispatcher, log: AttemptLog, now: () => number): Dispatc
     };
     return base.dispatch(options, wrapped as unknown as Dispatcher.DispatchHandler);
   };
-  return { dispatch } as unknown as Dispatcher;
+  return bodyAsBytes(dispatch);
+}
+
+/**
+ * A dispatcher that undici's fetch hands a request's body as its bytes. Otherwise fetch streams
+ * every body to the dispatcher through a web ReadableStream and an async generator, for the fetch
+ * standard's per-chunk hooks, which only undici's internal callers set; a dispatcher that says
+ * `isMockActive` (undici's MockAgent, to match bodies) gets the bytes instead, as undici's own
+ * `request()` API takes them, written with the headers in one go. The flag does nothing else in
+ * undici's fetch. 1,000 calls take ~250 M instructions less (~4% of the per-call work);
+ * tests/providers/transport.test.ts checks that the dispatcher gets the bytes.
+ */
+function bodyAsBytes(dispatch: (options: Dispatcher.DispatchOptions, handler: Handler) => boolean): Dispatcher {
+  return { dispatch, isMockActive: true } as unknown as Dispatcher;
 }
 
 /**
@@ -123,10 +136,11 @@ export function createTransport(env: Record<string, string | undefined>, now: ()
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  const direct = bodyAsBytes((options, handler) => dispatcher.dispatch(options, handler as unknown as Dispatcher.DispatchHandler));
   const handOff = createHandOff();
   const call = async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     const log = (init as { [ATTEMPT_LOG]?: AttemptLog } | undefined)?.[ATTEMPT_LOG];
-    const via = log ? stamping(dispatcher, log, now) : dispatcher;
+    const via = log ? stamping(dispatcher, log, now) : direct;
     const res = await undiciFetch(input as Parameters<typeof undiciFetch>[0], {
       ...((await encodeForm(init)) as Parameters<typeof undiciFetch>[1]),
       dispatcher: via,

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
 import { readFile, readdir } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -297,5 +298,44 @@ describe('replies that arrive together', () => {
     const at = (e: string) => events.indexOf(e);
     expect(at("received a'")).toBeLessThan(at('handed b: first'));
     expect(at("received b'")).toBeLessThan(at('handed c: first'));
+  });
+});
+
+describe('request bodies', () => {
+  it("undici's fetch hands the dispatcher a body's bytes, not a stream to read them from, with and without an attempt log", async () => {
+    const { createTransport } = await import('../../src/providers/transport.js');
+    const { ATTEMPT_LOG } = await import('../../src/providers/attempts.js');
+    const received: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
+    const bodies: unknown[] = [];
+    const onCreate = (message: unknown) => void bodies.push((message as { request: { body: unknown } }).request.body);
+    diagnostics.subscribe('undici:request:create', onCreate);
+    const transport = createTransport({});
+    try {
+      const log = { attempts: 1 };
+      for (const init of [
+        { method: 'POST', body: '{"a":"é"}' },
+        { method: 'POST', body: '{"b":2}', [ATTEMPT_LOG]: log },
+      ]) {
+        const reply = await transport.fetch(url, init);
+        expect(await reply.text()).toBe('ok');
+      }
+      expect(log).toMatchObject({ sentMs: expect.any(Number), repliedMs: expect.any(Number) });
+    } finally {
+      diagnostics.unsubscribe('undici:request:create', onCreate);
+      await transport.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(received).toEqual(['{"a":"é"}', '{"b":2}']);
+    expect(bodies.map((body) => (Buffer.isBuffer(body) ? body.toString() : typeof body))).toEqual(['{"a":"é"}', '{"b":2}']);
   });
 });
