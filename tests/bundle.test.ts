@@ -69,7 +69,7 @@ describe('the built bundle', () => {
     expect(prices[0]).not.toContain('{id:"anthropic"');
   });
 
-  it('applied every rewrite step of scripts/bundle.mjs (a step whose file changed shape is skipped with a warning)', async () => {
+  it('applied every rewrite step of scripts/rewrites.mjs (a step whose file changed shape is skipped with a warning)', async () => {
     const steps = JSON.parse(await readFile(join(BUNDLE, 'rewrites.json'), 'utf8'));
     expect(steps).toEqual({ 'genai-prices-data-as-json': 'applied', 'genai-prices-lazy-ancestors': 'applied', 'undici-lazy-http2': 'applied' });
   });

@@ -6,9 +6,10 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pricesLazyAncestors } from '../../scripts/rewrites.mjs';
 
-// scripts/bundle.mjs rewrites genai-prices for speed. Here the rewritten module, loaded beside the
+// scripts/bundle.mjs rewrites genai-prices for speed (the steps are in scripts/rewrites.mjs). Here the rewritten module, loaded beside the
 // installed one, must answer every question the same way, errors included.
 type Prices = typeof import('@pydantic/genai-prices');
+// require() resolves the package's CommonJS build; the bundle takes the ES module beside it.
 const installedPath = createRequire(import.meta.url)
   .resolve('@pydantic/genai-prices')
   .replace(/index\.cjs$/, 'index.js');
@@ -25,7 +26,7 @@ function answer(prices: Prices, usage: Record<string, number>, model: string, pr
 }
 
 describe('the lazy unit ancestors of genai-prices (scripts/rewrites.mjs)', () => {
-  it('price every model and usage as the installed package does, errors included', async () => {
+  it('prices every provider and usage as the installed package does, errors included', async () => {
     const text = await readFile(installedPath, 'utf8');
     dir = await mkdtemp(join(tmpdir(), 'aijourney-rewrites-'));
     const file = join(dir, 'index.js');
