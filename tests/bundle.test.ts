@@ -71,7 +71,13 @@ describe('the built bundle', () => {
 
   it('applied every rewrite step of scripts/rewrites.mjs (a step whose file changed shape is skipped with a warning)', async () => {
     const steps = JSON.parse(await readFile(join(BUNDLE, 'rewrites.json'), 'utf8'));
-    expect(steps).toEqual({ 'genai-prices-data-as-json': 'applied', 'genai-prices-lazy-ancestors': 'applied', 'undici-lazy-http2': 'applied' });
+    expect(steps).toEqual({
+      'genai-prices-data-as-json': 'applied',
+      'genai-prices-lazy-ancestors': 'applied',
+      'undici-lazy-http2': 'applied',
+      'undici-lazy-request-body': 'applied',
+      'undici-fetch-asserts-source': 'applied',
+    });
   });
 
   it('prices every OpenAI and Anthropic model as the installed genai-prices does, its data and unit registry rewritten', async () => {
