@@ -154,12 +154,13 @@ describe("undici's lazy request bodies (scripts/rewrites.mjs)", () => {
     const made = async (u: Undici) => {
       const Original = globalThis.ReadableStream;
       let count = 0;
-      globalThis.ReadableStream = class extends Original {
-        constructor(...args: ConstructorParameters<typeof ReadableStream>) {
+      const Base = Original as unknown as new (...args: unknown[]) => object;
+      globalThis.ReadableStream = class extends Base {
+        constructor(...args: unknown[]) {
           super(...args);
           count++;
         }
-      } as typeof ReadableStream;
+      } as unknown as typeof ReadableStream;
       try {
         await sent(u, u.dispatchers[1], '/echo', bodies.string!);
       } finally {
