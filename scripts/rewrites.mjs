@@ -30,6 +30,12 @@ function literalEnd(text, start) {
   throw new Error('the literal does not end');
 }
 
+/** Replaces `from` with `to` in `text`, where `from` occurs exactly once; else throws `why`. */
+function replaceOnce(text, from, to, why) {
+  if (text.split(from).length !== 2) throw new Error(why);
+  return text.replace(from, () => to);
+}
+
 /** What each rewrite step did, written to dist/bundle/rewrites.json: "applied", or why not. */
 export const stepResults = {};
 
@@ -117,10 +123,10 @@ export const pricesLazyAncestors = {
       '    const a = this.#o.get(t);',
       '',
     ].join('\n');
-    if (text.split(eager).length !== 2) throw new Error("its unit registry's constructor and ancestorUsageKeys changed");
+    const rewritten = replaceOnce(text, eager, lazy, "its unit registry's constructor and ancestorUsageKeys changed");
     // The table and the units are written nowhere else (the constructor's first line creates them).
     if (text.split('this.#o.').length !== 3 || text.split('this.#e.set(').length !== 2) throw new Error('its unit registry is written elsewhere too');
-    return text.replace(eager, () => lazy);
+    return rewritten;
   },
 };
 
@@ -153,12 +159,6 @@ export const lazyHttp2 = {
     return text.slice(0, match.index) + lazy + text.slice(match.index + match[0].length);
   },
 };
-
-/** Replaces `from` with `to` in `text`, where `from` occurs exactly once; else throws `why`. */
-function replaceOnce(text, from, to, why) {
-  if (text.split(from).length !== 2) throw new Error(why);
-  return text.replace(from, () => to);
-}
 
 /**
  * undici's fetch gives every request body a web ReadableStream as it builds the Request, and tees
